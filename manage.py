@@ -1,0 +1,143 @@
+#!/usr/bin/env python
+"""Command line for operators: python manage.py COMMAND [options]  (--help for the list)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+import time
+
+from services.database import default_engine
+from services.settings import get_settings
+
+
+def cmd_init_db(args: argparse.Namespace) -> int:
+    from services.schema import current_revision, upgrade_to_head
+
+    engine = default_engine()
+    upgrade_to_head(engine)
+    print(f"database at revision {current_revision(engine)} ({engine.url.render_as_string(hide_password=True)})")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from services.schema import upgrade_to_head
+    from services.seed import SeedError, seed_demo
+
+    engine = default_engine()
+    upgrade_to_head(engine)
+    started = time.perf_counter()
+    try:
+        results = seed_demo(engine, scale=args.scale,
+                            progress=lambda step: print(f"seeding {step} …", flush=True))
+    except SeedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for step, counts in results.items():
+        print(f"  {step}: " + ", ".join(f"{k}={v:,}" for k, v in counts.items()))
+    print(f"done in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_init_org(args: argparse.Namespace) -> int:
+    from models.db import session_scope
+    from services.schema import upgrade_to_head
+    from services.seed import database_is_empty
+    from services.seed.org import seed_reference_org
+
+    engine = default_engine()
+    upgrade_to_head(engine)
+    if not database_is_empty(engine):
+        print("error: the database already holds regions", file=sys.stderr)
+        return 2
+    with session_scope(engine) as s:
+        counts = seed_reference_org(s)
+    print(f"loaded {counts['regions']} regions and {counts['departments']} departments of 辽宁省")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from models.users import UserCreate
+    from services.scope import ALL
+    from services.users import UserError, create_user
+
+    from i18n import translate
+
+    password = args.password or getpass.getpass("password: ")
+    try:
+        user = create_user(
+            default_engine(), actor="cli", actor_scope=ALL,
+            data=UserCreate(username=args.username, display_name=args.name or args.username,
+                            roles=args.roles, region_code=args.region,
+                            department_id=args.department_id, password=password),
+        )
+    except UserError as exc:
+        print(f"error: {translate(exc.key, 'en', **exc.params)}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"created user {user.username} ({user.roles}) in region {user.region_code}")
+    return 0
+
+
+def cmd_verify_audit(args: argparse.Namespace) -> int:
+    from services.audit import verify_chain
+
+    report = verify_chain(default_engine())
+    if report.ok:
+        print(f"audit chain intact: {report.checked} events")
+        return 0
+    print(f"audit chain BROKEN at event {report.first_bad_id}: {report.reason} "
+          f"({report.checked} events verified before it)", file=sys.stderr)
+    return 1
+
+
+def cmd_db_revision(args: argparse.Namespace) -> int:
+    from services.schema import new_revision
+
+    new_revision(default_engine(), args.message)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init-db", help="create or upgrade the schema to the latest migration"
+                   ).set_defaults(func=cmd_init_db)
+
+    p = sub.add_parser("seed-demo", help="fill an empty database with the demo province")
+    p.add_argument("--scale", choices=("small", "province"), default="small")
+    p.set_defaults(func=cmd_seed_demo)
+
+    sub.add_parser("init-org", help="load the province's real regions and standard departments "
+                   "(production start, no demo users)").set_defaults(func=cmd_init_org)
+
+    p = sub.add_parser("create-user", help="create a user (e.g. the first admin)")
+    p.add_argument("username")
+    p.add_argument("--roles", required=True, help="comma-separated: admin,leader,data_officer,evaluator,supervisor")
+    p.add_argument("--region", required=True, help="6-digit region code of the user's scope")
+    p.add_argument("--name", help="display name")
+    p.add_argument("--department-id", type=int)
+    p.add_argument("--password", help="omit to be asked (keeps it out of shell history)")
+    p.set_defaults(func=cmd_create_user)
+
+    sub.add_parser("verify-audit", help="check the audit log's hash chain; non-zero if broken"
+                   ).set_defaults(func=cmd_verify_audit)
+
+    p = sub.add_parser("db-revision", help="(developers) autogenerate a migration")
+    p.add_argument("message")
+    p.set_defaults(func=cmd_db_revision)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    get_settings()
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

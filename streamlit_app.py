@@ -1,0 +1,78 @@
+"""Entry point: page config, database readiness, language, login, navigation by role."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from services import users as user_service
+from services.bootstrap import SchemaOutdated, prepare_database
+from services.settings import SettingsError, get_settings
+from ui import navigation
+from ui.auth import LOGOUT_FLAG, Auth, request_logout
+from ui.context import UserContext, current_user, set_user
+from ui.db import get_engine
+from ui.formatting import role_names
+from ui.i18n import language_switch, t
+from ui.login_view import demo_accounts, login_header
+
+st.set_page_config(page_title="五大系统廉政平台", page_icon=":material/balance:", layout="wide")
+
+
+@st.cache_resource(show_spinner="正在准备数据库… / Preparing the database…")
+def _prepared(url: str) -> str:
+    return prepare_database(get_engine(), get_settings())
+
+
+settings = get_settings()
+try:
+    settings.check_startable()
+    _prepared(settings.database_url)
+except (SettingsError, SchemaOutdated) as exc:
+    st.error(str(exc))
+    st.stop()
+
+language_switch()
+
+# Who is logged in, checked against the database on every run: a deactivated account or a
+# changed role takes effect at the next click.
+ctx: UserContext | None = None
+logging_out = st.session_state.pop(LOGOUT_FLAG, False)
+username = st.session_state.get("username") if st.session_state.get("authentication_status") else None
+if username and not logging_out:
+    user = user_service.get_user(get_engine(), username)
+    if user is not None and user.active:
+        ctx = UserContext(
+            username=user.username, display_name=user.display_name,
+            roles=tuple(r for r in user.roles.split(",") if r),
+            region_code=user.region_code, department_id=user.department_id,
+            scope=user_service.user_scope(get_engine(), user),
+        )
+    else:
+        logging_out = True
+set_user(ctx)
+
+if ctx is not None:
+    page = st.navigation(navigation.build_for_user(ctx.roles))
+    Auth()  # keeps the library's session keys in step; the user is already logged in
+    with st.sidebar:
+        st.caption(t("core.signed_in_as", name=ctx.display_name, roles=role_names(list(ctx.roles))))
+        st.button(t("auth.logout"), on_click=request_logout, icon=":material/logout:",
+                  width="stretch")
+    page.run()
+else:
+    def _login_page() -> None:
+        login_header()
+        if auth.login_form():
+            st.rerun()  # rebuild the navigation for the user, on the page they asked for
+        demo_accounts()
+
+    guest_pages, public_paths = navigation.build_for_guest(_login_page)
+    page = st.navigation(guest_pages)
+    auth = Auth()
+    if logging_out:
+        auth.logout()
+        st.toast(t("auth.logged_out"))
+    if page.url_path in public_paths or page.url_path == "login":
+        page.run()
+    else:  # a protected page's URL: log in first, then stay on it
+        _login_page()

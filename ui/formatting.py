@@ -1,0 +1,25 @@
+"""Display helpers: times in Asia/Shanghai, role and level names in the user's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from ui.i18n import t
+
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def local_time(ts: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if ts is None:
+        return ""
+    return ts.astimezone(CHINA_TZ).strftime(fmt)
+
+
+def role_names(roles: str | list[str]) -> str:
+    items = roles.split(",") if isinstance(roles, str) else roles
+    return "、".join(t(f"core.role.{r}") for r in items if r)
+
+
+def level_name(level: str) -> str:
+    return t(f"org.level.{level}")
