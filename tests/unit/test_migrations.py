@@ -1,0 +1,22 @@
+"""The Alembic chain alone must build exactly the tables the models declare."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlmodel import SQLModel
+
+from models.db import make_engine
+from services.schema import alembic_config, upgrade_to_head
+
+
+def test_single_head():
+    script = ScriptDirectory.from_config(alembic_config(make_engine("sqlite://")))
+    assert len(script.get_heads()) == 1, script.get_heads()
+
+
+def test_migrations_match_models(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    upgrade_to_head(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == [], f"models differ from migrations, add one with manage.py db-revision: {diff}"
