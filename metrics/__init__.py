@@ -1,0 +1,1 @@
+"""Pure polars: frames in, frames out. No Streamlit, no sessions, no I/O."""

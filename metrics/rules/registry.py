@@ -1,0 +1,87 @@
+"""The light-rule registry: every red/yellow rule declared once.
+
+A rule is a pure function `fn(frames, params) -> DataFrame` over named input frames (loaded by
+`services`) and its parameters. It returns one row per subject that breaks the rule, with the
+columns of SUBJECT_SCHEMA; `evaluate` adds the rule's id, level and system."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import polars as pl
+
+Level = Literal["red", "yellow"]
+
+# What a rule function returns: one row per offending subject.
+SUBJECT_SCHEMA: dict[str, pl.DataType] = {
+    "subject_type": pl.String(),   # e.g. "risk_point", "approval_case", "fund"
+    "subject_id": pl.String(),     # natural id of the subject, stable across syncs
+    "department_id": pl.Int64(),   # department responsible (null when none)
+    "region_code": pl.String(),    # 6-digit region of the subject
+    "facts": pl.String(),          # JSON object: the inputs and thresholds it fired on
+}
+ALERT_SCHEMA: dict[str, pl.DataType] = {
+    "rule_id": pl.String(), "system": pl.String(), "level": pl.String(), **SUBJECT_SCHEMA,
+}
+
+RuleFn = Callable[[Mapping[str, pl.DataFrame], Mapping[str, Any]], pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: int | float | str
+    label_key: str                 # i18n key of the parameter's label
+    min: float | None = None
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str                        # e.g. "AP-R1"
+    system: str                    # "S1" … "S5", or "LC" for the lights centre's own rules
+    level: Level
+    subject_type: str
+    title_key: str                 # i18n keys: short title, definition, legal/method basis
+    definition_key: str
+    basis_key: str
+    inputs: tuple[str, ...]        # names of the frames `fn` reads
+    fn: RuleFn
+    params: tuple[Param, ...] = field(default_factory=tuple)
+    version: int = 1               # bump when the rule's logic changes (kept in the facts)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    if rule.id in RULES and RULES[rule.id] is not rule:
+        raise ValueError(f"rule {rule.id} registered twice")
+    RULES[rule.id] = rule
+    return rule
+
+
+def empty_subjects() -> pl.DataFrame:
+    return pl.DataFrame(schema=SUBJECT_SCHEMA)
+
+
+def facts_json(*exprs: pl.Expr, **named: pl.Expr) -> pl.Expr:
+    """A JSON object of the given columns/expressions, for the `facts` column."""
+    return pl.struct(*exprs, **named).struct.json_encode().alias("facts")
+
+
+def evaluate(rule: Rule, frames: Mapping[str, pl.DataFrame],
+             params: Mapping[str, Any] | None = None) -> pl.DataFrame:
+    """Run one rule with its defaults overridden by `params`; returns ALERT_SCHEMA rows."""
+    merged = rule.defaults() | dict(params or {})
+    out = rule.fn({name: frames[name] for name in rule.inputs}, merged)
+    out = out.select(pl.col(c).cast(dt) for c, dt in SUBJECT_SCHEMA.items())
+    return out.select(
+        pl.lit(rule.id).alias("rule_id"), pl.lit(rule.system).alias("system"),
+        pl.lit(rule.level).alias("level"), pl.all(),
+    ).unique(subset=["subject_type", "subject_id"], keep="first", maintain_order=True)
