@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
@@ -60,6 +62,11 @@ def department_rows(regions: list[dict]) -> list[dict]:
     return rows
 
 
+@lru_cache(maxsize=1)
+def _demo_password_hash() -> str:
+    return hash_password(DEMO_PASSWORD)
+
+
 def seed_org(session: Session, *, scale: str) -> dict[str, int]:
     regions = region_rows(scale)
     session.execute(insert(Region), regions)
@@ -69,7 +76,7 @@ def seed_org(session: Session, *, scale: str) -> dict[str, int]:
     seq_of = {kind: seq for kind, seq, *_ in DEPARTMENT_KINDS}
     # One bcrypt hash for the shared demo password keeps seeding fast; real accounts get
     # their own salt through services.users.
-    demo_hash = hash_password(DEMO_PASSWORD)
+    demo_hash = _demo_password_hash()
     users = [
         dict(username=u, display_name=name, roles=roles, region_code=region,
              department_id=dept_ids[department_code(region, seq_of[kind])] if kind else None,

@@ -1,0 +1,56 @@
+"""A user's scope is their region and below (and department when set), applied in SQL."""
+
+from sqlmodel import Session
+
+from services.org import departments_frame, regions_frame
+from services.scope import ALL
+from services.users import get_user, user_scope, users_frame
+
+
+def _scope(engine, username):
+    return user_scope(engine, get_user(engine, username))
+
+
+def test_province_city_county_region_counts(seeded):
+    assert regions_frame(seeded, _scope(seeded, "prov_leader")).height == 43
+    assert regions_frame(seeded, _scope(seeded, "city_leader"))["code"].to_list() == ["210100", "210102", "210103"]
+    assert regions_frame(seeded, _scope(seeded, "county_leader"))["code"].to_list() == ["210102"]
+    assert regions_frame(seeded, ALL).height == 43
+
+
+def test_admin_sees_everything(seeded):
+    assert _scope(seeded, "admin").is_all
+
+
+def test_county_user_reads_no_row_of_another_county(seeded):
+    scope = _scope(seeded, "county_leader")
+    depts = departments_frame(seeded, scope)
+    assert depts.height == 12
+    assert set(depts["region_code"]) == {"210102"}
+    assert departments_frame(seeded, scope, region_code="210103").height == 0
+    assert set(users_frame(seeded, scope)["region_code"]) == {"210102"}
+
+
+def test_department_scope_narrows_to_one_department(seeded):
+    scope = _scope(seeded, "county_data")
+    depts = departments_frame(seeded, scope)
+    assert depts["name"].to_list() == ["和平区市场监督管理局"]
+
+
+def test_counts_in_region_tree(seeded):
+    frame = regions_frame(seeded, _scope(seeded, "city_leader"))
+    row = frame.filter(frame["code"] == "210100").row(0, named=True)
+    assert (row["departments"], row["users"]) == (12, 4)
+    assert frame.filter(frame["code"] == "210102")["users"].item() == 4
+
+
+def test_scope_where_clause_filters_sql(seeded):
+    from sqlalchemy import func, select
+
+    from models.org import Department
+
+    scope = _scope(seeded, "city_leader")
+    with Session(seeded) as s:
+        n = s.execute(select(func.count()).select_from(Department)
+                      .where(scope.where(Department.region_code))).scalar_one()
+    assert n == 36
