@@ -94,6 +94,89 @@ def cmd_verify_audit(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Same pipeline as the upload page, as the admin (whole province)."""
+    from pathlib import Path
+
+    from i18n import translate
+    from services import ingest
+    from services.scope import ALL
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no such file: {path}", file=sys.stderr)
+        return 2
+    engine = default_engine()
+    lang = args.lang
+    try:
+        result = ingest.prepare(engine, args.kind, path.name, path.read_bytes(), actor=args.actor,
+                                scope=ALL, lang=lang, sheet=args.sheet)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    if result.status == "ready":
+        result = (ingest.dry_run(engine, result, actor=args.actor, scope=ALL) if args.dry_run
+                  else ingest.commit(engine, result, actor=args.actor, scope=ALL))
+    if result.status == "rejected":
+        report = ingest.error_report(result.errors, args.kind, lang)
+        with __import__("polars").Config(tbl_rows=args.max_errors, tbl_width_chars=200,
+                                         fmt_str_lengths=80, tbl_hide_dataframe_shape=True):
+            print(report.head(args.max_errors))
+        print(translate(result.message_key, lang, **result.message_params), file=sys.stderr)
+        return 1
+    print(translate(result.message_key, lang, **result.message_params))
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from data_checks.kinds import get_kind
+    from data_checks.templates import template_xlsx
+
+    try:
+        kind = get_kind(args.kind)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    Path(args.out).write_bytes(template_xlsx(kind, args.lang))
+    print(f"template for {kind.key} written to {args.out}")
+    return 0
+
+
+def cmd_sync_alerts(args: argparse.Namespace) -> int:
+    from services.alerts import sync_alerts
+
+    result = sync_alerts(default_engine(), actor="cli")
+    print(f"rules={result.rules} new={result.new} updated={result.updated} "
+          f"reopened={result.reopened} cleared={result.cleared} refreshed={result.refreshed} "
+          f"unchanged={result.unchanged} escalated={result.escalated} "
+          f"time={result.seconds:.2f}s")
+    return 0
+
+
+def cmd_lights(args: argparse.Namespace) -> int:
+    from services.lights_read import AlertFilter, alerts_frame
+    from services.scope import ALL
+
+    flt = AlertFilter(systems=tuple(args.system or ()), levels=tuple(args.level or ()),
+                      statuses=tuple(args.status or ()))
+    frame = alerts_frame(default_engine(), ALL, flt).select(
+        "id", "rule_id", "system", "level", "status", "subject_type", "subject_id",
+        "department_id", "department_name", "region_code", "region_name", "facts",
+        "detected_at")
+    if args.format == "json":
+        import json
+
+        rows = frame.with_columns(frame["detected_at"].dt.to_string("%Y-%m-%dT%H:%M:%S%z")).to_dicts()
+        for row in rows:
+            row["facts"] = json.loads(row["facts"])
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        sys.stdout.write(frame.write_csv())
+    return 0
+
+
 def cmd_db_revision(args: argparse.Namespace) -> int:
     from services.schema import new_revision
 
@@ -126,6 +209,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("verify-audit", help="check the audit log's hash chain; non-zero if broken"
                    ).set_defaults(func=cmd_verify_audit)
+
+    p = sub.add_parser("import", help="check and import a CSV/xlsx file of an upload kind; "
+                       "prints the problems and exits 1 when the file is rejected")
+    p.add_argument("kind", help="upload kind, e.g. regions, departments, users")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+    p.add_argument("--sheet", help="Excel sheet name (default: the first sheet)")
+    p.add_argument("--actor", default="cli", help="name recorded in the import history")
+    p.add_argument("--lang", choices=("zh_CN", "en"), default="en")
+    p.add_argument("--max-errors", type=int, default=50, help="problems printed (all are counted)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("template", help="write the .xlsx upload template of a kind")
+    p.add_argument("kind")
+    p.add_argument("--out", required=True)
+    p.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN")
+    p.set_defaults(func=cmd_template)
+
+    sub.add_parser("sync-alerts", help="run every light rule and update the alerts"
+                   ).set_defaults(func=cmd_sync_alerts)
+
+    p = sub.add_parser("lights", help="print alerts (rule, level, subject, department, region, facts)")
+    p.add_argument("--system", action="append", help="S1..S5 or LC (repeatable)")
+    p.add_argument("--level", action="append", choices=("red", "yellow"))
+    p.add_argument("--status", action="append", choices=("open", "acknowledged", "supervising",
+                                                         "cleared", "rectified", "closed",
+                                                         "dismissed"))
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.set_defaults(func=cmd_lights)
 
     p = sub.add_parser("db-revision", help="(developers) autogenerate a migration")
     p.add_argument("message")

@@ -53,7 +53,9 @@ set_user(ctx)
 
 if ctx is not None:
     page = st.navigation(navigation.build_for_user(ctx.roles))
-    Auth()  # keeps the library's session keys in step; the user is already logged in
+    # Keeps the library's session keys in step; the user is already logged in. Right after a
+    # form login this run also stores the re-login cookie, so a reload keeps the session.
+    Auth().persist_login()
     with st.sidebar:
         st.caption(t("core.signed_in_as", name=ctx.display_name, roles=role_names(list(ctx.roles))))
         st.button(t("auth.logout"), on_click=request_logout, icon=":material/logout:",

@@ -21,8 +21,31 @@ from models.db import make_engine  # noqa: E402
 from services.schema import upgrade_to_head  # noqa: E402
 from services.seed import seed_demo  # noqa: E402
 from services.settings import get_settings  # noqa: E402
+from data_checks.suites import preload as _preload_gx  # noqa: E402
+
+# great-expectations takes ~5 s to import: pay it once here, not inside an AppTest timeout.
+_preload_gx()
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def _force_navigation_mode_in_apptest() -> None:
+    """AppTest re-detects the legacy `pages/` folder on every run and then runs a switched-to
+    page file directly, without the entry file (no login frame, no st.navigation). A server
+    does that only for its very first request. Pin AppTest to st.navigation mode, so tests
+    exercise the real frame: login, scope, menu by role."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    class NavigationPagesManager(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    app_test.PagesManager = NavigationPagesManager
+
+
+_force_navigation_mode_in_apptest()
 
 
 def _worker() -> str:

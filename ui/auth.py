@@ -15,6 +15,11 @@ from ui.db import get_engine
 from ui.i18n import t
 
 LOGOUT_FLAG = "_logout_requested"
+# Set by a form login; the next (logged-in) run writes the re-login cookie. See persist_login.
+COOKIE_PENDING = "_auth_cookie_pending"
+# extra_streamlit_components.CookieManager.set() renders its component with this key; its value
+# turns True once the browser has stored the cookie.
+COOKIE_SET_COMPONENT_KEY = "set"
 
 
 def _credentials(accounts: list[user_service.LoginAccount]) -> dict:
@@ -63,6 +68,25 @@ class Auth:
 
     def _on_login(self, info: dict) -> None:
         user_service.record_login(get_engine(), info["username"])
+        st.session_state[COOKIE_PENDING] = True
+
+    def persist_login(self) -> None:
+        """Write the re-login cookie on the logged-in runs after a form login, until the
+        browser confirms it.
+
+        The library writes it from the login run through a cookie-manager component, but that
+        run ends with st.rerun(): the browser drops the component before it runs, no cookie is
+        stored and a reload shows the login form again. Rendering it once more is not enough
+        either (a click right after login starts a run that drops it again), so it is rendered
+        on every run until the component answers True (it has set the cookie)."""
+        if not st.session_state.get(COOKIE_PENDING):
+            return
+        if self._settings.auth_cookie_expiry_days == 0:  # the library keeps no cookie then
+            st.session_state.pop(COOKIE_PENDING, None)
+            return
+        self.authenticator.cookie_controller.set_cookie()
+        if st.session_state.get(COOKIE_SET_COMPONENT_KEY) is True:
+            st.session_state.pop(COOKIE_PENDING, None)
 
     def _record_failures(self) -> None:
         s = self._settings

@@ -51,6 +51,13 @@ class Rule:
     fn: RuleFn
     params: tuple[Param, ...] = field(default_factory=tuple)
     version: int = 1               # bump when the rule's logic changes (kept in the facts)
+    # Facts keys that change without the finding changing (e.g. "days overdue" growing each
+    # day): the alert's facts are refreshed, but a closed or dismissed alert does not reopen
+    # and no history event is written for them. Prefer stable facts (a due date) instead.
+    volatile: tuple[str, ...] = ()
+    # Optional i18n key of a sentence stating the facts, formatted with the facts' keys
+    # (e.g. "督办单{order_no}应于{due_date}办结"); without it the facts show as "key: value".
+    facts_key: str | None = None
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}

@@ -2,16 +2,22 @@
 
 Each system adds a module here whose functions are registered with `@loader("name")`, and
 imports it at the bottom of this file. A loader reads the whole province (alert sync is not
-scoped; reading the alerts is)."""
+scoped; reading the alerts is).
+
+The argument is an Engine OR a Connection (the demo seed runs the sync inside its own open
+transaction and passes that transaction's Connection, so the rows it just wrote are visible).
+Write loaders so that both work: `pl.read_database(query, connection=bind)`, or
+`with Session(bind) as s: ...` — not `bind.connect()` / `bind.begin()`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import polars as pl
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-Loader = Callable[[Engine], pl.DataFrame]
+Bind = Engine | Connection
+Loader = Callable[[Bind], pl.DataFrame]
 LOADERS: dict[str, Loader] = {}
 
 
@@ -24,8 +30,13 @@ def loader(name: str) -> Callable[[Loader], Loader]:
     return wrap
 
 
-def load_inputs(engine: Engine, names: set[str]) -> dict[str, pl.DataFrame]:
+def load_inputs(engine: Bind, names: set[str]) -> dict[str, pl.DataFrame]:
     missing = names - LOADERS.keys()
     if missing:
         raise KeyError(f"no loader for rule inputs: {sorted(missing)}")
     return {name: LOADERS[name](engine) for name in sorted(names)}
+
+
+from services.rule_inputs import lights  # noqa: E402,F401  (supervision_orders, clock)
+from services.rule_inputs import power  # noqa: E402,F401  (S1 risk points, flows, inspections)
+from services.rule_inputs import supervision  # noqa: E402,F401  (S4 cases, funds)

@@ -11,6 +11,9 @@ from sqlmodel import Session
 from models.db import session_scope
 from models.org import Region
 from services.seed.org import seed_org
+from services.seed.lights import seed_lights
+from services.seed.power import seed_power
+from services.seed.supervision import seed_supervision
 
 SCALES = ("small", "province")
 
@@ -18,6 +21,10 @@ SCALES = ("small", "province")
 SeedStep = Callable[..., dict[str, int]]
 SEED_STEPS: list[tuple[str, SeedStep]] = [
     ("org", seed_org),
+    ("power", seed_power),
+    ("supervision", seed_supervision),
+    # keep "lights" LAST: it runs every system's rules over the data seeded above
+    ("lights", seed_lights),
 ]
 
 

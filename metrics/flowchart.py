@@ -1,0 +1,238 @@
+"""Flow charts of powers (运行流程图): validation and Graphviz DOT. Pure: frames in, frames out.
+
+A flow is a set of steps (power_id, seq, name, limit_days, ...) and edges (power_id, from_seq,
+to_seq, condition). It is valid when
+  * it has at least one step and no step number twice;
+  * no edge starts or ends at a step that does not exist;
+  * exactly one step has no incoming edge from another step (the start);
+  * every step is reachable from the start;
+  * at least one step has no outgoing edge (an end);
+  * the step limits summed along the LONGEST path from the start to an end do not exceed the
+    power's promised limit. Steps are numbered in order: an edge to a step with the same or a
+    lower number is a return (e.g. 补正后重新受理) and is not followed again for this sum; a
+    step without a limit counts 0 days.
+
+Every problem is a row (power_id, key, params) where key is an i18n key and params a JSON
+object of its placeholders, so the UI can say it in plain words in either language.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import polars as pl
+
+ISSUE_SCHEMA = {"power_id": pl.Int64, "key": pl.String, "params": pl.String}
+STEP_COLUMNS = {"power_id": pl.Int64, "seq": pl.Int64, "name": pl.String, "limit_days": pl.Int64}
+EDGE_COLUMNS = {"power_id": pl.Int64, "from_seq": pl.Int64, "to_seq": pl.Int64}
+
+K = "power.flow."
+
+
+@dataclass(frozen=True)
+class FlowIssue:
+    key: str
+    params: dict = field(default_factory=dict)
+
+
+def _steps(steps: pl.DataFrame) -> pl.DataFrame:
+    cols = {c: dt for c, dt in STEP_COLUMNS.items()}
+    frame = steps.select(
+        *(pl.col(c).cast(dt) if c in steps.columns else pl.lit(None, dt).alias(c)
+          for c, dt in cols.items()))
+    return frame.with_columns(
+        pl.col("name").fill_null(""), pl.col("limit_days").fill_null(0).clip(lower_bound=0))
+
+
+def _edges(edges: pl.DataFrame) -> pl.DataFrame:
+    return edges.select(pl.col(c).cast(dt) for c, dt in EDGE_COLUMNS.items())
+
+
+def _label(seq: pl.Expr, name: pl.Expr) -> pl.Expr:
+    return pl.format("{}（{}）", seq, name)
+
+
+def _issues(frame: pl.DataFrame, key: str, **params: pl.Expr) -> pl.DataFrame:
+    """Rows of one issue kind: params given as expressions over `frame`."""
+    if frame.is_empty():
+        return pl.DataFrame(schema=ISSUE_SCHEMA)
+    p = (pl.struct(**params).struct.json_encode() if params else pl.lit("{}"))
+    return frame.select(pl.col("power_id").cast(pl.Int64), pl.lit(key).alias("key"),
+                        p.alias("params"))
+
+
+def _reachable(start: pl.DataFrame, edges: pl.DataFrame, max_rounds: int) -> pl.DataFrame:
+    """(power_id, seq) reachable from each power's start, by repeated joins."""
+    reached = start.select("power_id", "seq")
+    for _ in range(max_rounds):
+        nxt = (reached.join(edges, left_on=["power_id", "seq"], right_on=["power_id", "from_seq"])
+               .select("power_id", pl.col("to_seq").alias("seq")))
+        grown = pl.concat([reached, nxt]).unique()
+        if grown.height == reached.height:
+            break
+        reached = grown
+    return reached
+
+
+def _longest(steps: pl.DataFrame, edges: pl.DataFrame, start: pl.DataFrame,
+             max_rounds: int) -> pl.DataFrame:
+    """Per power: the largest sum of step limits on a forward path from the start."""
+    forward = edges.filter(pl.col("to_seq") > pl.col("from_seq"))
+    limits = steps.select("power_id", "seq", "limit_days")
+    dist = start.join(limits, on=["power_id", "seq"]).select(
+        "power_id", "seq", pl.col("limit_days").alias("dist"))
+    for _ in range(max_rounds):
+        cand = (dist.join(forward, left_on=["power_id", "seq"], right_on=["power_id", "from_seq"])
+                .join(limits, left_on=["power_id", "to_seq"], right_on=["power_id", "seq"])
+                .select("power_id", pl.col("to_seq").alias("seq"),
+                        (pl.col("dist") + pl.col("limit_days")).alias("dist")))
+        new = pl.concat([dist, cand]).group_by("power_id", "seq").agg(pl.col("dist").max())
+        if new.sort("power_id", "seq").equals(dist.sort("power_id", "seq")):
+            break
+        dist = new
+    return dist.group_by("power_id").agg(pl.col("dist").max().alias("longest"))
+
+
+def flow_issues(steps: pl.DataFrame, edges: pl.DataFrame, powers: pl.DataFrame) -> pl.DataFrame:
+    """All problems of the flows of `powers` (power_id, promised_limit_days)."""
+    powers = powers.select(pl.col("power_id").cast(pl.Int64),
+                           pl.col("promised_limit_days").cast(pl.Int64))
+    ids = powers.select("power_id")
+    steps = _steps(steps).join(ids, on="power_id", how="semi")
+    edges = _edges(edges).join(ids, on="power_id", how="semi")
+    out: list[pl.DataFrame] = []
+
+    no_steps = ids.join(steps, on="power_id", how="anti")
+    out.append(_issues(no_steps, K + "no_steps"))
+
+    dup = steps.group_by("power_id", "seq").agg(pl.len().alias("n")).filter(pl.col("n") > 1)
+    out.append(_issues(dup, K + "duplicate_seq", seq=pl.col("seq")))
+    steps = steps.unique(subset=["power_id", "seq"], keep="first", maintain_order=True)
+
+    known = steps.select("power_id", "seq")
+    bad_from = edges.join(known, left_on=["power_id", "from_seq"], right_on=["power_id", "seq"],
+                          how="anti").with_columns(pl.col("from_seq").alias("missing"))
+    bad_to = edges.join(known, left_on=["power_id", "to_seq"], right_on=["power_id", "seq"],
+                        how="anti").with_columns(pl.col("to_seq").alias("missing"))
+    bad = pl.concat([bad_from, bad_to]).unique(maintain_order=True)
+    out.append(_issues(bad, K + "edge_missing_step", from_seq=pl.col("from_seq"),
+                       to_seq=pl.col("to_seq"), seq=pl.col("missing")))
+    edges = (edges.join(known, left_on=["power_id", "from_seq"], right_on=["power_id", "seq"],
+                        how="semi")
+             .join(known, left_on=["power_id", "to_seq"], right_on=["power_id", "seq"],
+                   how="semi"))
+
+    incoming = edges.filter(pl.col("from_seq") != pl.col("to_seq")).select(
+        "power_id", pl.col("to_seq").alias("seq")).unique()
+    starts = steps.join(incoming, on=["power_id", "seq"], how="anti")
+    n_starts = starts.group_by("power_id").agg(
+        pl.len().alias("n"), pl.col("seq").sort().first().alias("seq"),
+        _label(pl.col("seq"), pl.col("name")).sort_by("seq").str.join("、").alias("labels"))
+    with_steps = steps.select("power_id").unique()
+    no_start = with_steps.join(n_starts, on="power_id", how="anti")
+    out.append(_issues(no_start, K + "no_start"))
+    many = n_starts.filter(pl.col("n") > 1)
+    out.append(_issues(many, K + "many_starts", steps=pl.col("labels")))
+
+    start = n_starts.filter(pl.col("n") == 1).select("power_id", "seq")
+    rounds = int(steps.group_by("power_id").len()["len"].max() or 0) + 1
+    reached = _reachable(start, edges, rounds)
+    unreached = (steps.join(start.select("power_id"), on="power_id", how="semi")
+                 .join(reached, on=["power_id", "seq"], how="anti")
+                 .group_by("power_id").agg(
+                     _label(pl.col("seq"), pl.col("name")).sort_by("seq").str.join("、")
+                     .alias("labels")))
+    out.append(_issues(unreached, K + "unreachable", steps=pl.col("labels")))
+
+    outgoing = edges.filter(pl.col("from_seq") != pl.col("to_seq")).select(
+        "power_id", pl.col("from_seq").alias("seq")).unique()
+    ends = steps.join(outgoing, on=["power_id", "seq"], how="anti").select("power_id").unique()
+    no_end = with_steps.join(ends, on="power_id", how="anti")
+    out.append(_issues(no_end, K + "no_end"))
+
+    longest = _longest(steps, edges, start, rounds).join(powers, on="power_id")
+    over = longest.filter(pl.col("longest") > pl.col("promised_limit_days"))
+    out.append(_issues(over, K + "over_limit", total=pl.col("longest"),
+                       promised=pl.col("promised_limit_days")))
+    return pl.concat(out).sort("power_id", maintain_order=True)
+
+
+def flow_validity(steps: pl.DataFrame, edges: pl.DataFrame, powers: pl.DataFrame) -> pl.DataFrame:
+    """(power_id, flow_valid, n_issues) for every power in `powers`."""
+    issues = flow_issues(steps, edges, powers).group_by("power_id").agg(
+        pl.len().cast(pl.Int64).alias("n_issues"))
+    return (powers.select(pl.col("power_id").cast(pl.Int64))
+            .join(issues, on="power_id", how="left")
+            .with_columns(pl.col("n_issues").fill_null(0))
+            .with_columns((pl.col("n_issues") == 0).alias("flow_valid")))
+
+
+def validate_flow(steps: pl.DataFrame, edges: pl.DataFrame,
+                  promised_limit_days: int) -> list[FlowIssue]:
+    """The problems of one flow (steps and edges of a single power, power_id not needed)."""
+    steps = steps.with_columns(pl.lit(0, pl.Int64).alias("power_id"))
+    edges = edges.with_columns(pl.lit(0, pl.Int64).alias("power_id"))
+    powers = pl.DataFrame({"power_id": [0], "promised_limit_days": [promised_limit_days]})
+    rows = flow_issues(steps, edges, powers)
+    return [FlowIssue(r["key"], json.loads(r["params"])) for r in rows.iter_rows(named=True)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Graphviz DOT
+
+LEVEL_COLOURS: dict[str, str] = {"高": "#e53935", "中": "#fb8c00", "低": "#fff176"}
+LEVEL_ORDER: dict[str, int] = {"高": 3, "中": 2, "低": 1}
+
+
+def dot_escape(text: object) -> str:
+    """Text safe inside a double-quoted DOT string: backslashes and quotes escaped, line
+    breaks flattened (we add our own `\\n` separators)."""
+    s = "" if text is None else str(text)
+    s = s.replace("\\", "\\\\").replace('"', '\\"')
+    return s.replace("\r", " ").replace("\n", " ")
+
+
+def flow_dot(steps: pl.DataFrame, edges: pl.DataFrame, risks: pl.DataFrame | None = None,
+             *, labels: Mapping[str, str] | None = None,
+             colours: Mapping[str, str] = LEVEL_COLOURS) -> str:
+    """DOT source of one flow: steps as boxes (post and limit on a second line), supervision
+    points with a double border, discretionary steps dashed, the highest risk level of a step
+    as its fill colour with the levels listed, and edge conditions as edge labels.
+
+    `labels` holds the words to use ("days": "{n}个工作日", "risk": "风险", ...)."""
+    words = {"days": "{n} d", "risk": "risk", "supervision": "supervision point"} | dict(labels or {})
+    worst: dict[int, list[str]] = {}
+    if risks is not None and not risks.is_empty():
+        for row in risks.filter(pl.col("step_seq").is_not_null()).iter_rows(named=True):
+            worst.setdefault(int(row["step_seq"]), []).append(row["level"])
+    lines = ["digraph flow {", '  rankdir="TB";',
+             '  node [shape="box", style="rounded,filled", fillcolor="#ffffff", '
+             'fontname="Noto Sans CJK SC"];',
+             '  edge [fontname="Noto Sans CJK SC", fontsize="10"];']
+    for row in steps.sort("seq").iter_rows(named=True):
+        seq = int(row["seq"])
+        parts = [f"{seq}. {dot_escape(row.get('name'))}"]
+        detail = [dot_escape(row.get("post") or "")]
+        if row.get("limit_days") is not None:
+            detail.append(dot_escape(words["days"].format(n=row["limit_days"])))
+        if any(detail):
+            parts.append(" · ".join(d for d in detail if d))
+        levels = sorted(set(worst.get(seq, [])), key=lambda lv: -LEVEL_ORDER.get(lv, 0))
+        attrs = []
+        if levels:
+            parts.append(dot_escape(f"{words['risk']}：{'、'.join(levels)}"))
+            attrs.append(f'fillcolor="{colours.get(levels[0], "#ffffff")}"')
+        if row.get("supervision_point"):
+            attrs.append('peripheries="2"')
+        if row.get("discretionary"):
+            attrs.append('style="rounded,filled,dashed"')
+        label = "\\n".join(parts)
+        lines.append(f'  s{seq} [label="{label}"{"".join(", " + a for a in attrs)}];')
+    for row in edges.iter_rows(named=True):
+        cond = row.get("condition")
+        attr = f' [label="{dot_escape(cond)}"]' if cond else ""
+        lines.append(f"  s{int(row['from_seq'])} -> s{int(row['to_seq'])}{attr};")
+    lines.append("}")
+    return "\n".join(lines)

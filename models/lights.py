@@ -1,0 +1,108 @@
+"""Red/yellow lights: alerts raised by the light rules, their history, and 督办 supervision orders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import utcnow
+
+
+class AlertStatus(StrEnum):
+    open = "open"                  # fired, nobody has looked at it yet
+    acknowledged = "acknowledged"  # a supervisor has seen it
+    supervising = "supervising"    # covered by an active 督办 order
+    cleared = "cleared"            # the condition went away by itself
+    rectified = "rectified"        # the department answered the order; awaiting acceptance
+    closed = "closed"              # a supervisor closed it (or accepted the order's answer)
+    dismissed = "dismissed"        # a supervisor judged it a false positive (reason kept)
+
+
+ALERT_STATUSES: tuple[str, ...] = tuple(s.value for s in AlertStatus)
+
+
+class OrderStatus(StrEnum):
+    issued = "issued"        # sent to the department
+    answered = "answered"    # the department reported its rectification
+    returned = "returned"    # the supervisor sent the answer back
+    accepted = "accepted"    # the supervisor accepted it: the order and its alerts are closed
+
+
+ORDER_STATUSES: tuple[str, ...] = tuple(s.value for s in OrderStatus)
+ACTIVE_ORDER_STATUSES: tuple[str, ...] = ("issued", "answered", "returned")
+
+
+class Alert(SQLModel, table=True):
+    __tablename__ = "alert"
+    __table_args__ = (UniqueConstraint("rule_id", "subject_type", "subject_id",
+                                       name="uq_alert_rule_subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule_id: str = Field(max_length=32, index=True)
+    system: str = Field(max_length=8, index=True)
+    level: str = Field(max_length=8, index=True)      # red / yellow
+    subject_type: str = Field(max_length=32)
+    subject_id: str = Field(max_length=128)
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    region_code: str | None = Field(default=None, foreign_key="region.code", max_length=6,
+                                    index=True)
+    facts: str = Field(sa_column=Column(Text, nullable=False))  # JSON object
+    facts_hash: str = Field(max_length=64)  # sha256 of the material facts
+    status: str = Field(default=AlertStatus.open.value, max_length=16, index=True)
+    detected_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+    cleared_at: datetime | None = None
+    closed_at: datetime | None = None
+    dismiss_reason: str | None = Field(default=None, max_length=500)
+    rule_version: int = Field(default=1)
+
+
+class AlertEvent(SQLModel, table=True):
+    """Every change of an alert: creation, facts updates, status transitions."""
+
+    __tablename__ = "alert_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    ts: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=32)  # created / updated / cleared / reopened / acknowledged …
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str | None = Field(default=None, max_length=16)
+    facts_before: str | None = Field(default=None, sa_column=Column(Text))
+    facts_after: str | None = Field(default=None, sa_column=Column(Text))
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class SupervisionOrder(SQLModel, table=True):
+    """督办单: a supervisor's order to a department to rectify what one or more alerts found."""
+
+    __tablename__ = "supervision_order"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_no: str = Field(max_length=32, unique=True, index=True)
+    issued_by: str = Field(max_length=64)
+    issued_at: datetime = Field(default_factory=utcnow)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    region_code: str = Field(foreign_key="region.code", max_length=6, index=True)
+    due_date: date
+    instructions: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default=OrderStatus.issued.value, max_length=16, index=True)
+    response: str | None = Field(default=None, sa_column=Column(Text))
+    answered_by: str | None = Field(default=None, max_length=64)
+    answered_at: datetime | None = None
+    decision_note: str | None = Field(default=None, max_length=2000)  # why returned / accepted
+    decided_by: str | None = Field(default=None, max_length=64)
+    escalation_level: int = Field(default=0)
+    updated_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None
+
+
+class SupervisionOrderAlert(SQLModel, table=True):
+    __tablename__ = "supervision_order_alert"
+
+    order_id: int = Field(foreign_key="supervision_order.id", primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", primary_key=True, index=True)

@@ -1,0 +1,32 @@
+"""Rule inputs of the lights centre: 督办 orders, and the clock (today's date in China)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from sqlalchemy import select
+from sqlmodel import Session
+
+from metrics.rules.lights import CLOCK_SCHEMA, ORDER_SCHEMA
+from models.lights import SupervisionOrder
+from services.rule_inputs import Bind, loader
+
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
+
+
+@loader("supervision_orders")
+def supervision_orders(bind: Bind) -> pl.DataFrame:
+    o = SupervisionOrder
+    stmt = select(o.id, o.order_no, o.department_id, o.region_code, o.due_date, o.status)
+    with Session(bind) as s:
+        rows = s.execute(stmt).all()
+    return pl.DataFrame([tuple(r) for r in rows], schema=ORDER_SCHEMA, orient="row")
+
+
+@loader("clock")
+def clock(bind: Bind) -> pl.DataFrame:  # noqa: ARG001  (same signature as every loader)
+    """Today in Asia/Shanghai: rules that compare dates with "now" read it from here, so they
+    stay pure and tests can pass their own clock."""
+    return pl.DataFrame({"today": [datetime.now(CHINA_TZ).date()]}, schema=CLOCK_SCHEMA)

@@ -1,0 +1,96 @@
+"""The upload, entry and history pages as an admin sees them."""
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from models.imports import ImportBatch
+from models.org import Department
+from services.users import get_user
+from tests.app.helpers import login, open_page, texts
+
+GOOD = ("部门代码,部门名称,所属区划代码,部门类别,在用\n"
+        "210102960,和平区上传测试局,210102,其他,是\n").encode("gb18030")
+BAD = ("部门代码,部门名称,所属区划代码,部门类别,在用\n"
+       "210102961,,210102,其他,是\n2101029,坏代码局,210102,其他,是\n").encode("gb18030")
+TIMEOUT = 180
+
+
+@pytest.fixture
+def org(engine):
+    from models.db import session_scope
+    from services.seed.org import seed_org
+
+    with session_scope(engine) as s:
+        seed_org(s, scale="small")
+    return engine
+
+
+def departments(engine, code: str) -> int:
+    with Session(engine) as s:
+        return s.execute(select(func.count()).select_from(Department)
+                         .where(Department.code == code)).scalar_one()
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.selectbox(key="upload_kind").set_value("departments").run(timeout=TIMEOUT)
+    at.file_uploader[0].upload(name, content, "text/csv")
+    at.run(timeout=TIMEOUT)
+    next(b for b in at.button if b.label == "检查文件").click()
+    return at.run(timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_good_file_preview_confirm_rows_present(org):
+    at = open_page(login("admin"), "pages/data_upload.py")
+    assert not at.exception, at.exception
+    at = upload(at, "部门.csv", GOOD)
+    assert not at.exception, at.exception
+    assert "检查通过：新增 1 行，修改 0 行，未变 0 行。" in texts(at.success)[0]
+    assert at.dataframe[0].value["部门代码"].tolist() == ["210102960"]
+    assert departments(org, "210102960") == 0  # the preview writes nothing
+    next(b for b in at.button if b.label == "确认导入").click()
+    at.run(timeout=TIMEOUT)
+    assert not at.exception, at.exception
+    assert texts(at.success) == ["导入完成：新增 1 行，修改 0 行，未变 0 行。"]
+    assert departments(org, "210102960") == 1
+    # the same file again: nothing changes, and the page says so
+    at = upload(at, "部门.csv", GOOD)
+    assert any("数据没有任何变化" in m for m in texts(at.info))
+    assert departments(org, "210102960") == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_bad_file_shows_error_table_and_writes_nothing(org):
+    at = upload(open_page(login("admin"), "pages/data_upload.py"), "坏.csv", BAD)
+    assert not at.exception, at.exception
+    assert texts(at.error)[0] == "文件未通过检查，未写入任何数据。 发现 2 处问题，未写入任何数据。"
+    table = at.dataframe[0].value
+    assert table["行号"].tolist() == [2, 3]
+    assert table["列"].tolist() == ["部门名称", "部门代码"]
+    assert table["值"].tolist()[1] == "2101029"
+    assert table["问题"].tolist() == ["必填项为空。", "格式不正确，应类似“210102004”。"]
+    assert departments(org, "210102961") == 0
+    with Session(org) as s:
+        assert s.execute(select(ImportBatch.status)).scalars().all() == ["rejected"]
+    at = open_page(at, "pages/import_history.py")
+    assert not at.exception, at.exception
+    assert at.dataframe[0].value["结果"].tolist() == ["已拒绝"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_entry_form_creates_a_user_without_password(org):
+    at = open_page(login("admin"), "pages/data_entry.py")
+    at.selectbox(key="entry_kind").set_value("users").run(timeout=TIMEOUT)
+    assert "新建的账户没有密码" in texts(at.warning)[0]
+    at.text_input(key="entry_users_username").input("form_user")
+    at.text_input(key="entry_users_display_name").input("表单用户")
+    at.multiselect(key="entry_users_roles").select("leader")
+    at.text_input(key="entry_users_region_code").input("210102")
+    next(b for b in at.button if b.label == "检查并保存").click()
+    at.run(timeout=TIMEOUT)
+    assert not at.exception, at.exception
+    assert texts(at.success) == ["已保存：新增 1 条，修改 0 条。"]
+    user = get_user(org, "form_user")
+    assert (user.roles, user.password_hash, user.region_code) == ("leader", None, "210102")

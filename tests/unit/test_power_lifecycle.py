@@ -1,0 +1,245 @@
+"""Power lifecycle, versions, flow editing, risk points and inspections through the services
+(SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+from sqlalchemy import func, insert, select
+from sqlmodel import Session
+
+from models.audit import AuditEvent
+from models.org import Department, Region
+from models.power import Power, PowerCreate, PowerEdge, PowerStep, RiskPoint
+from services import inspections as insp_service
+from services import power as svc
+from services import risk as risk_service
+from services.audit import verify_chain
+from services.power import PowerError, PublishRefused
+from services.risk import RiskPointInput
+from services.scope import ALL, Scope
+
+
+@pytest.fixture
+def org(engine):
+    with Session(engine) as s, s.begin():
+        s.execute(insert(Region), [
+            dict(code="210000", name="辽宁省", level="province", parent_code=None, path="210000/"),
+            dict(code="210100", name="沈阳市", level="city", parent_code="210000",
+                 path="210000/210100/"),
+            dict(code="210200", name="大连市", level="city", parent_code="210000",
+                 path="210000/210200/"),
+        ])
+        s.execute(insert(Department), [
+            dict(code="210100003", name="沈阳市住建局", region_code="210100", kind="zjj", active=True),
+            dict(code="210200003", name="大连市住建局", region_code="210200", kind="zjj", active=True),
+        ])
+        ids = dict(s.execute(select(Department.code, Department.id)).all())
+    return engine, ids["210100003"], ids["210200003"]
+
+
+def form(dept_id: int, **over) -> PowerCreate:
+    base = dict(code="XK-210100003-001", name="建筑工程施工许可证核发", category="行政许可",
+                department_id=dept_id, legal_basis="《中华人民共和国建筑法》第七条",
+                statutory_limit_days=7, promised_limit_days=5, fee_standard=None,
+                online_available=True)
+    return PowerCreate(**(base | over))
+
+
+STEPS = pl.DataFrame({"seq": [1, 2, 3, 4], "name": ["受理", "审查", "决定", "不予受理"],
+                      "post": ["窗口", "审查岗", "局长", "窗口"], "limit_days": [1, 2, 2, None],
+                      "supervision_point": [True, False, True, False],
+                      "discretionary": [False, True, True, False]})
+EDGES = pl.DataFrame({"from_seq": [1, 2, 1], "to_seq": [2, 3, 4],
+                      "condition": [None, None, "不予受理"]})
+
+
+def city_scope(dept_id: int | None = None) -> Scope:
+    return Scope(region_codes=frozenset({"210100"}), department_id=dept_id, root_region="210100")
+
+
+def test_draft_to_published_and_versions(org):
+    engine, dept, _ = org
+    pid = svc.create_power(engine, actor="city_data", scope=city_scope(dept), data=form(dept))
+    _, issues = svc.save_flow(engine, actor="city_data", scope=city_scope(dept), power_id=pid,
+                              steps=STEPS, edges=EDGES)
+    assert issues == []
+    risk_id = risk_service.save_risk_point(
+        engine, actor="city_data", scope=city_scope(dept), power_id=pid,
+        data=RiskPointInput(step_seq=2, description="降低标准审批", controls_resources=True,
+                            discretion=True, high_incidence=True))
+    with pytest.raises(PowerError) as exc:  # draft cannot jump to published
+        svc.transition(engine, actor="city_data", scope=ALL, power_id=pid, to_status="published")
+    assert exc.value.key == "power.err_transition"
+    svc.transition(engine, actor="city_data", scope=ALL, power_id=pid, to_status="confirmed")
+    with pytest.raises(PublishRefused) as refused:  # 高 risk point without measures
+        svc.transition(engine, actor="city_data", scope=ALL, power_id=pid, to_status="published")
+    assert [k for k, _ in refused.value.problems] == ["power.err_publish_measures"]
+    assert refused.value.problems[0][1]["level"] == "高"
+    risk_service.save_risk_point(
+        engine, actor="city_data", scope=ALL, power_id=pid, risk_id=risk_id,
+        data=RiskPointInput(step_seq=2, description="降低标准审批", controls_resources=True,
+                            discretion=True, high_incidence=True, measures="审批分离、抽查复核"))
+    svc.transition(engine, actor="city_data", scope=ALL, power_id=pid, to_status="published")
+    assert svc.public_powers_frame(engine)["id"].to_list() == [pid]
+
+    # Editing the published power makes version 2 (a draft) with the flow and risks copied;
+    # version 1 stays in force and public.
+    v2 = svc.update_power(engine, actor="city_data", scope=ALL, power_id=pid,
+                          data=form(dept, fee_standard=20.0))
+    assert v2 != pid
+    versions = svc.versions_frame(engine, ALL, "XK-210100003-001")
+    assert versions.select("version", "is_current", "status", "fee_standard").rows() == [
+        (2, True, "draft", 20.0), (1, False, "published", None)]
+    steps2, edges2 = svc.flow_frames(engine, v2)
+    assert steps2["name"].to_list() == ["受理", "审查", "决定", "不予受理"]
+    assert edges2.height == 3
+    assert risk_service.risks_frame(engine, ALL, power_id=v2)["measures"].to_list() == [
+        "审批分离、抽查复核"]
+    assert svc.public_powers_frame(engine)["id"].to_list() == [pid]
+    with pytest.raises(PowerError) as old:  # the old version is read-only
+        svc.update_power(engine, actor="x", scope=ALL, power_id=pid, data=form(dept))
+    assert old.value.key == "power.err_not_current"
+
+    svc.transition(engine, actor="city_data", scope=ALL, power_id=v2, to_status="confirmed")
+    svc.transition(engine, actor="city_data", scope=ALL, power_id=v2, to_status="published")
+    assert svc.public_powers_frame(engine)["id"].to_list() == [v2]
+    svc.transition(engine, actor="city_data", scope=ALL, power_id=v2, to_status="abolished")
+    assert svc.public_powers_frame(engine).height == 0
+    assert svc.get_power(engine, ALL, pid, public=True) is None
+
+    with Session(engine) as s:
+        actions = s.execute(select(AuditEvent.action).order_by(AuditEvent.id)).scalars().all()
+        current = s.execute(select(func.count()).where(Power.is_current.is_(True))).scalar_one()
+    assert actions == ["power.create", "power.flow", "power.risk.save", "power.confirmed",
+                       "power.risk.save", "power.published", "power.new_version",
+                       "power.update", "power.confirmed", "power.published", "power.abolished"]
+    assert current == 1
+    assert verify_chain(engine).ok
+
+
+def test_publish_refused_for_invalid_flow_and_scope_is_enforced(org):
+    engine, dept, other = org
+    pid = svc.create_power(engine, actor="a", scope=ALL, data=form(dept))
+    svc.save_flow(engine, actor="a", scope=ALL, power_id=pid, steps=STEPS,
+                  edges=EDGES.filter(pl.col("to_seq") != 4))  # step 4 becomes a second start
+    svc.transition(engine, actor="a", scope=ALL, power_id=pid, to_status="confirmed")
+    with pytest.raises(PublishRefused) as refused:
+        svc.transition(engine, actor="a", scope=ALL, power_id=pid, to_status="published")
+    assert [k for k, _ in refused.value.problems] == ["power.flow.many_starts"]
+    with Session(engine) as s:
+        assert s.get(Power, pid).status == "confirmed"  # nothing written
+
+    dalian = Scope(region_codes=frozenset({"210200"}), department_id=other, root_region="210200")
+    assert svc.powers_frame(engine, dalian).height == 0
+    assert svc.get_power(engine, dalian, pid) is None
+    with pytest.raises(PowerError) as exc:
+        svc.update_power(engine, actor="b", scope=dalian, power_id=pid, data=form(dept))
+    assert exc.value.key == "power.err_not_found"
+    with pytest.raises(PowerError) as exc:  # creating for another department
+        svc.create_power(engine, actor="b", scope=dalian, data=form(dept, code="XK-X-2"))
+    assert exc.value.key == "power.err_department_scope"
+    with pytest.raises(PowerError) as exc:
+        svc.create_power(engine, actor="a", scope=ALL, data=form(dept))
+    assert exc.value.key == "power.err_code_taken"
+    with pytest.raises(PowerError) as exc:
+        svc.create_power(engine, actor="a", scope=ALL,
+                         data=form(dept, code="XK-X-3", promised_limit_days=9))
+    assert exc.value.key == "power.err_promised_over_statutory"
+
+
+def test_flow_table_errors_name_row_and_column(org):
+    engine, dept, _ = org
+    pid = svc.create_power(engine, actor="a", scope=ALL, data=form(dept))
+    bad = STEPS.with_columns(pl.when(pl.col("seq") == 3).then(pl.lit("  "))
+                             .otherwise(pl.col("name")).alias("name"))
+    with pytest.raises(PowerError) as exc:
+        svc.save_flow(engine, actor="a", scope=ALL, power_id=pid, steps=bad, edges=EDGES)
+    assert (exc.value.key, exc.value.params) == ("power.err_step_cell", {"row": 3, "column": "name"})
+    with Session(engine) as s:
+        assert s.execute(select(func.count()).select_from(PowerStep)).scalar_one() == 0
+    _, issues = svc.save_flow(engine, actor="a", scope=ALL, power_id=pid, steps=STEPS,
+                              edges=pl.concat([EDGES, pl.DataFrame(
+                                  {"from_seq": [3], "to_seq": [7], "condition": [None]})]))
+    assert [i.key for i in issues] == ["power.flow.edge_missing_step"]
+    with Session(engine) as s:
+        assert s.execute(select(func.count()).select_from(PowerEdge)).scalar_one() == 4
+
+
+def test_thresholds_regrade_and_inspections(org):
+    engine, dept, _ = org
+    pid = svc.create_power(engine, actor="a", scope=ALL, data=form(dept))
+    rid = risk_service.save_risk_point(
+        engine, actor="a", scope=ALL, power_id=pid,
+        data=RiskPointInput(description="x", controls_resources=True, discretion=True))
+    with Session(engine) as s:
+        assert s.get(RiskPoint, rid).level == "中"
+    assert risk_service.set_level_thresholds(engine, actor="admin", high_min=2, medium_min=1) == 1
+    with Session(engine) as s:
+        assert s.get(RiskPoint, rid).level == "高"
+    assert risk_service.level_thresholds(engine) == (2, 1)
+    with pytest.raises(PowerError):
+        risk_service.set_level_thresholds(engine, actor="admin", high_min=2, medium_min=2)
+
+    iid = insp_service.record_inspection(
+        engine, actor="sup", scope=ALL, data=insp_service.InspectionInput(
+            department_id=dept, power_id=pid, inspected_on=date(2026, 3, 1),
+            findings="案卷不全", rectify_by=date(2026, 4, 1)))
+    assert insp_service.inspections_frame(engine, city_scope(dept), open_only=True)["id"].to_list() == [iid]
+    assert insp_service.inspections_frame(engine, Scope(frozenset({"210200"}))).height == 0
+    with pytest.raises(PowerError):
+        insp_service.mark_rectified(engine, actor="sup", scope=ALL, inspection_id=iid,
+                                    on=date(2026, 2, 1))
+    insp_service.mark_rectified(engine, actor="sup", scope=ALL, inspection_id=iid,
+                                on=date(2026, 3, 20))
+    assert insp_service.inspections_frame(engine, ALL, open_only=True).height == 0
+
+
+def test_rules_produce_and_clear_alerts_through_the_lights_sync(org):
+    from models.lights import Alert
+    from services.alerts import sync_alerts
+
+    engine, dept, _ = org
+    pid = svc.create_power(engine, actor="a", scope=ALL, data=form(dept))
+    svc.save_flow(engine, actor="a", scope=ALL, power_id=pid, steps=STEPS, edges=EDGES)
+    rid = risk_service.save_risk_point(
+        engine, actor="a", scope=ALL, power_id=pid,
+        data=RiskPointInput(step_seq=2, description="降低标准审批", controls_resources=True,
+                            discretion=True, high_incidence=True, last_review=date(2020, 1, 1)))
+    svc.transition(engine, actor="a", scope=ALL, power_id=pid, to_status="confirmed")
+    insp_service.record_inspection(engine, actor="sup", scope=ALL, data=insp_service.InspectionInput(
+        department_id=dept, inspected_on=date(2025, 1, 2), findings="未整改",
+        rectify_by=date(2025, 2, 1)))
+    sync_alerts(engine, actor="test")
+    with Session(engine) as s:
+        alerts = s.execute(select(Alert.rule_id, Alert.level, Alert.subject_id, Alert.status)
+                           .where(Alert.rule_id.startswith("PW-"))).all()
+    assert sorted((r, lv, st) for r, lv, _, st in alerts) == [
+        ("PW-R1", "red", "open"), ("PW-R2", "red", "open"), ("PW-Y3", "yellow", "open")]
+    assert {sid for r, _, sid, _ in alerts if r == "PW-R1"} == {str(rid)}
+
+    risk_service.save_risk_point(
+        engine, actor="a", scope=ALL, power_id=pid, risk_id=rid,
+        data=RiskPointInput(step_seq=2, description="降低标准审批", controls_resources=True,
+                            discretion=True, high_incidence=True, measures="分离审批",
+                            last_review=date(2020, 1, 1)))
+    sync_alerts(engine, actor="test")
+    with Session(engine) as s:
+        status = s.execute(select(Alert.status).where(Alert.rule_id == "PW-R1")).scalar_one()
+    assert status == "cleared"
+
+
+def test_demo_seed_plants_a_gap_for_every_rule(seeded):
+    from models.lights import Alert
+
+    with Session(seeded) as s:
+        per_rule = dict(s.execute(select(Alert.rule_id, func.count())
+                                  .where(Alert.rule_id.startswith("PW-"))
+                                  .group_by(Alert.rule_id)).all())
+        n_powers = s.execute(select(func.count()).select_from(Power)
+                             .where(Power.is_current.is_(True))).scalar_one()
+    assert set(per_rule) == {"PW-R1", "PW-R2", "PW-Y1", "PW-Y2", "PW-Y3"}
+    assert all(n > 0 for n in per_rule.values())
+    assert 516 * 8 <= n_powers <= 516 * 30  # 8–30 catalog entries per department
