@@ -157,13 +157,79 @@ def bench(backend: str, scale: str, pg: str) -> dict:
     return result
 
 
+def synthetic_rules(n_cases: int, steps_per_case: int = 5) -> dict:
+    """The S4 rules alone on province-sized frames built in memory (no database): a quick
+    figure for `rules ≤ 2 s` while a full seed is not at hand."""
+    from datetime import date
+
+    import numpy as np
+    import polars as pl
+
+    from metrics.rules import supervision as r
+
+    rng = np.random.default_rng(1)
+    start = np.datetime64("2025-11-01")
+    recv = start + rng.integers(0, 365, n_cases).astype("timedelta64[D]")
+    limit = rng.integers(3, 30, n_cases)
+    elapsed = (limit * rng.uniform(0.1, 1.1, n_cases)).astype(np.int32)
+    status = rng.choice(["finished", "in_progress", "rejected", "withdrawn"], n_cases, p=[.9, .04, .05, .01])
+    fin = np.where(status == "in_progress", np.datetime64("NaT"), recv + (elapsed * 1.4).astype("timedelta64[D]"))
+    cases = pl.DataFrame({
+        "case_id": np.arange(n_cases), "case_no": [f"C{i}" for i in range(n_cases)],
+        "power_id": rng.integers(0, 40_000, n_cases), "power_name": rng.integers(0, 600, n_cases).astype(str),
+        "department_id": rng.integers(0, 1380, n_cases), "region_code": "210102", "channel": "online",
+        "status": status, "received_on": recv, "finished_on": fin, "limit_days": limit,
+        "suspended_workdays": 0, "deadline": recv + (limit * 1.4).astype("timedelta64[D]"),
+        "elapsed_workdays": elapsed, "fee_charged": 0.0, "fee_standard": None,
+        "online_available": True, "reject_reason": "理由"}).cast(r.CASES_SCHEMA)
+    n_steps = n_cases * steps_per_case
+    steps = pl.DataFrame({
+        "case_id": np.repeat(np.arange(n_cases), steps_per_case), "seq": np.tile(np.arange(1, steps_per_case + 1), n_cases),
+        "step_name": "审查", "started_on": np.repeat(recv, steps_per_case), "finished_on": np.repeat(recv, steps_per_case),
+        "step_limit_days": rng.integers(1, 6, n_steps), "step_elapsed_workdays": rng.integers(0, 6, n_steps),
+        "step_order": np.tile(np.arange(1, steps_per_case + 1), n_cases)}).cast(r.STEPS_SCHEMA)
+    edges = pl.DataFrame({"power_id": np.repeat(np.arange(40_000), steps_per_case - 1),
+                          "from_seq": np.tile(np.arange(1, steps_per_case), 40_000),
+                          "to_seq": np.tile(np.arange(2, steps_per_case + 1), 40_000)}).cast(r.EDGES_SCHEMA)
+    n_pay = n_cases // 2
+    pays = pl.DataFrame({
+        "payment_id": np.arange(n_pay), "fund_id": rng.integers(0, 8000, n_pay), "fund_code": "F",
+        "department_id": 1, "region_code": "210102", "recipient_name": "甲",
+        "recipient_uscc": rng.integers(0, 50_000, n_pay).astype(str), "amount": rng.uniform(1e3, 1e5, n_pay).round(2),
+        "paid_on": start + rng.integers(0, 365, n_pay).astype("timedelta64[D]"), "voucher": "V",
+        "approval_threshold": 100_000.0}).cast(r.PAYMENTS_SCHEMA)
+    funds = pl.DataFrame({"fund_id": np.arange(8000), "code": [f"F{i}" for i in range(8000)], "name": "资金",
+                          "department_id": 1, "region_code": "210102", "year": 2026, "budget": 3e6,
+                          "allocated_on": date(2026, 1, 10), "approval_threshold": 1e5}).cast(r.FUNDS_SCHEMA)
+    susp = pl.DataFrame({"suspension_id": np.arange(60_000), "case_id": np.arange(60_000), "case_no": "C",
+                         "department_id": 1, "region_code": "210102", "kind": "补正材料",
+                         "start_on": date(2026, 5, 1), "end_on": date(2026, 5, 8),
+                         "reason": "缺材料", "suspension_workdays": rng.integers(1, 14, 60_000)}).cast(r.SUSPENSIONS_SCHEMA)
+    frames = {"ap_cases": cases, "ap_steps": steps, "ap_flow_edges": edges, "ap_suspensions": susp,
+              "fd_funds": funds, "fd_payments": pays,
+              "clock": pl.DataFrame({"today": [date(2026, 11, 27)]})}
+    s4 = [RULES[k] for k in sorted(RULES) if RULES[k].system == "S4"]
+    per_rule, t0 = {}, time.perf_counter()
+    for rule in s4:
+        t1 = time.perf_counter()
+        per_rule[rule.id] = [evaluate(rule, frames).height, round(time.perf_counter() - t1, 3)]
+    return {"synthetic_cases": n_cases, "synthetic_steps": n_steps, "synthetic_payments": n_pay,
+            "s4_rules_in_memory_s": round(time.perf_counter() - t0, 2), "s4_rules": per_rule,
+            "peak_rss_mb": rss_mb()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--backends", default="sqlite,postgresql")
     ap.add_argument("--scale", default="province")
     ap.add_argument("--pg", default=os.environ.get("TEST_DATABASE_URL",
                                                    "postgresql://postgres@127.0.0.1:5432/test"))
+    ap.add_argument("--synthetic", type=int, default=0,
+                    help="only time the rules on N synthetic cases in memory (no database)")
     args = ap.parse_args()
+    if args.synthetic:
+        print(json.dumps(synthetic_rules(args.synthetic), ensure_ascii=False), flush=True)
+        return
     for backend in args.backends.split(","):
         print(json.dumps(bench(backend, args.scale, args.pg), ensure_ascii=False), flush=True)
 

@@ -8,7 +8,7 @@ from services import users as user_service
 from services.org import departments_frame, regions_frame
 from ui.context import require_user
 from ui.db import get_engine
-from ui.formatting import local_time, role_names
+from ui.formatting import role_names
 from ui.forms import validation_message
 from ui.i18n import error_text, t
 
@@ -20,6 +20,7 @@ users = user_service.users_frame(engine, ctx.scope)
 regions = regions_frame(engine, ctx.scope)
 region_names = dict(zip(regions["code"], regions["name"], strict=True))
 region_codes = regions["code"].to_list()
+ROLE_LABELS = {r: role_names(r) for r in ALL_ROLES}
 
 
 def region_label(code: str) -> str:
@@ -39,12 +40,13 @@ st.dataframe(
     users.select(
         pl.col("username").alias(t("auth.username")),
         pl.col("display_name").alias(t("auth.display_name")),
-        pl.col("roles").map_elements(role_names, return_dtype=pl.String).alias(t("auth.roles")),
+        pl.col("roles").str.split(",").list.eval(pl.element().replace_strict(ROLE_LABELS, default=pl.element()))
+        .list.join("、").alias(t("auth.roles")),
         pl.col("region_name").alias(t("users.region")),
-        pl.col("department_name").alias(t("users.department")),
+        pl.col("department_name").fill_null("").alias(t("users.department")),
         pl.col("active").alias(t("users.active")),
-        pl.col("locked_until").map_elements(local_time, return_dtype=pl.String).alias(t("users.locked_until")),
-        pl.col("last_login_at").map_elements(local_time, return_dtype=pl.String).alias(t("users.last_login")),
+        *(pl.col(c).dt.convert_time_zone("Asia/Shanghai").dt.strftime("%Y-%m-%d %H:%M").fill_null("").alias(t(k))
+          for c, k in (("locked_until", "users.locked_until"), ("last_login_at", "users.last_login"))),
     ),
     hide_index=True, width="stretch",
 )

@@ -1,9 +1,10 @@
 """Shared fixtures. Every database test runs on SQLite and, when TEST_DATABASE_URL is set,
-on PostgreSQL too (each xdist worker in its own schema)."""
+on PostgreSQL too (each test process in its own database)."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ if str(ROOT) not in sys.path:
 
 import models  # noqa: E402,F401  (registers the tables)
 from models.db import make_engine  # noqa: E402
+from services.database import engine_for  # noqa: E402
 from services.schema import upgrade_to_head  # noqa: E402
 from services.seed import seed_demo  # noqa: E402
 from services.settings import get_settings  # noqa: E402
@@ -48,66 +50,101 @@ def _force_navigation_mode_in_apptest() -> None:
 _force_navigation_mode_in_apptest()
 
 
-def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
-
-
-def _postgres_url(schema: str) -> str | None:
+def _pg_admin_url() -> str | None:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         return None
     url = make_url(base)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    admin = make_engine(url.render_as_string(hide_password=False))
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    return url.render_as_string(hide_password=False)
+
+
+def _pg_execute(admin_url: str, *statements: str) -> None:
+    admin = make_engine(admin_url)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for stmt in statements:
+            conn.execute(text(stmt))
     admin.dispose()
-    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
+
+
+def _pg_database_url(admin_url: str, name: str) -> str:
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _migrate(url: str) -> None:
+    eng = make_engine(url)
+    upgrade_to_head(eng)
+    # Tables whose migration is not written yet still get created, so work in progress is
+    # testable; tests/unit/test_migrations.py fails until the migration exists.
+    SQLModel.metadata.create_all(eng)
+    eng.dispose()
+
+
+class _Backend:
+    """One test database per backend and test process, plus a seeded template of it that
+    `seeded` restores in a fraction of a second instead of seeding the demo again."""
+
+    def __init__(self, kind: str, tmp: Path) -> None:
+        self.kind = kind
+        self.template_ready = False
+        if kind == "sqlite":
+            self.url = f"sqlite:///{tmp / 'test.db'}"
+            self.template_path = tmp / "template.db"
+            self.template_url = f"sqlite:///{self.template_path}"
+        else:
+            self.admin_url = _pg_admin_url()
+            if self.admin_url is None:
+                pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+            # One database per test process, so parallel runs never share tables.
+            self.db = f"fs_test_{os.getpid()}"
+            self.template_db = f"fs_tpl_{os.getpid()}"
+            _pg_execute(self.admin_url, f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)',
+                        f'DROP DATABASE IF EXISTS "{self.template_db}" WITH (FORCE)',
+                        f'CREATE DATABASE "{self.db}"')
+            self.url = _pg_database_url(self.admin_url, self.db)
+            self.template_url = _pg_database_url(self.admin_url, self.template_db)
+        _migrate(self.url)
+
+    def restore_seeded(self) -> None:
+        if not self.template_ready:
+            if self.kind == "postgresql":
+                _pg_execute(self.admin_url, f'CREATE DATABASE "{self.template_db}"')
+            _migrate(self.template_url)
+            tpl = make_engine(self.template_url)
+            seed_demo(tpl, scale="small")
+            tpl.dispose()
+            self.template_ready = True
+        engine_for(self.url).dispose()  # no pooled connection may outlive the old content
+        if self.kind == "sqlite":
+            with sqlite3.connect(self.template_path) as src, sqlite3.connect(
+                    make_url(self.url).database) as dst:
+                src.backup(dst)
+        else:
+            _pg_execute(self.admin_url, f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)',
+                        f'CREATE DATABASE "{self.db}" TEMPLATE "{self.template_db}"')
+
+    def close(self) -> None:
+        engine_for(self.url).dispose()
+        if self.kind == "postgresql":
+            _pg_execute(self.admin_url, f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)',
+                        f'DROP DATABASE IF EXISTS "{self.template_db}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request, tmp_path_factory):
-    """A migrated, empty database per backend and worker."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    else:
-        # One schema per test process, so parallel runs never share tables.
-        url = _postgres_url(f"test_{_worker()}_{os.getpid()}")
-        if url is None:
-            pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
-    engine = make_engine(url)
-    upgrade_to_head(engine)
-    # Tables whose migration is not written yet still get created, so work in progress is
-    # testable; tests/unit/test_migrations.py fails until the migration exists.
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    yield url
-    if request.param == "postgresql":
-        _drop_schema(url)
-
-
-def _drop_schema(url: str) -> None:
-    parsed = make_url(url)
-    schema = parsed.query["options"].split("=", 1)[1]
-    admin = make_engine(parsed.difference_update_query(["options"]).render_as_string(hide_password=False))
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    admin.dispose()
+def backend(request, tmp_path_factory):
+    b = _Backend(request.param, tmp_path_factory.mktemp(f"db_{request.param}"))
+    yield b
+    b.close()
 
 
 @pytest.fixture(scope="session")
-def _session_engines():  # noqa: PT005
-    engines: dict[str, Engine] = {}
-    yield engines
-    for e in engines.values():
-        e.dispose()
+def database_url(backend) -> str:
+    return backend.url
 
 
 def _truncate(engine: Engine) -> None:
-    tables = [t for t in reversed(SQLModel.metadata.sorted_tables)]
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
@@ -115,26 +152,31 @@ def _truncate(engine: Engine) -> None:
         else:
             for t in tables:
                 conn.execute(t.delete())
-            conn.execute(text("DELETE FROM sqlite_sequence")) if conn.execute(
-                text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first() else None
+            if conn.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first():
+                conn.execute(text("DELETE FROM sqlite_sequence"))
+
+
+def _point_app_at(url: str, monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("FIVESYS_DEMO_MODE", "true")
+    get_settings.cache_clear()
 
 
 @pytest.fixture
-def engine(database_url, _session_engines, monkeypatch) -> Engine:
-    """An empty migrated database; DATABASE_URL points the app and CLI at it too."""
-    eng = _session_engines.get(database_url)
-    if eng is None:
-        eng = _session_engines[database_url] = make_engine(database_url)
+def engine(backend, monkeypatch) -> Engine:
+    """An empty migrated database; DATABASE_URL points the app and CLI at it too. The engine
+    is the one the app and CLI get for this URL (services.database.engine_for)."""
+    eng = engine_for(backend.url)
     _truncate(eng)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("FIVESYS_DEMO_MODE", "true")
-    get_settings.cache_clear()
+    _point_app_at(backend.url, monkeypatch)
     yield eng
     get_settings.cache_clear()
 
 
 @pytest.fixture
-def seeded(engine) -> Engine:
-    """The small demo province."""
-    seed_demo(engine, scale="small")
-    return engine
+def seeded(backend, monkeypatch) -> Engine:
+    """The small demo province (restored from a per-process template)."""
+    backend.restore_seeded()
+    _point_app_at(backend.url, monkeypatch)
+    yield engine_for(backend.url)
+    get_settings.cache_clear()

@@ -142,11 +142,17 @@ def wrong_procedure(frames: Mapping[str, pl.DataFrame], params: Mapping[str, Any
     ends = (edges.select("power_id", pl.col("to_seq").alias("seq"))
             .join(edges.select("power_id", pl.col("from_seq").alias("seq")),
                   on=["power_id", "seq"], how="anti").unique())
-    steps = (frames["ap_steps"].join(cases.select("case_id", "power_id"), on="case_id")
+    # sorted by case and order, the next row's step is the next step while the case is the
+    # same (no window functions: a province has a million small groups)
+    steps = (frames["ap_steps"].select("case_id", "seq", "step_order")
+             .join(cases.select("case_id", "power_id"), on="case_id")
              .sort("case_id", "step_order")
-             .with_columns(pl.col("seq").shift(-1).over("case_id").alias("next_seq"),
-                           pl.col("step_order").rank("ordinal", descending=True).over("case_id")
-                           .alias("_from_end")))
+             .with_columns(
+                 (pl.col("case_id").shift(-1) == pl.col("case_id")).fill_null(False).alias("_has_next"),
+                 pl.col("seq").shift(-1).alias("_next"),
+                 (pl.col("case_id").shift(1) != pl.col("case_id")).fill_null(True).alias("_first"))
+             .with_columns(pl.when(pl.col("_has_next")).then(pl.col("_next")).alias("next_seq"))
+             .with_columns(pl.col("_has_next").not_().alias("_last")))
     valid_edge = edges.select("power_id", pl.col("from_seq").alias("seq"),
                               pl.col("to_seq").alias("next_seq"), pl.lit(True).alias("_edge"))
     checked = (steps.join(valid_edge, on=["power_id", "seq", "next_seq"], how="left")
@@ -155,15 +161,16 @@ def wrong_procedure(frames: Mapping[str, pl.DataFrame], params: Mapping[str, Any
                .join(ends.with_columns(pl.lit(True).alias("_end")), on=["power_id", "seq"],
                      how="left"))
     bad_step = (
-        ((pl.col("step_order") == 1) & pl.col("_start").is_null())
+        (pl.col("_first") & pl.col("_start").is_null())
         | (pl.col("next_seq").is_not_null() & pl.col("_edge").is_null())
-        | ((pl.col("_from_end") == 1) & pl.col("_end").is_null()))
-    per_case = (checked.sort("case_id", "step_order")
+        | (pl.col("_last") & pl.col("_end").is_null()))
+    bad = checked.filter(bad_step).sort("case_id", "step_order").group_by("case_id").agg(
+        pl.col("seq").first().alias("first_bad_seq"))
+    per_case = (steps.join(bad.select("case_id"), on="case_id", how="semi")
+                .sort("case_id", "step_order")
                 .group_by("case_id", maintain_order=True)
-                .agg(pl.col("seq").cast(pl.String).str.join("→").alias("path"),
-                     bad_step.any().alias("_bad"),
-                     pl.col("seq").filter(bad_step).first().alias("first_bad_seq"))
-                .filter(pl.col("_bad")))
+                .agg(pl.col("seq").cast(pl.String).str.join("→").alias("path"))
+                .join(bad, on="case_id"))
     hit = cases.join(per_case, on="case_id", how="inner")
     return _case_subjects(hit, pl.col("path"), pl.col("first_bad_seq"))
 
@@ -262,11 +269,11 @@ def duplicate_payment(frames: Mapping[str, pl.DataFrame], params: Mapping[str, A
     """FD-R2: a payment of the same amount to the same recipient from the same fund within N
     days of an earlier one (the later payment lights)."""
     days = int(params["window_days"])
-    p = (frames["fd_payments"].sort("fund_id", "recipient_uscc", "amount", "paid_on", "payment_id")
-         .with_columns(pl.col("paid_on").shift(1).over("fund_id", "recipient_uscc", "amount")
-                       .alias("previous_paid_on"),
-                       pl.col("voucher").shift(1).over("fund_id", "recipient_uscc", "amount")
-                       .alias("previous_voucher")))
+    keys = ["fund_id", "recipient_uscc", "amount"]
+    same = pl.all_horizontal(pl.col(k).shift(1) == pl.col(k) for k in keys).fill_null(False)
+    p = (frames["fd_payments"].sort(*keys, "paid_on", "payment_id")
+         .with_columns(pl.when(same).then(pl.col("paid_on").shift(1)).alias("previous_paid_on"),
+                       pl.when(same).then(pl.col("voucher").shift(1)).alias("previous_voucher")))
     hit = p.filter((pl.col("paid_on") - pl.col("previous_paid_on")).dt.total_days() <= pl.lit(days))
     return _fund_subjects(hit, pl.col("payment_id").cast(pl.String), "fund_payment",
                           pl.col("fund_code"), pl.col("recipient_name"), pl.col("recipient_uscc"),

@@ -6,23 +6,16 @@ bind processor only for types that need one (dates and timestamps)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
 
 def _processors(conn: Connection, table: Table, columns: list[str]) -> list:
-    out = []
-    for name in columns:
-        col = table.c[name]
-        try:
-            py = col.type.python_type
-        except NotImplementedError:
-            py = None
-        needs = py in (date, datetime)
-        out.append(col.type.bind_processor(conn.dialect) if needs else None)
-    return out
+    # Only types that convert values have a bind processor (dates, timestamps — including
+    # SQLModel's UTCDateTime decorator, whose python_type is not declared); without it
+    # sqlite3 would store aware timestamps as "…+00:00" text, unlike the ORM's format.
+    dialect = conn.dialect
+    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
 
 
 def bulk_insert(conn: Connection, table: Table, rows: list, columns: list[str] | None = None,

@@ -556,9 +556,9 @@ def _payments(rng: random.Random, region: str, fund_id: int, code: str, allocate
     name, uscc = recipients[0]
     if rule == "FD-R1":
         extra = budget * 1.12 - paid
-        while extra > 0:
+        while extra >= 1.0:  # whole yuan: rounding can never leave a remainder that loops
             voucher += 1
-            amount = round(min(extra, 0.6 * threshold + voucher), 2)
+            amount = float(min(int(extra), int(0.6 * threshold) + voucher))
             extra -= amount
             out.append([fund_id, name, uscc, amount, today - timedelta(days=voucher % 20 + 1),
                         f"{code}-{voucher:04d}"])

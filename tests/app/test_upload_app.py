@@ -41,7 +41,7 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
     return at.run(timeout=TIMEOUT)
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_good_file_preview_confirm_rows_present(org):
     at = open_page(login("admin"), "pages/data_upload.py")
     assert not at.exception, at.exception
@@ -61,7 +61,7 @@ def test_good_file_preview_confirm_rows_present(org):
     assert departments(org, "210102960") == 1
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_bad_file_shows_error_table_and_writes_nothing(org):
     at = upload(open_page(login("admin"), "pages/data_upload.py"), "坏.csv", BAD)
     assert not at.exception, at.exception
@@ -79,7 +79,7 @@ def test_bad_file_shows_error_table_and_writes_nothing(org):
     assert at.dataframe[0].value["结果"].tolist() == ["已拒绝"]
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_entry_form_creates_a_user_without_password(org):
     at = open_page(login("admin"), "pages/data_entry.py")
     at.selectbox(key="entry_kind").set_value("users").run(timeout=TIMEOUT)

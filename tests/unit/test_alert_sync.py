@@ -264,3 +264,27 @@ def test_cli_sync_alerts_runs_every_rule(org, capsys):
     first = capsys.readouterr().out
     assert re.match(r"rules=\d+ new=0 updated=0 reopened=0 cleared=0 refreshed=0 unchanged=0 "
                     r"escalated=0 time=\d+\.\d\ds", first), first
+
+
+def test_reads_and_actions_are_scoped(org, test_rules):
+    from services.lights_read import AlertFilter, alerts_frame, orders_frame
+    from services.scope import Scope
+
+    engine, (d1, d2) = org
+    run(engine, [("a", d1, "210000", 11, 1), ("b", d2, "210000", 12, 1)])
+    got = alerts(engine)
+    elsewhere = Scope(region_codes=frozenset({"210102"}), root_region="210102")
+    own_dept = Scope(region_codes=frozenset({"210000"}), department_id=d2, root_region="210000")
+    assert alerts_frame(engine, elsewhere).height == 0
+    assert alerts_frame(engine, own_dept)["subject_id"].to_list() == ["b"]
+    assert alerts_frame(engine, ALL, AlertFilter(department_id=d1))["subject_id"].to_list() == ["a"]
+    with pytest.raises(supervision.LightsError) as exc:
+        supervision.acknowledge(engine, actor="x", scope=elsewhere, alert_ids=[got["a"].id])
+    assert exc.value.key == "lights.err_alert_not_found"
+    order = supervision.issue_order(engine, actor="sup", scope=ALL, alert_ids=[got["a"].id],
+                                    department_id=d1, due_date=date(2030, 1, 1), instructions="整改")
+    assert orders_frame(engine, own_dept).height == 0  # addressed to d1, not to d2
+    with pytest.raises(supervision.LightsError) as exc:
+        supervision.answer_order(engine, actor="x", scope=own_dept, order_id=order.id, response="好")
+    assert exc.value.key == "lights.err_order_not_found"
+    assert alerts(engine)["a"].status == "supervising"
