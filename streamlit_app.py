@@ -9,7 +9,7 @@ from services.bootstrap import SchemaOutdated, prepare_database
 from services.settings import SettingsError, get_settings
 from ui import navigation
 from ui.auth import LOGOUT_FLAG, Auth, request_logout
-from ui.context import UserContext, current_user, set_user
+from ui.context import UserContext, set_user
 from ui.db import get_engine
 from ui.formatting import role_names
 from ui.i18n import language_switch, t

@@ -9,9 +9,14 @@ from services import risk as risk_service
 from services.org import departments_frame
 from ui.context import require_user
 from ui.db import get_engine
+from ui.formatting import md_escape
 from ui.i18n import error_text, t
 from ui.power_detail_parts import (
-    flow_editor, lifecycle_buttons, risk_form, risks_display, versions_list,
+    flow_editor,
+    lifecycle_buttons,
+    risk_form,
+    risks_display,
+    versions_list,
 )
 from ui.power_widgets import SELECTED_KEY, can_edit, flow_chart, power_form, status_label
 
@@ -51,9 +56,9 @@ tab_info, tab_flow, tab_risk, tab_versions = st.tabs([
     t("power.ui.tab_versions")])
 
 with tab_info:
-    st.markdown(f"**{t('power.ui.category')}**：{power['category']}　　"
-                f"**{t('power.ui.department')}**：{power['department']}")
-    st.markdown(f"**{t('power.ui.legal_basis')}**：{power['legal_basis'] or '-'}")
+    st.markdown(f"**{t('power.ui.category')}**：{md_escape(power['category'])}　　"
+                f"**{t('power.ui.department')}**：{md_escape(power['department'])}")
+    st.markdown(f"**{t('power.ui.legal_basis')}**：{md_escape(power['legal_basis'] or '-')}")
     fee = t("power.ui.free") if power["fee_standard"] is None else power["fee_standard"]
     st.markdown(f"**{t('power.ui.statutory')}**：{power['statutory_limit_days']}　　"
                 f"**{t('power.ui.fee')}**：{fee}　　"

@@ -11,6 +11,7 @@ from services.export import to_xlsx
 from services.org import departments_frame
 from ui.context import require_user
 from ui.db import get_engine
+from ui.formatting import md_escape
 from ui.i18n import error_text, t
 
 ctx = require_user()
@@ -48,7 +49,7 @@ if rows and writer:
     row = df.row(rows[0], named=True)
     if row["rectified_on"] is None:
         with st.form("pi_rectify"):
-            st.markdown(f"**{row['department']}** · {row['findings']}")
+            st.markdown(f"**{md_escape(row['department'])}** · {md_escape(row['findings'])}")
             on = st.date_input(t("power.ui.rectified_on"), value=today)
             if st.form_submit_button(t("power.ui.mark_rectified"), type="primary"):
                 try:

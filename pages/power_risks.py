@@ -12,6 +12,7 @@ from services import risk as risk_service
 from services.export import to_xlsx
 from ui.context import require_user
 from ui.db import get_engine
+from ui.formatting import md_escape
 from ui.i18n import error_text, t
 from ui.power_detail_parts import risks_display
 from ui.power_widgets import SELECTED_KEY, can_edit
@@ -52,7 +53,7 @@ st.download_button(t("core.export_xlsx"), data=to_xlsx({t("power.ui.risks_title"
 rows = event.selection.rows if event and event.selection else []
 if rows:
     row = risks.row(rows[0], named=True)
-    st.markdown(f"**{row['power']}**（{row['code']}）· {row['description']}")
+    st.markdown(f"**{md_escape(row['power'])}**（{md_escape(row['code'])}）· {md_escape(row['description'])}")
     c1, c2 = st.columns(2)
     if c1.button(t("power.ui.open_power"), icon=":material/open_in_new:"):
         st.session_state[SELECTED_KEY] = row["power_id"]

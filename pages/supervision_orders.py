@@ -9,9 +9,9 @@ from services import supervision
 from services.lights_read import order_alerts, orders_frame
 from ui.context import require_user
 from ui.db import get_engine
-from ui.formatting import local_time
-from ui.i18n import error_text, t
-from ui.lights_detail import flash, show_flash
+from ui.formatting import local_time, md_escape
+from ui.i18n import t
+from ui.lights_detail import run_action, show_flash
 from ui.lights_format import alerts_display, order_status_label, orders_display
 
 ctx = require_user("supervisor", "data_officer", "leader")
@@ -62,34 +62,25 @@ overdue = order["status"] != "accepted" and order["due_date"] < today
 c3.markdown(f"**{t('lights.order.due')}**  \n{order['due_date']:%Y-%m-%d}"
             + (f" · :red[{t('lights.orders.is_overdue')}]" if overdue else ""))
 c4.markdown(f"**{t('lights.order.escalation')}**  \n{order['escalation_level']}")
-st.markdown(f"**{t('lights.order.instructions')}**（{order['issued_by']}，"
+st.markdown(f"**{t('lights.order.instructions')}**（{md_escape(order['issued_by'])}，"
             f"{local_time(order['issued_at'])}）：")
 st.text(order["instructions"])
 if order["response"]:
-    st.markdown(f"**{t('lights.order.response')}**（{order['answered_by']}，"
+    st.markdown(f"**{t('lights.order.response')}**（{md_escape(order['answered_by'])}，"
                 f"{local_time(order['answered_at'])}）：")
     st.text(order["response"])
 if order["decision_note"]:
-    st.markdown(f"**{t('lights.order.decision_note')}**：{order['decision_note']}")
+    st.markdown(f"**{t('lights.order.decision_note')}**：{md_escape(order['decision_note'])}")
 st.markdown(f"**{t('lights.order.alerts')}**")
 st.dataframe(alerts_display(order_alerts(engine, ctx.scope, order["id"])), hide_index=True,
              width="stretch")
-
-
-def _do(action, success: str) -> None:  # noqa: ANN001
-    try:
-        action()
-    except supervision.LightsError as exc:
-        st.error(error_text(exc))
-    else:
-        flash(success)
 
 
 if ctx.has_any("data_officer") and order["status"] in ("issued", "returned"):
     with st.form("so_answer"):
         response = st.text_area(t("lights.orders.response_label"), max_chars=2000, key="so_response")
         if st.form_submit_button(t("lights.orders.answer"), type="primary"):
-            _do(lambda: supervision.answer_order(engine, actor=ctx.username, scope=ctx.scope,
+            run_action(lambda: supervision.answer_order(engine, actor=ctx.username, scope=ctx.scope,
                                                  order_id=order["id"], response=response),
                 t("lights.orders.answered", no=order_no))
 
@@ -100,10 +91,10 @@ if ctx.has_any("supervisor") and order["status"] == "answered":
         accept = left.form_submit_button(t("lights.orders.accept"), type="primary")
         send_back = right.form_submit_button(t("lights.orders.return"))
     if accept:
-        _do(lambda: supervision.accept_order(engine, actor=ctx.username, scope=ctx.scope,
+        run_action(lambda: supervision.accept_order(engine, actor=ctx.username, scope=ctx.scope,
                                              order_id=order["id"], note=note),
             t("lights.orders.accepted", no=order_no))
     if send_back:
-        _do(lambda: supervision.return_order(engine, actor=ctx.username, scope=ctx.scope,
+        run_action(lambda: supervision.return_order(engine, actor=ctx.username, scope=ctx.scope,
                                              order_id=order["id"], note=note),
             t("lights.orders.returned", no=order_no))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import polars as pl
-from sqlalchemy import BigInteger, Integer, and_, cast, func, literal, select
+from sqlalchemy import BigInteger, Integer, cast, func, literal, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import Select
 from sqlmodel import Session

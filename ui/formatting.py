@@ -23,3 +23,12 @@ def role_names(roles: str | list[str]) -> str:
 
 def level_name(level: str) -> str:
     return t(f"org.level.{level}")
+
+
+_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()<>#+-.!|~:$"})
+
+
+def md_escape(value: object) -> str:
+    """User text inside st.markdown: escape Markdown so it shows as typed (no links, images,
+    emphasis or colour directives sneak in)."""
+    return str(value if value is not None else "").translate(_MD_SPECIAL)

@@ -14,11 +14,17 @@ from services import supervision
 from services.lights_read import alert_history, orders_frame
 from services.org import departments_frame
 from ui.context import UserContext
-from ui.formatting import local_time
+from ui.formatting import local_time, md_escape
 from ui.i18n import error_text, t
 from ui.lights_format import (
-    facts_text, history_display, level_label, orders_display, rule_title, status_label,
-    subject_label, system_label,
+    facts_text,
+    history_display,
+    level_label,
+    orders_display,
+    rule_title,
+    status_label,
+    subject_label,
+    system_label,
 )
 
 FLASH_KEY = "lights_flash"
@@ -52,11 +58,11 @@ def alert_detail(engine: Engine, ctx: UserContext, alert: dict) -> None:
         st.markdown(f"**{t('lights.detail.basis')}**：{t(rule.basis_key)}")
     else:
         st.warning(t("lights.detail.rule_unknown", rule=alert["rule_id"]))
-    st.markdown(f"**{t('lights.detail.facts')}**：{facts_text(alert['rule_id'], alert['facts'])}")
+    st.markdown(f"**{t('lights.detail.facts')}**：{md_escape(facts_text(alert['rule_id'], alert['facts']))}")
     with st.expander(t("lights.detail.facts_raw")):
         st.code(alert["facts"], language="json")
     if alert["dismiss_reason"]:
-        st.markdown(f"**{t('lights.detail.dismiss_reason')}**：{alert['dismiss_reason']}")
+        st.markdown(f"**{t('lights.detail.dismiss_reason')}**：{md_escape(alert['dismiss_reason'])}")
     st.markdown(f"**{t('lights.detail.history')}**")
     st.dataframe(history_display(alert_history(engine, ctx.scope, alert["id"])),
                  hide_index=True, width="stretch")
@@ -79,13 +85,13 @@ def alert_actions(engine: Engine, ctx: UserContext, alert: dict, table: pl.DataF
     with tab_ack:
         if st.button(t("lights.act.acknowledge"), key="act_ack", disabled=status != "open",
                      icon=":material/visibility:"):
-            _run(lambda: supervision.acknowledge(engine, actor=ctx.username, scope=ctx.scope,
+            run_action(lambda: supervision.acknowledge(engine, actor=ctx.username, scope=ctx.scope,
                                                  alert_ids=[alert_id]),
                  t("lights.act.acknowledged", id=alert_id))
     with tab_dismiss, st.form("act_dismiss_form"):
         reason = st.text_area(t("lights.act.reason"), max_chars=500, key="act_reason")
         if st.form_submit_button(t("lights.act.dismiss"), type="primary"):
-            _run(lambda: supervision.dismiss(engine, actor=ctx.username, scope=ctx.scope,
+            run_action(lambda: supervision.dismiss(engine, actor=ctx.username, scope=ctx.scope,
                                              alert_ids=[alert_id], reason=reason),
                  t("lights.act.dismissed", id=alert_id))
     with tab_order:
@@ -93,12 +99,13 @@ def alert_actions(engine: Engine, ctx: UserContext, alert: dict, table: pl.DataF
     with tab_close, st.form("act_close_form"):
         note = st.text_input(t("lights.act.note"), max_chars=500, key="act_close_note")
         if st.form_submit_button(t("lights.act.close"), type="primary"):
-            _run(lambda: supervision.close_alerts(engine, actor=ctx.username, scope=ctx.scope,
+            run_action(lambda: supervision.close_alerts(engine, actor=ctx.username, scope=ctx.scope,
                                                   alert_ids=[alert_id], note=note),
                  t("lights.act.closed", id=alert_id))
 
 
-def _run(action, success: str) -> None:  # noqa: ANN001
+def run_action(action, success: str) -> None:  # noqa: ANN001
+    """Run a lights action; show its error in the user's language, or flash `success`."""
     try:
         action()
     except supervision.LightsError as exc:

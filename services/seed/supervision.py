@@ -22,7 +22,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -253,7 +253,6 @@ def _powers(session: Session) -> tuple[list[dict], dict[int, list], dict[int, li
                Department.code, Department.kind)
         .join(Department, Department.id == Power.department_id)
         .where(in_force_clause()).order_by(Power.id)).all()
-    ids = [r[0] for r in rows]
     steps: dict[int, list] = defaultdict(list)
     edges: dict[int, list] = defaultdict(list)
     for pid, seq, lim in session.execute(select(PowerStep.power_id, PowerStep.seq, PowerStep.limit_days)

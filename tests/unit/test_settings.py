@@ -46,3 +46,11 @@ def test_rejects_unknown_language(monkeypatch):
     monkeypatch.setenv("FIVESYS_DEFAULT_LANGUAGE", "fr")
     with pytest.raises(SettingsError):
         Settings(_env_file=None).check_startable()
+
+
+def test_markdown_escape_keeps_user_text_inert():
+    from ui.formatting import md_escape
+
+    assert md_escape("![x](http://evil/x.png) **粗** :red[红]") == \
+        "\\!\\[x\\]\\(http\\://evil/x\\.png\\) \\*\\*粗\\*\\* \\:red\\[红\\]"
+    assert md_escape(None) == ""
