@@ -3,6 +3,7 @@ supervisor's actions on it."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import polars as pl
@@ -28,17 +29,26 @@ from ui.lights_format import (
 )
 
 FLASH_KEY = "lights_flash"
+# A run can be cut short by another rerun (the login cookie component answers after a run);
+# the confirmation then stays up for a few seconds instead of vanishing with that run.
+FLASH_SECONDS = 8.0
 
 
 def flash(message: str) -> None:
     """Show `message` after the rerun that follows an action."""
-    st.session_state[FLASH_KEY] = message
+    st.session_state[FLASH_KEY] = (message, time.monotonic())
     st.rerun()
 
 
 def show_flash() -> None:
-    if message := st.session_state.pop(FLASH_KEY, None):
+    entry = st.session_state.get(FLASH_KEY)
+    if not entry:
+        return
+    message, at = entry
+    if time.monotonic() - at <= FLASH_SECONDS:
         st.success(message)
+    else:
+        st.session_state.pop(FLASH_KEY, None)
 
 
 def alert_detail(engine: Engine, ctx: UserContext, alert: dict) -> None:
