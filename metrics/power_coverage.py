@@ -45,6 +45,12 @@ def power_facts(powers: pl.DataFrame, validity: pl.DataFrame,
                           pl.col("hm_with_measures").fill_null(0).cast(pl.Int64)))
 
 
+def rectification_overdue(today: date) -> pl.Expr:
+    """An inspection whose rectification deadline has passed without rectification."""
+    return (pl.col("rectified_on").is_null() & pl.col("rectify_by").is_not_null()
+            & (pl.col("rectify_by") < pl.lit(today, dtype=pl.Date)))
+
+
 def coverage(powers: pl.DataFrame, validity: pl.DataFrame, risks: pl.DataFrame,
              inspections: pl.DataFrame, *, by: list[str], today: date) -> pl.DataFrame:
     """Coverage per group (`by` = ["department_id", "department"] or ["region_code"])."""
@@ -58,9 +64,7 @@ def coverage(powers: pl.DataFrame, validity: pl.DataFrame, risks: pl.DataFrame,
         pl.col("published").sum().cast(pl.Int64).alias("published"))
     insp_keys = [c for c in by if c in inspections.columns]
     overdue = (inspections
-               .with_columns((pl.col("rectified_on").is_null() & pl.col("rectify_by").is_not_null()
-                              & (pl.col("rectify_by") < pl.lit(today, dtype=pl.Date)))
-                             .alias("is_overdue"))
+               .with_columns(rectification_overdue(today).alias("is_overdue"))
                .group_by(insp_keys).agg(pl.len().cast(pl.Int64).alias("inspections"),
                                         pl.col("is_overdue").sum().cast(pl.Int64)
                                         .alias("overdue")))
@@ -80,6 +84,14 @@ def category_counts(powers: pl.DataFrame, *, by: list[str]) -> pl.DataFrame:
             .sort([*by, "category"]))
 
 
+def largest_groups(counts: pl.DataFrame, *, by: str, value: str, top: int) -> pl.DataFrame:
+    """Rows of the `top` groups with the largest total `value` (keeps charts readable)."""
+    if counts[by].n_unique() <= top:
+        return counts
+    keep = counts.group_by(by).agg(pl.col(value).sum()).sort(value, descending=True).head(top)
+    return counts.join(keep.select(by), on=by)
+
+
 def risk_heat(risks: pl.DataFrame, *, by: str = "department") -> pl.DataFrame:
     """Risk points per group × level (高, 中, 低 columns), for the heat map."""
     counts = risks.group_by(by, "level").agg(pl.len().cast(pl.Int64).alias("n"))
@@ -88,3 +100,9 @@ def risk_heat(risks: pl.DataFrame, *, by: str = "department") -> pl.DataFrame:
         if level not in wide.columns:
             wide = wide.with_columns(pl.lit(0, pl.Int64).alias(level))
     return wide.select(by, *(pl.col(lv).fill_null(0) for lv in ("高", "中", "低"))).sort(by)
+
+
+def risk_heat_top(risks: pl.DataFrame, *, by: str = "department", top: int = 30) -> pl.DataFrame:
+    """The heat map's rows: the `top` groups with most risk points, most first."""
+    return (risk_heat(risks, by=by).with_columns(pl.sum_horizontal("高", "中", "低").alias("total"))
+            .sort("total", descending=True).head(top))

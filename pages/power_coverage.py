@@ -7,6 +7,7 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
+from metrics.power_coverage import category_counts, largest_groups
 from services.export import to_xlsx
 from services.power_metrics import coverage_tables
 from services.scope import Scope
@@ -54,12 +55,10 @@ fig.update_layout(height=max(320, 20 * worst.height + 80), margin=dict(t=10, l=0
 st.caption(t("power.ui.coverage_worst", n=worst.height))
 st.plotly_chart(fig, width="stretch")
 
-cats = powers.group_by("department", "category").agg(pl.len().alias("n"))
-if cats["department"].n_unique() > 40:  # keep the treemap readable: the 40 largest
-    top = cats.group_by("department").agg(pl.col("n").sum()).sort("n", descending=True).head(40)
-    cats = cats.join(top.select("department"), on="department")
+cats = largest_groups(category_counts(powers, by=["department"]), by="department",
+                      value="powers", top=40)
 tree = px.treemap(cats.to_pandas(), path=[px.Constant(t("power.ui.all")), "department", "category"],
-                  values="n")
+                  values="powers")
 tree.update_layout(height=480, margin=dict(t=10, l=0, r=0, b=0))
 st.subheader(t("power.ui.treemap_title"))
 st.plotly_chart(tree, width="stretch")

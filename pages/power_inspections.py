@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
+from metrics.power_coverage import rectification_overdue
 from services import inspections as insp_service
 from services import power as power_service
 from services.export import to_xlsx
@@ -21,8 +22,7 @@ today = date.today()
 
 open_only = st.toggle(t("power.ui.insp_open_only"), key="pi_open")
 df = insp_service.inspections_frame(engine, ctx.scope, open_only=open_only)
-df = df.with_columns((pl.col("rectified_on").is_null() & pl.col("rectify_by").is_not_null()
-                      & (pl.col("rectify_by") < pl.lit(today))).alias("overdue"))
+df = df.with_columns(rectification_overdue(today).alias("overdue"))
 c1, c2, c3 = st.columns(3)
 c1.metric(t("power.ui.insp_total"), df.height)
 c2.metric(t("power.ui.insp_open"), df.filter(pl.col("rectified_on").is_null()).height)

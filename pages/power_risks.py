@@ -7,7 +7,7 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from metrics.power_coverage import risk_heat
+from metrics.power_coverage import risk_heat_top
 from services import risk as risk_service
 from services.export import to_xlsx
 from ui.context import require_user
@@ -30,8 +30,7 @@ if risks.is_empty():
     st.info(t("power.ui.no_risks"))
     st.stop()
 
-heat = risk_heat(risks).with_columns(pl.sum_horizontal("高", "中", "低").alias("total")) \
-    .sort("total", descending=True).head(30)
+heat = risk_heat_top(risks, top=30)
 fig = px.imshow(heat.select("高", "中", "低").to_numpy(), x=["高", "中", "低"],
                 y=heat["department"].to_list(), text_auto=True, aspect="auto",
                 color_continuous_scale="OrRd",

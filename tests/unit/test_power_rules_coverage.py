@@ -141,3 +141,14 @@ def test_coverage_by_region_and_category_counts_and_heat():
                            ("市场监管局", "行政许可", 1)]
     heat = risk_heat(RISKS)
     assert heat.rows() == [("住建局", 1, 2, 1), ("市场监管局", 0, 0, 1)]
+
+
+def test_chart_helpers_keep_the_largest_groups():
+    from metrics.power_coverage import largest_groups, risk_heat_top
+
+    counts = pl.DataFrame({"department": ["甲", "甲", "乙", "丙"], "category": ["行政许可", "行政处罚", "行政许可", "行政许可"],
+                           "powers": [3, 2, 4, 1]})
+    assert sorted(largest_groups(counts, by="department", value="powers", top=2)["department"].unique()) == ["乙", "甲"]
+    assert largest_groups(counts, by="department", value="powers", top=3).height == 4
+    risks = pl.DataFrame({"department": ["甲", "乙", "乙"], "level": ["高", "中", "低"]})
+    assert risk_heat_top(risks, top=1).select("department", "total").to_dicts() == [{"department": "乙", "total": 2}]
