@@ -7,7 +7,7 @@
 Targets (2 cores): sync ≤ 20 s, rules ≤ 2 s, cockpit warm ≤ 1 s, peak RSS ≤ 4 GB.
 
     python bench/bench_supervision.py [--backends sqlite,postgresql] [--scale province]
-        [--pg postgresql://postgres@127.0.0.1:5432/test]
+        [--pg postgresql://postgres@127.0.0.1:5432/test] [--reuse] [--seed-only]
 """
 
 from __future__ import annotations
@@ -51,15 +51,18 @@ def top_profile(prof: cProfile.Profile, n: int = 12) -> list[str]:
     return [line.strip() for line in out.getvalue().splitlines() if line.strip()][-n:]
 
 
-def database(backend: str, pg: str) -> str:
+def database(backend: str, pg: str, *, reuse: bool) -> str:
+    """A fresh database (or, with `reuse`, the one a previous run seeded and kept)."""
     if backend == "sqlite":
-        path = Path(tempfile.gettempdir()) / f"bench_supervision_{os.getpid()}.db"
-        path.unlink(missing_ok=True)
+        path = Path(tempfile.gettempdir()) / "bench_supervision.db"
+        if not reuse:
+            path.unlink(missing_ok=True)
         return f"sqlite:///{path}"
     admin = make_engine(pg.replace("postgresql://", "postgresql+psycopg://", 1))
     with admin.begin() as c:
-        c.execute(text("DROP SCHEMA IF EXISTS bench_s4 CASCADE"))
-        c.execute(text("CREATE SCHEMA bench_s4"))
+        if not reuse:
+            c.execute(text("DROP SCHEMA IF EXISTS bench_s4 CASCADE"))
+        c.execute(text("CREATE SCHEMA IF NOT EXISTS bench_s4"))
     admin.dispose()
     return pg.replace("postgresql://", "postgresql+psycopg://", 1) + "?options=-csearch_path%3Dbench_s4"
 
@@ -106,14 +109,19 @@ def cockpit(url: str) -> dict:
     return {"cockpit_cold_s": round(cold, 2), "cockpit_warm_s": round(warm, 2)}
 
 
-def bench(backend: str, scale: str, pg: str) -> dict:
-    url = database(backend, pg)
+def bench(backend: str, scale: str, pg: str, *, reuse: bool, seed_only: bool) -> dict:
+    url = database(backend, pg, reuse=reuse)
     engine = make_engine(url)
     upgrade_to_head(engine)
     SQLModel.metadata.create_all(engine)
     result: dict = {"backend": backend, "scale": scale}
-    print(f"[{backend}] seeding {scale} …", file=sys.stderr, flush=True)
-    result["seed_s"] = seed(engine, scale)
+    if reuse and not seed_mod.database_is_empty(engine):
+        result["seed_s"] = "reused"
+    else:
+        print(f"[{backend}] seeding {scale} …", file=sys.stderr, flush=True)
+        result["seed_s"] = seed(engine, scale)
+    if seed_only:
+        return result
     with Session(engine) as s:
         result["rows"] = {
             "cases": s.execute(select(func.count()).select_from(ApprovalCase)).scalar_one(),
@@ -226,12 +234,17 @@ def main() -> None:
                                                    "postgresql://postgres@127.0.0.1:5432/test"))
     ap.add_argument("--synthetic", type=int, default=0,
                     help="only time the rules on N synthetic cases in memory (no database)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep the seeded database between runs (SQLite file in the temp folder, "
+                         "PostgreSQL schema bench_s4) and skip the seed when it holds data")
+    ap.add_argument("--seed-only", action="store_true", help="seed (with --reuse: keep) and stop")
     args = ap.parse_args()
     if args.synthetic:
         print(json.dumps(synthetic_rules(args.synthetic), ensure_ascii=False), flush=True)
         return
     for backend in args.backends.split(","):
-        print(json.dumps(bench(backend, args.scale, args.pg), ensure_ascii=False), flush=True)
+        print(json.dumps(bench(backend, args.scale, args.pg, reuse=args.reuse,
+                               seed_only=args.seed_only), ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

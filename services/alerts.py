@@ -259,7 +259,8 @@ def _refresh_escalations(session: Session, frames_orders: pl.DataFrame, today, p
 
 
 def _sync(session: Session, *, actor: str, rule_ids: list[str] | None,
-          inputs: Mapping[str, pl.DataFrame] | None, now: datetime | None) -> SyncResult:
+          inputs: Mapping[str, pl.DataFrame] | None, now: datetime | None,
+          reader: Engine | None = None) -> SyncResult:
     started = time.perf_counter()
     now = now or utcnow()
     if session.connection().dialect.name == "postgresql":
@@ -270,7 +271,9 @@ def _sync(session: Session, *, actor: str, rule_ids: list[str] | None,
         sorted(RULES.values(), key=lambda r: r.id)
     given = dict(inputs or {})
     needed = {name for r in rules for name in r.inputs} - given.keys()
-    frames = load_inputs(session.connection(), needed) | given
+    # on an Engine the inputs come from one snapshot of committed data through Arrow (fast);
+    # inside a caller's transaction, from that transaction (it may hold rows not yet committed)
+    frames = load_inputs(reader if reader is not None else session.connection(), needed) | given
     current = evaluate_rules(session, rules, frames)
     plan = plan_sync(current, _existing(session, [r.id for r in rules]))
     counts = dict(plan.group_by("action").len().iter_rows())
@@ -305,7 +308,7 @@ def sync_alerts(bind: Engine | Session, *, actor: str = "system",
     if isinstance(bind, Session):
         return _sync(bind, actor=actor, rule_ids=rule_ids, inputs=inputs, now=now)
     with session_scope(bind) as s:
-        return _sync(s, actor=actor, rule_ids=rule_ids, inputs=inputs, now=now)
+        return _sync(s, actor=actor, rule_ids=rule_ids, inputs=inputs, now=now, reader=bind)
 
 
 def sync_after_import(engine: Engine, actor: str) -> None:

@@ -6,8 +6,8 @@ scoped; reading the alerts is).
 
 The argument is an Engine OR a Connection (the demo seed runs the sync inside its own open
 transaction and passes that transaction's Connection, so the rows it just wrote are visible).
-Write loaders so that both work: `pl.read_database(query, connection=bind)`, or
-`with Session(bind) as s: ...` — not `bind.connect()` / `bind.begin()`."""
+Write loaders so that both work: `services.frames.read_frame(bind, stmt, schema)` (fast on
+both), or `with Session(bind) as s: ...` for small reads — not `bind.begin()`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 import polars as pl
 from sqlalchemy.engine import Connection, Engine
+
+from services.frames import read_snapshot
 
 Bind = Engine | Connection
 Loader = Callable[[Bind], pl.DataFrame]
@@ -30,11 +32,16 @@ def loader(name: str) -> Callable[[Loader], Loader]:
     return wrap
 
 
-def load_inputs(engine: Bind, names: set[str]) -> dict[str, pl.DataFrame]:
+def load_inputs(bind: Bind, names: set[str]) -> dict[str, pl.DataFrame]:
+    """The frames `names`, read on `bind`: inside its transaction when it is a Connection; on
+    an Engine, in one read snapshot of committed data (services.frames)."""
     missing = names - LOADERS.keys()
     if missing:
         raise KeyError(f"no loader for rule inputs: {sorted(missing)}")
-    return {name: LOADERS[name](engine) for name in sorted(names)}
+    if isinstance(bind, Engine):
+        with read_snapshot(bind):
+            return {name: LOADERS[name](bind) for name in sorted(names)}
+    return {name: LOADERS[name](bind) for name in sorted(names)}
 
 
 from services.rule_inputs import lights  # noqa: E402,F401  (supervision_orders, clock)

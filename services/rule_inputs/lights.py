@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 from sqlalchemy import select
-from sqlmodel import Session
 
 from metrics.rules.lights import CLOCK_SCHEMA, ORDER_SCHEMA
 from models.lights import SupervisionOrder
+from services.frames import read_frame
 from services.rule_inputs import Bind, loader
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
@@ -20,9 +20,7 @@ CHINA_TZ = ZoneInfo("Asia/Shanghai")
 def supervision_orders(bind: Bind) -> pl.DataFrame:
     o = SupervisionOrder
     stmt = select(o.id, o.order_no, o.department_id, o.region_code, o.due_date, o.status)
-    with Session(bind) as s:
-        rows = s.execute(stmt).all()
-    return pl.DataFrame([tuple(r) for r in rows], schema=ORDER_SCHEMA, orient="row")
+    return read_frame(bind, stmt, ORDER_SCHEMA)
 
 
 @loader("clock")

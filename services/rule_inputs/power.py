@@ -11,15 +11,10 @@ from metrics.rules.power import (
 )
 from metrics.power_risk import CRITERIA, risk_level_expr
 from models.power import Inspection, Power, PowerEdge, PowerStep, RiskPoint
+from services.frames import read_frame
 from services.power import in_force_clause
 from services.risk import level_thresholds
 from services.rule_inputs import Bind, loader
-
-
-def _frame(bind: Bind, stmt, schema: dict) -> pl.DataFrame:  # noqa: ANN001
-    with Session(bind) as s:
-        rows = s.execute(stmt).all()
-    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 
 
 @loader("power_risk_points")
@@ -36,7 +31,7 @@ def power_risk_points(bind: Bind) -> pl.DataFrame:
     schema = RISK_POINT_SCHEMA | {c: pl.Boolean() for c in CRITERIA}
     with Session(bind) as s:
         high_min, medium_min = level_thresholds(s)
-    frame = _frame(bind, stmt, schema)
+    frame = read_frame(bind, stmt, schema)
     return frame.with_columns(risk_level_expr(high_min=high_min, medium_min=medium_min)) \
         .select(list(RISK_POINT_SCHEMA))
 
@@ -45,25 +40,25 @@ def power_risk_points(bind: Bind) -> pl.DataFrame:
 def power_in_force(bind: Bind) -> pl.DataFrame:
     stmt = select(Power.id, Power.code, Power.name, Power.version, Power.department_id,
                   Power.region_code, Power.promised_limit_days).where(in_force_clause())
-    return _frame(bind, stmt, IN_FORCE_SCHEMA)
+    return read_frame(bind, stmt, IN_FORCE_SCHEMA)
 
 
 @loader("power_in_force_steps")
 def power_in_force_steps(bind: Bind) -> pl.DataFrame:
     stmt = (select(PowerStep.power_id, PowerStep.seq, PowerStep.name, PowerStep.limit_days)
             .join(Power, Power.id == PowerStep.power_id).where(in_force_clause()))
-    return _frame(bind, stmt, STEPS_SCHEMA)
+    return read_frame(bind, stmt, STEPS_SCHEMA)
 
 
 @loader("power_in_force_edges")
 def power_in_force_edges(bind: Bind) -> pl.DataFrame:
     stmt = (select(PowerEdge.power_id, PowerEdge.from_seq, PowerEdge.to_seq)
             .join(Power, Power.id == PowerEdge.power_id).where(in_force_clause()))
-    return _frame(bind, stmt, EDGES_SCHEMA)
+    return read_frame(bind, stmt, EDGES_SCHEMA)
 
 
 @loader("power_inspections")
 def power_inspections(bind: Bind) -> pl.DataFrame:
     stmt = select(Inspection.id, Inspection.department_id, Inspection.region_code,
                   Inspection.inspected_on, Inspection.rectify_by, Inspection.rectified_on)
-    return _frame(bind, stmt, INSPECTION_SCHEMA)
+    return read_frame(bind, stmt, INSPECTION_SCHEMA)

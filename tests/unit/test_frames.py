@@ -1,0 +1,43 @@
+"""services.frames: the snapshot reads the alert sync uses on an Engine (ADBC on PostgreSQL)
+give exactly the frames the in-transaction driver reads give, and one snapshot sees one state
+of the data."""
+
+from __future__ import annotations
+
+import polars as pl
+from polars.testing import assert_frame_equal
+from sqlalchemy import select, update
+
+from models.lights import SupervisionOrder
+from services.frames import read_snapshot, read_frame
+from services.rule_inputs import LOADERS, load_inputs
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort(pl.all(), nulls_last=True)
+
+
+def test_every_loader_reads_the_same_in_a_snapshot_and_in_a_transaction(seeded):
+    names = set(LOADERS) - {"clock"}
+    snapshot = load_inputs(seeded, names)
+    with seeded.connect() as conn:
+        driver = load_inputs(conn, names)
+    assert snapshot["ap_cases"].height > 1000 and snapshot["ap_steps"].height > 5000
+    for name in sorted(names):
+        assert_frame_equal(_sorted(snapshot[name]), _sorted(driver[name]), check_exact=True)
+
+
+def test_a_snapshot_does_not_see_writes_committed_after_it_began(seeded):
+    orders = select(SupervisionOrder.id, SupervisionOrder.order_no).order_by(SupervisionOrder.id)
+    schema = {"id": pl.Int64(), "order_no": pl.String()}
+    with read_snapshot(seeded):
+        first = read_frame(seeded, orders, schema)
+        assert first.height > 0
+        with seeded.begin() as conn:
+            conn.execute(update(SupervisionOrder).where(SupervisionOrder.id == first["id"][0])
+                         .values(order_no="DB-SNAPSHOT-TEST"))
+        again = read_frame(seeded, orders, schema)
+    assert_frame_equal(first, again)
+    after = read_frame(seeded, orders, schema)
+    assert after["order_no"][0] == "DB-SNAPSHOT-TEST"
+    assert after["order_no"][1:].to_list() == first["order_no"][1:].to_list()
