@@ -116,10 +116,12 @@ def history_display(df: pl.DataFrame) -> pl.DataFrame:
         pl.col("actor").alias(t("lights.hist.actor")),
         pl.col("action").replace_strict({a: t(f"lights.action.{a}") for a in actions},
                                         default=pl.col("action")).alias(t("lights.hist.action")),
+        # a new alert has no status before: a dash, not "None"
         pl.col("from_status").replace_strict({s: status_label(s) for s in ALERT_STATUSES},
                                              default=pl.col("from_status"))
-        .alias(t("lights.hist.from")),
+        .fill_null("—").alias(t("lights.hist.from")),
         pl.col("to_status").replace_strict({s: status_label(s) for s in ALERT_STATUSES},
-                                           default=pl.col("to_status")).alias(t("lights.hist.to")),
+                                           default=pl.col("to_status"))
+        .fill_null("—").alias(t("lights.hist.to")),
         pl.col("note").fill_null("").alias(t("lights.hist.note")),
     )

@@ -178,7 +178,7 @@ def fee_above_standard(frames: Mapping[str, pl.DataFrame], params: Mapping[str, 
     tol = float(params["tolerance_yuan"])
     std = pl.col("fee_standard").fill_null(0.0)
     hit = c.filter(pl.col("fee_charged") > std + pl.lit(tol))
-    return _case_subjects(hit, pl.col("fee_charged"), pl.col("fee_standard"),
+    return _case_subjects(hit, pl.col("fee_charged"), std.alias("fee_standard"),
                           pl.lit(tol).alias("tolerance_yuan"))
 
 

@@ -126,6 +126,8 @@ def test_ap_r3_fee_above_standard():
     out = run(r.AP_R3, ap_cases=c)
     assert ids(out) == ["above", "free_charged"]
     assert facts(out, "above")["fee_standard"] == 80.0
+    # a free power's standard is 0 yuan, said as such (never "None")
+    assert facts(out, "free_charged")["fee_standard"] == 0.0
     assert ids(evaluate(r.AP_R3, {"ap_cases": c}, {"tolerance_yuan": 1.0})) == ["free_charged"]
 
 

@@ -1,0 +1,230 @@
+"""In a real browser: the county data officer uploads approval cases for a power of her own
+department, confirms, and the import's after-commit sync lights them up; the county
+supervisor (the lights centre is for supervisors and leaders) then finds the new lights, with
+their rule titles, case numbers and facts, in the lights centre."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.db import make_engine
+from models.lights import Alert
+from models.org import Department, Region
+from models.power import Power
+from models.supervision import ApprovalCase
+from models.users import User
+from services.power import in_force_clause
+from services.supervision import china_today
+from tests.e2e.conftest import (
+    assert_no_exception,
+    login,
+    logout,
+    screenshot,
+    tr,
+    wait_for_idle,
+)
+
+pytestmark = pytest.mark.e2e
+
+WINDOW_CASE, REJECTED_CASE, CLEAN_CASE = "E2E-SUPUP-0001", "E2E-SUPUP-0002", "E2E-SUPUP-0003"
+CASES = (WINDOW_CASE, REJECTED_CASE, CLEAN_CASE)
+# window although online (AP-Y5) and a fee above the standard (AP-R3); rejected without a
+# reason (AP-Y4); the third case is handled online, in time, at the standard fee: no light
+EXPECTED = {("AP-Y5", WINDOW_CASE), ("AP-R3", WINDOW_CASE), ("AP-Y4", REJECTED_CASE)}
+TITLE_KEYS = {"AP-Y5": "supervision.rules.ap_y5.title", "AP-R3": "supervision.rules.ap_r3.title",
+              "AP-Y4": "supervision.rules.ap_y4.title"}
+
+
+def main(page):
+    return page.locator('[data-testid="stMain"]')
+
+
+def _officer_and_power(engine):
+    """The county data officer's department and an in-force online power of it."""
+    with Session(engine) as s:
+        user = s.execute(select(User).where(User.username == "county_data")).scalar_one()
+        dept = s.get(Department, user.department_id)
+        power = s.execute(select(Power).where(in_force_clause(), Power.department_id == dept.id,
+                                              Power.online_available.is_(True),
+                                              Power.promised_limit_days >= 5)
+                          .order_by(Power.id)).scalars().first()
+        assert power is not None, "the demo seed has no online power for county_data's department"
+        return dept.id, dept.name, power.current_code, power.name, power.fee_standard or 0
+
+
+def _cases_csv(power_code: str, fee_standard: float) -> tuple[str, str, str]:
+    day = china_today() - timedelta(days=40)
+    done = day + timedelta(days=1)  # one day: in time whatever the calendar
+    csv = ("办件编号,职权编码,受理渠道,受理日期,受理时间,办理状态,办结日期,办结时间,不予许可理由,实收费用\n"
+           f"{WINDOW_CASE},{power_code},窗口,{day},10:15,已办结,{done},16:00,,{fee_standard + 50:g}\n"
+           f"{REJECTED_CASE},{power_code},网上,{day},09:00,不予许可,{done},,,0\n"
+           f"{CLEAN_CASE},{power_code},网上,{day},09:30,已办结,{done},11:00,,{fee_standard:g}\n")
+    return csv, day.isoformat(), done.isoformat()
+
+
+def _menu(page, title: str) -> None:
+    """Open a page from the sidebar menu (again if the click was dropped by a rerun)."""
+    heading = main(page).locator("h1").filter(has_text=title)
+    for _attempt in range(3):
+        wait_for_idle(page, settle_s=1.0)
+        page.locator('[data-testid="stSidebarNav"] a[data-testid="stSidebarNavLink"]').filter(
+            has_text=title).first.click()
+        page.wait_for_timeout(300)
+        wait_for_idle(page)
+        assert_no_exception(page)
+        if heading.count():
+            break
+    heading.first.wait_for(timeout=5000)
+    wait_for_idle(page, settle_s=1.0)
+
+
+def _click_until(page, button: str, expected: str, *, safe_to_repeat) -> None:
+    """Click `button` until `expected` is shown. A click landing during the login-cookie
+    rerun can be dropped; it is repeated only while `safe_to_repeat()` says nothing happened."""
+    shown = main(page).get_by_text(expected, exact=False)
+    for _attempt in range(3):
+        wait_for_idle(page, settle_s=1.5)
+        main(page).get_by_role("button", name=button).click()
+        page.wait_for_timeout(300)
+        wait_for_idle(page)
+        assert_no_exception(page)
+        try:
+            shown.first.wait_for(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            assert safe_to_repeat(), f"{button!r} had an effect but {expected!r} is not shown"
+    shown.first.wait_for(timeout=1000)
+
+
+def _pick(page, box, option_name: str, done) -> None:
+    """Choose `option_name` in the selectbox `box` until `done()` (polled) holds."""
+    option = page.get_by_role("option", name=option_name, exact=True)
+    for _attempt in range(3):  # a pick landing during a rerun can be dropped
+        wait_for_idle(page, settle_s=1.0)
+        # scrolled first: the list closes again when the click itself scrolls the page
+        box.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        box.click()
+        try:
+            option.wait_for(timeout=5000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        option.click()
+        page.wait_for_timeout(300)
+        wait_for_idle(page)
+        assert_no_exception(page)
+        for _poll in range(50):
+            if done():
+                return
+            page.wait_for_timeout(200)
+    assert done(), f"could not choose {option_name!r}"
+
+
+def _rule_title(rule_id: str) -> str:
+    return f"{rule_id} {tr(TITLE_KEYS[rule_id])}"
+
+
+def _grid_rows(page) -> list[list[str]]:
+    """The cells of the lights table's rendered rows. st.dataframe draws on a canvas; the
+    grid keeps an accessible copy of the visible cells in a table, which is what is read here."""
+    return page.locator('[data-testid="stDataFrame"]').first.evaluate(
+        "el => [...el.querySelectorAll('tr')]"
+        ".map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent.trim()))"
+        ".filter(cells => cells.length)")
+
+
+def _stored_cases(engine) -> int:
+    with Session(engine) as s:
+        return len(s.execute(select(ApprovalCase.id).where(ApprovalCase.case_no.in_(CASES))).all())
+
+
+def test_officer_uploads_cases_and_supervisor_sees_the_new_lights(page, private_server, tmp_path):
+    base = private_server.url
+    engine = make_engine(f"sqlite:///{private_server.db_path}")
+    try:
+        dept_id, dept_name, power_code, power_name, fee_standard = _officer_and_power(engine)
+        csv, received_on, finished_on = _cases_csv(power_code, fee_standard)
+        upload = tmp_path / "审批办件.csv"
+        upload.write_text(csv, encoding="utf-8")
+        with Session(engine) as s:
+            assert not s.execute(select(Alert.id).where(Alert.subject_id.in_(CASES))).all()
+
+        # --- the data officer uploads the cases
+        login(page, base, "county_data")
+        _menu(page, tr("ingest.upload_title"))
+        kind = tr("supervision.upload.cases")
+        kind_box = main(page).locator('[data-testid="stSelectbox"]').first
+        _pick(page, kind_box, kind, lambda: kind_box.locator("input").input_value() == kind)
+        main(page).locator('input[type="file"]').set_input_files(str(upload))
+        wait_for_idle(page)
+        ready = tr("ingest.ready", new=3, changed=0, unchanged=0)
+        _click_until(page, tr("ingest.check_button"), ready, safe_to_repeat=lambda: True)
+        screenshot(page, tmp_path, "1_upload_preview")
+        _click_until(page, tr("ingest.confirm_button"),
+                     tr("ingest.committed", new=3, changed=0, unchanged=0),
+                     safe_to_repeat=lambda: _stored_cases(engine) == 0)
+        screenshot(page, tmp_path, "2_upload_committed")
+        assert _stored_cases(engine) == 3
+
+        # --- the after-commit hook has synced the lights: exactly the expected ones, open,
+        # in the officer's department
+        with Session(engine) as s:
+            rows = s.execute(select(Alert).where(Alert.subject_id.in_(CASES))).scalars().all()
+            alerts = {(a.rule_id, a.subject_id): a for a in rows}
+            assert set(alerts) == EXPECTED
+            assert {(a.status, a.department_id, a.subject_type) for a in rows} == {
+                ("open", dept_id, "approval_case")}
+            assert {r: a.level for (r, _c), a in alerts.items()} == {
+                "AP-Y5": "yellow", "AP-R3": "red", "AP-Y4": "yellow"}
+            assert json.loads(alerts[("AP-R3", WINDOW_CASE)].facts)["fee_charged"] == fee_standard + 50
+            ids = {key: a.id for key, a in alerts.items()}
+            levels = {r: alerts[(r, c)].level for r, c in EXPECTED}
+            region_name = s.get(Region, alerts[("AP-Y5", WINDOW_CASE)].region_code).name
+        logout(page)
+
+        # --- the county supervisor (the lights centre is for supervisors and leaders) sees
+        # them at the top of the lights centre (newest first) and in detail
+        login(page, base, "county_supervisor")
+        _menu(page, tr("lights.nav.centre"))
+        screenshot(page, tmp_path, "3_lights_centre")
+        facts = {
+            ("AP-Y5", WINDOW_CASE): f"{WINDOW_CASE}（{power_name}）{received_on} 在窗口受理，该事项可网上办理",
+            ("AP-Y4", REJECTED_CASE): f"{REJECTED_CASE}（{power_name}）{received_on} 受理，"
+                                      f"{finished_on} 不予许可，未说明理由",
+            ("AP-R3", WINDOW_CASE): f"{WINDOW_CASE}（{power_name}）实收 {float(fee_standard + 50)} 元，"
+                                    f"收费标准 {float(fee_standard)} 元（容差 0.0 元）",
+        }
+        level = {"red": f"🔴 {tr('lights.level.red')}", "yellow": f"🟡 {tr('lights.level.yellow')}"}
+        expected_rows = {
+            str(ids[key]): [str(ids[key]), level[levels[key[0]]], _rule_title(key[0]),
+                            tr("lights.status.open"), region_name, dept_name]
+            for key in EXPECTED}
+        shown = {row[0]: row for row in _grid_rows(page) if row and row[0] in expected_rows}
+        assert {i: row[:6] for i, row in shown.items()} == expected_rows
+        for key in EXPECTED:
+            assert shown[str(ids[key])][6].startswith(facts[key]), shown[str(ids[key])]
+        assert not any(CLEAN_CASE in cell for row in _grid_rows(page) for cell in row)
+
+        # each light in detail, picked in the page's 查看预警详情 box as a user does
+        picker = main(page).locator('[data-testid="stSelectbox"]').filter(
+            has_text=tr("lights.detail.pick"))
+        for (rule_id, case_no), alert_id in sorted(ids.items()):
+            title = main(page).get_by_text(
+                tr("lights.detail.title", id=alert_id, rule=_rule_title(rule_id)), exact=True)
+            _pick(page, picker, f"#{alert_id}", lambda t=title: t.count() == 1)
+            text = main(page).inner_text()
+            assert f"{tr('lights.detail.subject')}：{tr('lights.subject.approval_case')} {case_no}" in text
+            assert f"{dept_name}（{region_name}）" in text
+            assert f"{tr('lights.detail.facts')}：{facts[(rule_id, case_no)]}" in text, text[-1500:]
+            title.evaluate("el => el.scrollIntoView({block: 'start'})")  # the detail in the shot
+            screenshot(page, tmp_path, f"4_detail_{rule_id}")
+        assert f"alert={alert_id}" in page.url  # the detail shown is a link
+    finally:
+        engine.dispose()
