@@ -3,7 +3,7 @@ fast enough for a province (services.frames: no ORM objects), with working-day t
 the official calendar.
 
 Every reader takes a Scope (None only for the province-wide rule loaders) and applies it in
-SQL. Timestamps are converted to Asia/Shanghai calendar dates in SQL."""
+SQL. Timestamps are read as UTC and turned into Asia/Shanghai calendar dates in polars."""
 
 from __future__ import annotations
 
@@ -103,8 +103,8 @@ def read_suspensions(bind: Bind, scope: Scope | None, case_ids: list[int] | None
 
 
 def read_steps(bind: Bind, scope: Scope | None, case_ids: list[int] | None = None) -> pl.DataFrame:
-    """Steps with their flow step's name and limit. Lean SQL (integers only, no join when the
-    whole province is read); the names and limits are joined in polars."""
+    """Steps with their flow step's name and limit. Lean SQL (no join, no text when the whole
+    province is read); the cases' powers and the steps' names and limits are joined in polars."""
     st, c = CaseStep, ApprovalCase
     stmt = select(st.case_id, st.seq, st.started_at, st.finished_at,
                   # the handlers only for a few cases (a timeline), not the province

@@ -68,8 +68,6 @@ def cast_to_schema(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.Da
             col = pl.lit(_parse_utc(frame[name]))
         elif isinstance(got, pl.Datetime) and dtype == UTC_TIMESTAMP:
             col = col.dt.convert_time_zone("UTC") if got.time_zone else col.dt.replace_time_zone("UTC")
-        elif got == pl.Null:
-            col = col.cast(dtype)
         out.append(col.cast(dtype).alias(name))
     return frame.select(out)
 
@@ -111,7 +109,7 @@ def _via_cursor(raw, sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame: 
     try:  # the types SQLite hands over (2.5× faster than inferring them from every row)
         frame = pl.DataFrame(rows, schema={n: _SQLITE_VALUE.get(t, t) for n, t in schema.items()},
                              orient="row")
-    except (pl.exceptions.ComputeError, TypeError, OverflowError):
+    except (pl.exceptions.PolarsError, TypeError, OverflowError):
         frame = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
     return cast_to_schema(frame, schema)
 
