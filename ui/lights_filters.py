@@ -38,6 +38,9 @@ def _qp_int(name: str) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+FILTER_KEYS = (*LIST_PARAMS.values(), "lf_region", "lf_dept", "lf_since", "lf_until")
+
+
 def _init_from_url(options: dict[str, list[str]], region_codes: list[str]) -> None:
     """First run of the page in this session: widgets start from the URL."""
     for param, key in LIST_PARAMS.items():
@@ -47,6 +50,15 @@ def _init_from_url(options: dict[str, list[str]], region_codes: list[str]) -> No
     st.session_state.setdefault("lf_dept", _qp_int("dept"))
     st.session_state.setdefault("lf_since", _qp_date("since"))
     st.session_state.setdefault("lf_until", _qp_date("until"))
+    _resend(FILTER_KEYS)
+
+
+def _resend(keys) -> None:  # noqa: ANN001
+    """Set each value again, so every run sends it to the browser: a value set only in a run
+    that a rerun cut short (the login cookie's, just after a page loads) never reaches the
+    box, which then shows 全部 while the table is filtered."""
+    for key in keys:
+        st.session_state[key] = st.session_state[key]
 
 
 def _to_url(flt: AlertFilter, alert_id: int | None) -> None:
@@ -104,6 +116,7 @@ def selected_alert(ids: list[int]) -> int | None:
     st.session_state.setdefault("lf_alert", wanted if wanted in ids else None)
     if st.session_state["lf_alert"] not in ids:
         st.session_state["lf_alert"] = None
+    _resend(("lf_alert",))
     return st.selectbox(t("lights.detail.pick"), [None, *ids], key="lf_alert",
                         placeholder=t("lights.detail.none"),
                         format_func=lambda i: t("lights.detail.none") if i is None else f"#{i}")

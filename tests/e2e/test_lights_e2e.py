@@ -124,3 +124,21 @@ def test_cockpit_renders_its_charts_and_links_to_the_lights_centre(page, base_ur
     assert "level=red" in page.url
     metric = page.locator('[data-testid="stMetricValue"]').first
     assert metric.inner_text().strip() == str(n)
+
+
+def test_a_filter_link_shows_its_filter_right_after_login(page, base_url, tmp_path):
+    """A link such as the cockpit's (`?level=red`) opened straight after logging in: the
+    level box shows 红灯, not only the table filtered (the login cookie's rerun used to
+    leave the box on 全部), and again after a reload."""
+    login(page, base_url, "county_supervisor")
+    level_box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=tr("lights.f.level"))
+    for load in range(3):
+        open_page(page, base_url, "lights_centre?level=red")
+        wait_for_idle(page, settle_s=1.5)
+        assert_no_exception(page)
+        screenshot(page, tmp_path, f"filter_link_{load}")
+        shown = level_box.inner_text()  # the label, then the chosen options or 全部
+        assert tr("lights.level.red") in shown, f"load {load}: the level box shows {shown!r}"
+        assert tr("lights.f.any") not in shown
+        counts = page.locator('[data-testid="stMetricValue"]')
+        assert counts.nth(1).inner_text().strip() == "0"  # yellow: the table holds red only
