@@ -63,37 +63,41 @@ def _issues(frame: pl.DataFrame, key: str, **params: pl.Expr) -> pl.DataFrame:
                         p.alias("params"))
 
 
-# a (power, step) as one integer: the walks below join on it once per round, several times
-# faster than on the pair (a province has 300,000 steps in force)
-_SPAN = 1 << 20
+# a (power, step) as one integer: joins and membership tests on it are several times faster
+# than on the pair (a province has 300,000 steps in force and 5.7M case steps); step numbers
+# stay below the span (uploads take 1–99)
+STEP_SPAN = 1 << 20
 
 
-def _node(power: str, seq: str) -> pl.Expr:
-    return pl.col(power) * _SPAN + pl.col(seq)
+def step_key(power: str | pl.Expr, seq: str | pl.Expr) -> pl.Expr:
+    """power * STEP_SPAN + step, from column names or expressions."""
+    def col(c: str | pl.Expr) -> pl.Expr:
+        return pl.col(c) if isinstance(c, str) else c
+    return col(power) * STEP_SPAN + col(seq)
 
 
 def _reachable(start: pl.DataFrame, edges: pl.DataFrame, max_rounds: int) -> pl.DataFrame:
     """(power_id, seq) reachable from each power's start, by repeated joins."""
-    arcs = edges.select(_node("power_id", "from_seq").alias("node"),
-                        _node("power_id", "to_seq").alias("next"))
-    reached = start.select(_node("power_id", "seq").alias("node"))
+    arcs = edges.select(step_key("power_id", "from_seq").alias("node"),
+                        step_key("power_id", "to_seq").alias("next"))
+    reached = start.select(step_key("power_id", "seq").alias("node"))
     for _ in range(max_rounds):
         nxt = reached.join(arcs, on="node").select(pl.col("next").alias("node"))
         grown = pl.concat([reached, nxt]).unique()
         if grown.height == reached.height:
             break
         reached = grown
-    return reached.select((pl.col("node") // _SPAN).alias("power_id"),
-                          (pl.col("node") % _SPAN).alias("seq"))
+    return reached.select((pl.col("node") // STEP_SPAN).alias("power_id"),
+                          (pl.col("node") % STEP_SPAN).alias("seq"))
 
 
 def _longest(steps: pl.DataFrame, edges: pl.DataFrame, start: pl.DataFrame,
              max_rounds: int) -> pl.DataFrame:
     """Per power: the largest sum of step limits on a forward path from the start."""
     forward = edges.filter(pl.col("to_seq") > pl.col("from_seq")).select(
-        _node("power_id", "from_seq").alias("node"), _node("power_id", "to_seq").alias("next"))
-    limits = steps.select(_node("power_id", "seq").alias("node"), "limit_days")
-    dist = (start.select(_node("power_id", "seq").alias("node")).join(limits, on="node")
+        step_key("power_id", "from_seq").alias("node"), step_key("power_id", "to_seq").alias("next"))
+    limits = steps.select(step_key("power_id", "seq").alias("node"), "limit_days")
+    dist = (start.select(step_key("power_id", "seq").alias("node")).join(limits, on="node")
             .select("node", pl.col("limit_days").alias("dist")))
     for _ in range(max_rounds):
         cand = (dist.join(forward, on="node")
@@ -104,7 +108,7 @@ def _longest(steps: pl.DataFrame, edges: pl.DataFrame, start: pl.DataFrame,
         if new.sort("node").equals(dist.sort("node")):
             break
         dist = new
-    return (dist.group_by((pl.col("node") // _SPAN).alias("power_id"))
+    return (dist.group_by((pl.col("node") // STEP_SPAN).alias("power_id"))
             .agg(pl.col("dist").max().alias("longest")))
 
 

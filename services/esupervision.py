@@ -19,6 +19,7 @@ from sqlmodel import Session
 from metrics.rules.supervision import (
     CASES_SCHEMA, EDGES_SCHEMA, FUNDS_SCHEMA, PAYMENTS_SCHEMA, STEPS_SCHEMA, SUSPENSIONS_SCHEMA,
 )
+from metrics.flowchart import step_key
 from metrics.supervision import case_timing, step_timing, suspension_lengths
 from metrics.workdays import span
 from models.org import Department, Region
@@ -126,8 +127,7 @@ def read_steps(bind: Bind, scope: Scope | None, case_ids: list[int] | None = Non
         flow = flow.where(PowerStep.power_id.in_(of_case["power_id"].unique().to_list() or [-1]))
     flow_steps = read_frame(bind, flow, {"power_id": pl.Int64(), "seq": pl.Int64(),
                                          "step_name": pl.String(), "step_limit_days": pl.Int64()})
-    # (power, step) as one integer key: a join on it is 6× faster than on the pair
-    key = pl.col("power_id") * 4096 + pl.col("seq")
+    key = step_key("power_id", "seq")  # a join on one integer is 6× faster than on the pair
     return (steps.join(of_case, on="case_id", how="left").with_columns(key.alias("_key"))
             .join(flow_steps.select(key.alias("_key"), "step_name", "step_limit_days"),
                   on="_key", how="left")

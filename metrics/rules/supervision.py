@@ -27,6 +27,7 @@ from typing import Any
 
 import polars as pl
 
+from metrics.flowchart import STEP_SPAN, step_key
 from metrics.rules.registry import Param, Rule, facts_json, register
 
 CASES_SCHEMA: dict[str, pl.DataType] = {
@@ -63,7 +64,6 @@ PAYMENTS_SCHEMA: dict[str, pl.DataType] = {
     "voucher": pl.String(), "approval_threshold": pl.Float64(),
 }
 OPEN = ("in_progress", "suspended")
-_SEQ_SPAN = 1 << 12  # above any step number (uploads take 1–99): keys are power * span + step
 CONCLUDED = ("finished", "rejected")
 
 
@@ -139,14 +139,14 @@ def wrong_procedure(frames: Mapping[str, pl.DataFrame], params: Mapping[str, Any
     edges = frames["ap_flow_edges"]
     top = max(edges["to_seq"].max() or 0, edges["from_seq"].max() or 0,
               frames["ap_steps"]["seq"].max() or 0)
-    if top >= _SEQ_SPAN:
-        raise ValueError(f"step number {top} is beyond {_SEQ_SPAN - 1}")
-    # a (power, step) and a (power, step, next step) as one integer each: membership tests on
-    # one integer column instead of three joins on composite keys (a province has 5.7M steps)
-    node = pl.col("power_id") * _SEQ_SPAN + pl.col("seq")
-    arc = (pl.col("power_id") * _SEQ_SPAN + pl.col("from_seq")) * _SEQ_SPAN + pl.col("to_seq")
-    froms = edges.select((pl.col("power_id") * _SEQ_SPAN + pl.col("from_seq")).alias("k"))["k"]
-    tos = edges.select((pl.col("power_id") * _SEQ_SPAN + pl.col("to_seq")).alias("k"))["k"]
+    if top >= STEP_SPAN:
+        raise ValueError(f"step number {top} is beyond {STEP_SPAN - 1}")
+    # membership tests on one integer per (power, step) and per arc instead of three joins on
+    # composite keys (a province has 5.7M steps)
+    node = step_key("power_id", "seq")
+    arc = step_key(step_key("power_id", "from_seq"), "to_seq")
+    froms = edges.select(step_key("power_id", "from_seq").alias("k"))["k"]
+    tos = edges.select(step_key("power_id", "to_seq").alias("k"))["k"]
     starts = froms.filter(~froms.is_in(tos.implode())).unique()
     ends = tos.filter(~tos.is_in(froms.implode())).unique()
     arcs = edges.select(arc.alias("k"))["k"].unique()
@@ -157,7 +157,7 @@ def wrong_procedure(frames: Mapping[str, pl.DataFrame], params: Mapping[str, Any
              .sort("case_id", "step_order"))
     same_next = (pl.col("case_id").shift(-1) == pl.col("case_id")).fill_null(False)
     first = (pl.col("case_id").shift(1) != pl.col("case_id")).fill_null(True)
-    next_arc = node * _SEQ_SPAN + pl.col("seq").shift(-1)
+    next_arc = step_key(node, pl.col("seq").shift(-1))
     bad_step = (
         (first & ~node.is_in(starts.implode()))
         | (same_next & ~next_arc.is_in(arcs.implode()))
