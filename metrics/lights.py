@@ -146,3 +146,13 @@ def top_departments(dept_lights: pl.DataFrame, n: int = 10) -> pl.DataFrame:
         .sort(["open_red", "open_yellow", "id"], descending=[True, True, False])
         .head(n)
     )
+
+
+def overdue_orders(orders: pl.DataFrame, today: date) -> pl.DataFrame:
+    """督办 orders past their due date and not yet accepted."""
+    return orders.filter((pl.col("status") != "accepted") & (pl.col("due_date") < today))
+
+
+def active_orders(orders: pl.DataFrame) -> pl.DataFrame:
+    """Orders still being worked (issued, answered or returned)."""
+    return orders.filter(pl.col("status").is_in(ACTIVE_ORDER_STATUSES))

@@ -106,3 +106,12 @@ def risk_heat_top(risks: pl.DataFrame, *, by: str = "department", top: int = 30)
     """The heat map's rows: the `top` groups with most risk points, most first."""
     return (risk_heat(risks, by=by).with_columns(pl.sum_horizontal("高", "中", "低").alias("total"))
             .sort("total", descending=True).head(top))
+
+
+def inspection_status(inspections: pl.DataFrame, today: date) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Inspections with an `overdue` flag, and the counts: total, open (not rectified),
+    overdue."""
+    flagged = inspections.with_columns(rectification_overdue(today).alias("overdue"))
+    return flagged, {"total": flagged.height,
+                     "open": int(flagged["rectified_on"].is_null().sum()),
+                     "overdue": int(flagged["overdue"].sum())}

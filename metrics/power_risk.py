@@ -38,3 +38,9 @@ def risk_level_expr(*, high_min: int = DEFAULT_HIGH_MIN,
     return (pl.when(n >= high_min).then(pl.lit("高"))
             .when(n >= medium_min).then(pl.lit("中"))
             .otherwise(pl.lit("低")).alias("level"))
+
+
+def without_measures(risks: pl.DataFrame, levels: tuple[str, ...] | None = None) -> pl.DataFrame:
+    """Risk points with no prevention measures (of `levels` only, when given)."""
+    missing = pl.col("measures").is_null()
+    return risks.filter(missing if levels is None else missing & pl.col("level").is_in(levels))

@@ -158,3 +158,12 @@ def period_start(today: date, months: int) -> date:
 
 def week_start(d: date) -> date:
     return d - timedelta(days=d.weekday())
+
+
+def received_since(cases: pl.DataFrame, since: date) -> pl.DataFrame:
+    return cases.filter(pl.col("received_on") >= since)
+
+
+def overall_on_time(cases: pl.DataFrame) -> pl.DataFrame:
+    """on_time_rate over all the cases: one row (none when nothing is concluded)."""
+    return on_time_rate(cases.with_columns(pl.lit("").alias("_all")), ["_all"])

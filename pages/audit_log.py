@@ -2,11 +2,11 @@
 
 from datetime import date, datetime, time, timedelta
 
-import polars as pl
 import streamlit as st
 
 from services.audit import events_frame, verify_chain
 from services.export import to_xlsx
+from ui.admin_tables import audit_display
 from ui.context import require_user
 from ui.db import get_engine
 from ui.formatting import CHINA_TZ
@@ -27,16 +27,7 @@ if isinstance(period, tuple) and len(period) == 2:
     until = datetime.combine(period[1] + timedelta(days=1), time.min, CHINA_TZ)
 
 events = events_frame(engine, actor=actor, action_prefix=action, since=since, until=until)
-shown = events.select(
-    pl.col("id").alias(t("audit.col_id")),
-    pl.col("ts").dt.convert_time_zone("Asia/Shanghai").dt.strftime("%Y-%m-%d %H:%M:%S").alias(t("audit.col_ts")),
-    pl.col("actor").alias(t("audit.actor")),
-    pl.col("action").alias(t("audit.action")),
-    pl.col("entity_type").alias(t("audit.col_entity_type")),
-    pl.col("entity_id").alias(t("audit.col_entity")),
-    pl.col("before").alias(t("audit.col_before")),
-    pl.col("after").alias(t("audit.col_after")),
-)
+shown = audit_display(events)
 st.caption(t("audit.shown", n=events.height))
 st.dataframe(shown, hide_index=True, width="stretch")
 

@@ -1,9 +1,9 @@
 """职权详情 / Power detail: facts, lifecycle, edit form, flow chart and editor, risk points,
 versions."""
 
-import polars as pl
 import streamlit as st
 
+from metrics.power_risk import without_measures
 from services import power as power_service
 from services import risk as risk_service
 from services.org import departments_frame
@@ -100,7 +100,7 @@ with tab_risk:
         st.info(t("power.ui.no_risks"))
     else:
         st.dataframe(risks_display(risks), hide_index=True, width="stretch")
-    missing = risks.filter(pl.col("level").is_in(["高", "中"]) & pl.col("measures").is_null())
+    missing = without_measures(risks, ("高", "中"))
     if missing.height:
         st.warning(t("power.ui.risks_missing_measures", n=missing.height))
     if can_edit(ctx) and power["status"] != "abolished":

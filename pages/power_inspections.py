@@ -2,10 +2,9 @@
 
 from datetime import date, timedelta
 
-import polars as pl
 import streamlit as st
 
-from metrics.power_coverage import rectification_overdue
+from metrics.power_coverage import inspection_status
 from services import inspections as insp_service
 from services import power as power_service
 from services.export import to_xlsx
@@ -14,6 +13,7 @@ from ui.context import require_user
 from ui.db import get_engine
 from ui.formatting import md_escape
 from ui.i18n import error_text, t
+from ui.power_widgets import inspections_display
 
 ctx = require_user()
 engine = get_engine()
@@ -22,21 +22,13 @@ today = date.today()
 
 open_only = st.toggle(t("power.ui.insp_open_only"), key="pi_open")
 df = insp_service.inspections_frame(engine, ctx.scope, open_only=open_only)
-df = df.with_columns(rectification_overdue(today).alias("overdue"))
+df, counts = inspection_status(df, today)
 c1, c2, c3 = st.columns(3)
-c1.metric(t("power.ui.insp_total"), df.height)
-c2.metric(t("power.ui.insp_open"), df.filter(pl.col("rectified_on").is_null()).height)
-c3.metric(t("power.ui.insp_overdue"), df.filter(pl.col("overdue")).height)
+c1.metric(t("power.ui.insp_total"), counts["total"])
+c2.metric(t("power.ui.insp_open"), counts["open"])
+c3.metric(t("power.ui.insp_overdue"), counts["overdue"])
 
-shown = df.select(
-    pl.col("inspected_on").alias(t("power.ui.inspected_on")),
-    pl.col("department").alias(t("power.ui.department")),
-    pl.col("power").alias(t("power.ui.name")),
-    pl.col("findings").alias(t("power.ui.findings")),
-    pl.col("rectify_by").alias(t("power.ui.rectify_by")),
-    pl.col("rectified_on").alias(t("power.ui.rectified_on")),
-    pl.col("overdue").alias(t("power.ui.insp_overdue")),
-    pl.col("inspector").alias(t("power.ui.inspector")))
+shown = inspections_display(df)
 event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
                      selection_mode="single-row", key="pi_table")
 st.download_button(t("core.export_xlsx"), data=to_xlsx({t("power.ui.insp_title"): shown}),

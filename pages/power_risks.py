@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from metrics.power_coverage import risk_heat_top
+from metrics.power_risk import without_measures
 from services import risk as risk_service
 from services.export import to_xlsx
 from ui.context import require_user
@@ -25,7 +26,7 @@ level = st.segmented_control(t("power.ui.level"), ["高", "中", "低"], key="pr
 only_missing = st.toggle(t("power.ui.only_missing"), key="pr_missing")
 risks = risk_service.risks_frame(engine, ctx.scope, level=level)
 if only_missing:
-    risks = risks.filter(pl.col("measures").is_null())
+    risks = without_measures(risks)
 if risks.is_empty():
     st.info(t("power.ui.no_risks"))
     st.stop()

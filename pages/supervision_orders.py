@@ -4,6 +4,7 @@ department's data officer answers with the rectification taken."""
 import polars as pl
 import streamlit as st
 
+from metrics.lights import active_orders, overdue_orders
 from models.lights import ORDER_STATUSES
 from services import supervision
 from services.lights_read import order_alerts, orders_frame
@@ -33,8 +34,8 @@ only_overdue = f2.toggle(t("lights.orders.only_overdue"), key="so_overdue")
 orders = orders_frame(engine, ctx.scope, statuses=tuple(statuses))
 today = supervision.china_today()
 if only_overdue:
-    orders = orders.filter((pl.col("status") != "accepted") & (pl.col("due_date") < today))
-active = orders.filter(pl.col("status").is_in(["issued", "answered", "returned"]))
+    orders = overdue_orders(orders, today)
+active = active_orders(orders)
 c1, c2, c3 = st.columns(3)
 c1.metric(t("lights.orders.count"), orders.height)
 c2.metric(t("lights.orders.active"), active.height)

@@ -2,10 +2,11 @@
 working days per power, weekly volumes. Filters by region, department, power, period."""
 
 import plotly.graph_objects as go
-import polars as pl
 import streamlit as st
 
-from metrics.supervision import elapsed_summary, on_time_rate, weekly_volumes
+from metrics.supervision import (
+    elapsed_summary, on_time_rate, overall_on_time, received_since, weekly_volumes,
+)
 from services.export import to_xlsx
 from ui.calendar_notice import warn_unknown_years
 from ui.context import require_user
@@ -17,9 +18,9 @@ st.title(t("supervision.stats.title"))
 flt = case_filters(ctx, key="ss")
 data = case_data(ctx.scope, flt)
 warn_unknown_years(data.unknown_years)
-cases = data.cases.filter(pl.col("received_on") >= flt.since(data.today))
+cases = received_since(data.cases, flt.since(data.today))
 
-overall = on_time_rate(cases.with_columns(pl.lit("").alias("_all")), ["_all"])
+overall = overall_on_time(cases)
 c1, c2, c3 = st.columns(3)
 c1.metric(t("supervision.stats.received"), cases.height)
 c2.metric(t("supervision.stats.concluded"), int(overall["concluded"].sum()))

@@ -6,6 +6,7 @@ import streamlit as st
 from models.users import ALL_ROLES, UserCreate
 from services import users as user_service
 from services.org import departments_frame, regions_frame
+from ui.admin_tables import users_display
 from ui.context import require_user
 from ui.db import get_engine
 from ui.formatting import role_names
@@ -20,7 +21,6 @@ users = user_service.users_frame(engine, ctx.scope)
 regions = regions_frame(engine, ctx.scope)
 region_names = dict(zip(regions["code"], regions["name"], strict=True))
 region_codes = regions["code"].to_list()
-ROLE_LABELS = {r: role_names(r) for r in ALL_ROLES}
 
 
 def region_label(code: str) -> str:
@@ -36,20 +36,7 @@ def department_picker(region_code: str, current: int | None, key: str) -> int | 
                         format_func=lambda i: t("users.no_department") if i is None else labels[i])
 
 
-st.dataframe(
-    users.select(
-        pl.col("username").alias(t("auth.username")),
-        pl.col("display_name").alias(t("auth.display_name")),
-        pl.col("roles").str.split(",").list.eval(pl.element().replace_strict(ROLE_LABELS, default=pl.element()))
-        .list.join("、").alias(t("auth.roles")),
-        pl.col("region_name").alias(t("users.region")),
-        pl.col("department_name").fill_null("").alias(t("users.department")),
-        pl.col("active").alias(t("users.active")),
-        *(pl.col(c).dt.convert_time_zone("Asia/Shanghai").dt.strftime("%Y-%m-%d %H:%M").fill_null("").alias(t(k))
-          for c, k in (("locked_until", "users.locked_until"), ("last_login_at", "users.last_login"))),
-    ),
-    hide_index=True, width="stretch",
-)
+st.dataframe(users_display(users), hide_index=True, width="stretch")
 
 tab_new, tab_edit, tab_pw = st.tabs([t("users.tab_new"), t("users.tab_edit"), t("users.tab_password")])
 

@@ -127,3 +127,15 @@ def flow_chart(steps: pl.DataFrame, edges: pl.DataFrame, risks: pl.DataFrame | N
     dot = flow_dot(steps, edges, risks, labels={"days": t("power.ui.days"),
                                                 "risk": t("power.ui.risk")})
     st.graphviz_chart(dot, width="stretch")
+
+
+def inspections_display(df: pl.DataFrame) -> pl.DataFrame:
+    return df.select(
+        pl.col("inspected_on").alias(t("power.ui.inspected_on")),
+        pl.col("department").alias(t("power.ui.department")),
+        pl.col("power").alias(t("power.ui.name")),
+        pl.col("findings").alias(t("power.ui.findings")),
+        pl.col("rectify_by").alias(t("power.ui.rectify_by")),
+        pl.col("rectified_on").alias(t("power.ui.rectified_on")),
+        pl.col("overdue").alias(t("power.ui.insp_overdue")),
+        pl.col("inspector").alias(t("power.ui.inspector")))
