@@ -8,12 +8,13 @@ import getpass
 import sys
 import time
 
-from services.database import default_engine
-from services.settings import get_settings
+import startup
+from services.platform.database import default_engine
+from services.platform.settings import get_settings
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
-    from services.schema import current_revision, upgrade_to_head
+    from services.platform.schema import current_revision, upgrade_to_head
 
     engine = default_engine()
     upgrade_to_head(engine)
@@ -22,8 +23,8 @@ def cmd_init_db(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
-    from services.schema import upgrade_to_head
-    from services.seed import SeedError, seed_demo
+    from services.platform.demo import SeedError, seed_demo
+    from services.platform.schema import upgrade_to_head
 
     engine = default_engine()
     upgrade_to_head(engine)
@@ -42,9 +43,9 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 def cmd_init_org(args: argparse.Namespace) -> int:
     from models.db import session_scope
-    from services.schema import upgrade_to_head
-    from services.seed import database_is_empty
-    from services.seed.org import seed_reference_org
+    from services.platform.demo import database_is_empty
+    from services.platform.schema import upgrade_to_head
+    from services.platform.seed import seed_reference_org
 
     engine = default_engine()
     upgrade_to_head(engine)
@@ -58,11 +59,10 @@ def cmd_init_org(args: argparse.Namespace) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
-    from models.users import UserCreate
-    from services.scope import ALL
-    from services.users import UserError, create_user
-
     from i18n import translate
+    from models.users import UserCreate
+    from services.platform.scope import ALL
+    from services.platform.users import UserError, create_user
 
     password = args.password or getpass.getpass("password: ")
     try:
@@ -83,7 +83,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_audit(args: argparse.Namespace) -> int:
-    from services.audit import verify_chain
+    from services.platform.audit import verify_chain
 
     report = verify_chain(default_engine())
     if report.ok:
@@ -99,8 +99,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from i18n import translate
-    from services import ingest
-    from services.scope import ALL
+    from services.platform import ingest
+    from services.platform.scope import ALL
 
     path = Path(args.file)
     if not path.is_file():
@@ -145,7 +145,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_alerts(args: argparse.Namespace) -> int:
-    from services.alerts import sync_alerts
+    from services.lights.sync import sync_alerts
 
     result = sync_alerts(default_engine(), actor="cli")
     print(f"rules={result.rules} new={result.new} updated={result.updated} "
@@ -156,8 +156,8 @@ def cmd_sync_alerts(args: argparse.Namespace) -> int:
 
 
 def cmd_lights(args: argparse.Namespace) -> int:
-    from services.lights_read import AlertFilter, alerts_frame
-    from services.scope import ALL
+    from services.lights.read import AlertFilter, alerts_frame
+    from services.platform.scope import ALL
 
     flt = AlertFilter(systems=tuple(args.system or ()), levels=tuple(args.level or ()),
                       statuses=tuple(args.status or ()))
@@ -178,7 +178,7 @@ def cmd_lights(args: argparse.Namespace) -> int:
 
 
 def cmd_db_revision(args: argparse.Namespace) -> int:
-    from services.schema import new_revision
+    from services.platform.schema import new_revision
 
     new_revision(default_engine(), args.message)
     return 0
@@ -247,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    startup.boot()
     get_settings()
     return args.func(args)
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services import users as user_service
-from services.bootstrap import SchemaOutdated, prepare_database
-from services.settings import SettingsError, get_settings
-from ui import navigation
-from ui.auth import LOGOUT_FLAG, Auth, request_logout
-from ui.context import UserContext, set_user
-from ui.db import get_engine
-from ui.formatting import role_names
-from ui.i18n import language_switch, t
-from ui.login_view import demo_accounts, login_header
+import startup
+from services.platform import users as user_service
+from services.platform.bootstrap import SchemaOutdated, prepare_database
+from services.platform.settings import SettingsError, get_settings
+from ui.platform import navigation
+from ui.platform.auth import LOGOUT_FLAG, Auth, request_logout
+from ui.platform.context import UserContext, set_user
+from ui.platform.db import get_engine
+from ui.platform.formatting import role_names
+from ui.platform.i18n import language_switch, t
+from ui.platform.login_view import demo_accounts, login_header
+
+startup.boot()  # every registry from the systems manifest (once per process)
 
 st.set_page_config(page_title="五大系统廉政平台", page_icon=":material/balance:", layout="wide")
 

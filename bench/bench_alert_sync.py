@@ -16,16 +16,21 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import models  # noqa: E402,F401
-from metrics.rules.registry import RULES, Rule, facts_json, register  # noqa: E402
-from models.db import make_engine, session_scope  # noqa: E402
-from services.alerts import sync_alerts  # noqa: E402
-from services.org import departments_frame  # noqa: E402
-from services.schema import upgrade_to_head  # noqa: E402
-from services.scope import ALL  # noqa: E402
-from services.seed.org import seed_org  # noqa: E402
+import startup  # noqa: E402
+
+startup.boot()
+
 from sqlalchemy import text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
+
+import models  # noqa: E402,F401
+from metrics.lights.registry import RULES, Rule, facts_json, register  # noqa: E402
+from models.db import make_engine, session_scope  # noqa: E402
+from services.lights.sync import sync_alerts  # noqa: E402
+from services.platform.org import departments_frame  # noqa: E402
+from services.platform.schema import upgrade_to_head  # noqa: E402
+from services.platform.scope import ALL  # noqa: E402
+from services.platform.seed import seed_org  # noqa: E402
 
 
 def _rule(frames, params):  # noqa: ANN001, ANN202

@@ -22,6 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import startup  # noqa: E402
+
+startup.boot()
+
 
 def generate_csv(rows: int, departments: list[tuple[str, str]]) -> bytes:
     import polars as pl
@@ -89,10 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         from models.db import make_engine, session_scope
         from models.org import Department
         from models.users import User
-        from services import ingest
-        from services.schema import upgrade_to_head
-        from services.scope import ALL
-        from services.seed.org import seed_org
+        from services.platform import ingest
+        from services.platform.schema import upgrade_to_head
+        from services.platform.scope import ALL
+        from services.platform.seed import seed_org
 
         engine = make_engine(url)
         upgrade_to_head(engine)

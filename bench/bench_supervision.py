@@ -27,18 +27,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import startup  # noqa: E402
+
+startup.boot()
+
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 import models  # noqa: E402,F401
-import services.seed as seed_mod  # noqa: E402
-from metrics.rules import RULES, evaluate  # noqa: E402
+import services.platform.demo as seed_mod  # noqa: E402
+from metrics.lights.registry import RULES, evaluate  # noqa: E402
 from models.db import make_engine  # noqa: E402
-from models.supervision import ApprovalCase, CaseStep, FundPayment  # noqa: E402
-from services.alerts import sync_alerts  # noqa: E402
-from services.rule_inputs import load_inputs  # noqa: E402
-from services.schema import upgrade_to_head  # noqa: E402
-from services.settings import get_settings  # noqa: E402
+from models.esupervision import ApprovalCase, CaseStep, FundPayment  # noqa: E402
+from services.lights.inputs import load_inputs  # noqa: E402
+from services.lights.sync import sync_alerts  # noqa: E402
+from services.platform.schema import upgrade_to_head  # noqa: E402
+from services.platform.settings import get_settings  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -100,7 +104,7 @@ def cockpit(url: str) -> dict:
 
     at = login("prov_leader")
     t0 = time.perf_counter()
-    open_page(at, "pages/cockpit.py")
+    open_page(at, "pages/lights/cockpit.py")
     cold = time.perf_counter() - t0
     assert not at.exception, at.exception
     t0 = time.perf_counter()
@@ -176,7 +180,7 @@ def synthetic_rules(n_cases: int, steps_per_case: int = 5) -> dict:
     import numpy as np
     import polars as pl
 
-    from metrics.rules import supervision as r
+    from metrics.esupervision import rules as r
 
     rng = np.random.default_rng(1)
     start = np.datetime64("2025-11-01")

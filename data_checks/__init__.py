@@ -2,4 +2,4 @@
 great-expectations suites, one per upload kind. Pure: no sessions, no Streamlit.
 
 The kinds themselves are declared in `data_checks.kinds` (see its docstring for the API);
-`services.ingest` runs the whole pipeline (parse -> check -> references -> preview -> write)."""
+`services.platform.ingest` runs the whole pipeline (parse -> check -> references -> preview -> write)."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from core.errors import AppError
 from i18n import translate
 
 VALUE_PREVIEW = 60
@@ -24,12 +25,8 @@ ERROR_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-class UploadError(ValueError):
+class UploadError(AppError):
     """The file as a whole is refused (wrong format, empty, too big, ...)."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key, self.params = key, params
 
 
 @dataclass

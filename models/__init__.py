@@ -2,14 +2,12 @@
 
 from models.audit import AuditChainHead, AuditEvent
 from models.calendar import CalendarDay, CalendarYear
+from models.esupervision import ApprovalCase, CaseStep, CaseSuspension, FundPayment, SpecialFund
 from models.imports import ImportBatch
 from models.lights import Alert, AlertEvent, SupervisionOrder, SupervisionOrderAlert
 from models.org import Department, Region
 from models.power import Inspection, Power, PowerEdge, PowerStep, RiskPoint
 from models.rules import RuleSetting
-from models.supervision import (
-    ApprovalCase, CaseStep, CaseSuspension, FundPayment, SpecialFund,
-)
 from models.users import User
 
 __all__ = [

@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from core.statuses import (  # noqa: F401  (the statuses of these tables)
+    ACTIVE_ORDER_STATUSES,
+    ALERT_STATUSES,
+    ORDER_STATUSES,
+    AlertStatus,
+    OrderStatus,
+)
 from models.base import utcnow
-
-
-class AlertStatus(StrEnum):
-    open = "open"                  # fired, nobody has looked at it yet
-    acknowledged = "acknowledged"  # a supervisor has seen it
-    supervising = "supervising"    # covered by an active 督办 order
-    cleared = "cleared"            # the condition went away by itself
-    rectified = "rectified"        # the department answered the order; awaiting acceptance
-    closed = "closed"              # a supervisor closed it (or accepted the order's answer)
-    dismissed = "dismissed"        # a supervisor judged it a false positive (reason kept)
-
-
-ALERT_STATUSES: tuple[str, ...] = tuple(s.value for s in AlertStatus)
-
-
-class OrderStatus(StrEnum):
-    issued = "issued"        # sent to the department
-    answered = "answered"    # the department reported its rectification
-    returned = "returned"    # the supervisor sent the answer back
-    accepted = "accepted"    # the supervisor accepted it: the order and its alerts are closed
-
-
-ORDER_STATUSES: tuple[str, ...] = tuple(s.value for s in OrderStatus)
-ACTIVE_ORDER_STATUSES: tuple[str, ...] = ("issued", "answered", "returned")
 
 
 class Alert(SQLModel, table=True):

@@ -17,13 +17,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import startup  # noqa: E402
+
+startup.boot()  # the registries of every system, as the app and the CLI fill them
+
 import models  # noqa: E402,F401  (registers the tables)
-from models.db import make_engine  # noqa: E402
-from services.database import engine_for  # noqa: E402
-from services.schema import upgrade_to_head  # noqa: E402
-from services.seed import seed_demo  # noqa: E402
-from services.settings import get_settings  # noqa: E402
 from data_checks.suites import preload as _preload_gx  # noqa: E402
+from models.db import make_engine  # noqa: E402
+from services.platform.database import engine_for  # noqa: E402
+from services.platform.demo import seed_demo  # noqa: E402
+from services.platform.schema import upgrade_to_head  # noqa: E402
+from services.platform.settings import get_settings  # noqa: E402
 
 # great-expectations takes ~5 s to import: pay it once here, not inside an AppTest timeout.
 _preload_gx()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from streamlit.testing.v1 import AppTest
 
-from services.settings import DEMO_PASSWORD
-
-from pathlib import Path
+from services.platform.settings import DEMO_PASSWORD
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT = 60

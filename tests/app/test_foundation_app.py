@@ -1,15 +1,14 @@
 """The entry file and the foundation pages, as each role sees them."""
 
-import pytest
-
-from i18n import translate
-from services import users as user_service
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from i18n import translate
+from services.platform import users as user_service
 from tests.app.helpers import login, new_app, open_page, texts
-from ui.navigation import PAGES, pages_for_roles
+from ui.platform.navigation import PAGES, pages_for_roles
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_ROLES = {
@@ -81,7 +80,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(seeded):
 
 def test_guest_on_a_protected_page_gets_the_login_form(seeded):
     at = new_app()
-    open_page(at, "pages/users_admin.py")
+    open_page(at, "pages/platform/users_admin.py")
     assert texts(at.title) == ["五大系统廉政监督平台"]
     assert len(at.text_input) == 2 and len(at.dataframe) == 1  # the form and the demo accounts
 
@@ -114,7 +113,7 @@ def test_language_switch_to_english(seeded):
 
 def test_admin_creates_a_user_through_the_form(seeded):
     at = login("admin")
-    open_page(at, "pages/users_admin.py")
+    open_page(at, "pages/platform/users_admin.py")
     form_inputs = [ti for ti in at.text_input if ti.label in ("用户名", "姓名", "初始密码")]
     values = {"用户名": "wang.wu", "姓名": "王五", "初始密码": "Welcome2026"}
     for ti in form_inputs[:3]:
@@ -129,7 +128,7 @@ def test_admin_creates_a_user_through_the_form(seeded):
 
 def test_change_password_mismatch_is_refused(seeded):
     at = login("county_leader")
-    open_page(at, "pages/account.py")
+    open_page(at, "pages/platform/account.py")
     at.text_input[0].input("Demo@2026")
     at.text_input[1].input("NewSecret1")
     at.text_input[2].input("NewSecret2")
@@ -141,7 +140,7 @@ def test_change_password_mismatch_is_refused(seeded):
 
 def test_deactivated_user_is_logged_out_on_next_click(seeded):
     at = login("county_leader")
-    from services.scope import ALL
+    from services.platform.scope import ALL
 
     user_service.update_user(seeded, actor="admin", actor_scope=ALL, username="county_leader",
                              display_name="和平区领导", roles=["leader"], region_code="210102",

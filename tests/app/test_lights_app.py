@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from i18n import translate
-from metrics.rules.registry import RULES, Rule, facts_json, register
+from metrics.lights.registry import RULES, Rule, facts_json, register
 from models.audit import AuditEvent
 from models.lights import Alert, SupervisionOrder
 from models.org import Department
 from models.users import User
-from services.alerts import sync_alerts
+from services.lights.sync import sync_alerts
 from tests.app.helpers import login, open_page, texts
 
 
@@ -68,7 +68,7 @@ def _submit(at, label: str):
 def test_supervisor_filters_acknowledges_and_dismisses(seeded, app_rule):
     dept = _officer_department(seeded, "county_data")
     first, second, _ = _raise_alerts(seeded, dept, 3)
-    at = open_page(login("county_supervisor"), "pages/lights_centre.py")
+    at = open_page(login("county_supervisor"), "pages/lights/centre.py")
     assert texts(at.title) == [tr("lights.centre.title")]
     at.multiselect(key="lf_system").set_value(["S4"]).run()
     at.multiselect(key="lf_level").set_value(["red"]).run()
@@ -109,7 +109,7 @@ def test_supervisor_filters_acknowledges_and_dismisses(seeded, app_rule):
 def test_order_round_trip_issue_answer_accept(seeded, app_rule):
     dept = _officer_department(seeded, "county_data")
     ids = _raise_alerts(seeded, dept, 2)
-    at = open_page(login("county_supervisor"), "pages/lights_centre.py")
+    at = open_page(login("county_supervisor"), "pages/lights/centre.py")
     at.multiselect(key="lf_system").set_value(["S4"]).run()
     at.selectbox(key="lf_alert").set_value(ids[0]).run()
     at.multiselect(key="act_order_alerts").set_value(ids)
@@ -126,12 +126,12 @@ def test_order_round_trip_issue_answer_accept(seeded, app_rule):
     assert [_alert(seeded, i).status for i in ids] == ["supervising", "supervising"]
 
     # a data officer of another department never sees it
-    other = open_page(login("county2_data"), "pages/supervision_orders.py")
+    other = open_page(login("county2_data"), "pages/lights/orders.py")
     assert order.order_no not in other.dataframe[0].value[tr("lights.order.no")].tolist()
 
     officer = login("county_data")
     officer.query_params["order"] = order.order_no
-    open_page(officer, "pages/supervision_orders.py")
+    open_page(officer, "pages/lights/orders.py")
     assert officer.selectbox(key="so_order").value == order.order_no
     _submit(officer, tr("lights.orders.answer"))
     assert texts(officer.error) == [tr("lights.err_response_required")]
@@ -142,7 +142,7 @@ def test_order_round_trip_issue_answer_accept(seeded, app_rule):
 
     sup = login("county_supervisor")
     sup.query_params["order"] = order.order_no
-    open_page(sup, "pages/supervision_orders.py")
+    open_page(sup, "pages/lights/orders.py")
     assert "已完成整改，制度已修订" in texts(sup.text)
     _submit(sup, tr("lights.orders.accept"))
     assert tr("lights.orders.accepted", no=order.order_no) in texts(sup.success)
@@ -168,7 +168,7 @@ def test_cockpit_figures_and_links_for_a_leader(seeded):
             Alert.level == "red", Alert.status.in_(["open", "acknowledged", "supervising"]))).scalar_one()
         active = s.execute(select(func.count()).select_from(SupervisionOrder).where(
             SupervisionOrder.status != "accepted")).scalar_one()
-    at = open_page(login("prov_leader"), "pages/cockpit.py")
+    at = open_page(login("prov_leader"), "pages/lights/cockpit.py")
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[tr("lights.cockpit.open_red")] == str(open_red)
@@ -181,6 +181,6 @@ def test_cockpit_figures_and_links_for_a_leader(seeded):
     # the leader's lights centre opens already filtered from the link's query string
     centre = login("prov_leader")
     centre.query_params.update({"level": "red", "status": "open,acknowledged,supervising"})
-    open_page(centre, "pages/lights_centre.py")
+    open_page(centre, "pages/lights/centre.py")
     assert [m.value for m in centre.metric][0] == str(open_red)
     assert not [b for b in centre.button if b.label == tr("lights.act.acknowledge")]  # leaders read only

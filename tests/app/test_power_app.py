@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from models.org import Department
 from models.power import Power
-from services.power import in_force_clause
+from services.power.catalog import in_force_clause
 from tests.app.helpers import login, new_app, open_page, texts
 
 
@@ -21,7 +21,7 @@ def test_public_list_without_login_shows_published_only(seeded):
     draft = _power(seeded, Power.status == "draft", Power.is_current.is_(True))
     published = _power(seeded, in_force_clause())
     at = new_app()  # nobody logged in
-    open_page(at, "pages/public_powers.py")
+    open_page(at, "pages/power/public.py")
     assert not at.exception, at.exception
     assert at.title[0].value == "行政权力清单公开"
     table = at.dataframe[0].value
@@ -36,7 +36,7 @@ def test_public_list_without_login_shows_published_only(seeded):
 
 def test_data_officer_sees_only_own_department(seeded):
     at = login("county_data")  # 和平区市场监管局
-    open_page(at, "pages/power_catalog.py")
+    open_page(at, "pages/power/catalog.py")
     assert not at.exception, at.exception
     with Session(seeded) as s:
         own = s.execute(select(Department.name).where(Department.code == "210102004")).scalar_one()
@@ -49,7 +49,7 @@ def test_detail_page_shows_flow_chart_and_versions(seeded):
                    Power.is_current.is_(True))
     at = login("city_leader")
     at.session_state["power_selected_id"] = power.id
-    open_page(at, "pages/power_detail.py")
+    open_page(at, "pages/power/detail.py")
     assert not at.exception, at.exception
     assert at.subheader[0].value == power.name
     assert power.code in [m.value for m in at.metric]
@@ -61,7 +61,7 @@ def test_county_leader_cannot_open_another_countys_power(seeded):
     other = _power(seeded, Power.region_code == "210103")
     at = login("county_leader")  # 和平区
     at.session_state["power_selected_id"] = other.id
-    open_page(at, "pages/power_detail.py")
+    open_page(at, "pages/power/detail.py")
     assert not at.exception, at.exception
     assert "请先在职权目录中选择一项职权，或输入职权编码。" in texts(at.info)
     assert not at.subheader
@@ -69,11 +69,11 @@ def test_county_leader_cannot_open_another_countys_power(seeded):
 
 def test_risk_register_and_coverage_render(seeded):
     at = login("prov_supervisor")
-    open_page(at, "pages/power_risks.py")
+    open_page(at, "pages/power/risks.py")
     assert not at.exception, at.exception
     assert at.title[0].value == "廉政风险点台账"
     assert len(at.get("plotly_chart")) == 1
-    open_page(at, "pages/power_coverage.py")
+    open_page(at, "pages/power/coverage.py")
     assert not at.exception, at.exception
     assert [m.label for m in at.metric][:2] == ["职权数", "流程图合规率"]
     assert len(at.get("plotly_chart")) == 2
@@ -81,7 +81,7 @@ def test_risk_register_and_coverage_render(seeded):
 
 def test_data_officer_confirms_and_publishes_a_draft(seeded):
     from models.users import User
-    from services.power import publish_problems
+    from services.power.catalog import publish_problems
 
     with Session(seeded) as s:
         dept = s.execute(select(User.department_id).where(User.username == "city_data")).scalar_one()
@@ -91,7 +91,7 @@ def test_data_officer_confirms_and_publishes_a_draft(seeded):
         ready = next(p for p in candidates if not publish_problems(s, p))
     at = login("city_data")
     at.session_state["power_selected_id"] = ready.id
-    open_page(at, "pages/power_detail.py")
+    open_page(at, "pages/power/detail.py")
     if ready.status == "draft":
         next(b for b in at.button if b.label == "确认（清理确认）").click().run()
         assert not at.exception, at.exception

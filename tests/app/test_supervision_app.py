@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from i18n import translate
+from models.esupervision import ApprovalCase, SpecialFund
 from models.org import Department
-from models.supervision import ApprovalCase, SpecialFund
 from models.users import User
-from services.rule_inputs import load_inputs
+from services.lights.inputs import load_inputs
 from tests.app.helpers import login, open_page
 
 
@@ -38,61 +38,61 @@ def _officer_dept(engine, username: str) -> Department:  # noqa: ANN001
 
 
 def test_cases_page_leader_sees_province_and_a_case_timeline(seeded):
-    at = open_page(login("prov_leader"), "pages/supervision_cases.py")
+    at = open_page(login("prov_leader"), "pages/esupervision/cases.py")
     assert not at.exception, at.exception
-    assert at.title[0].value == tr("supervision.cases.title")
-    assert metric(at, tr("supervision.cases.open")) == str(_open_cases(seeded))
+    assert at.title[0].value == tr("esupervision.cases.title")
+    assert metric(at, tr("esupervision.cases.open")) == str(_open_cases(seeded))
     # the planted overdue open case is red, the near-limit one yellow
-    assert metric(at, tr("supervision.cases.red")) == "1"
-    assert metric(at, tr("supervision.cases.yellow")) == "1"
+    assert metric(at, tr("esupervision.cases.red")) == "1"
+    assert metric(at, tr("esupervision.cases.yellow")) == "1"
     with Session(seeded) as s:
         planted = s.execute(select(ApprovalCase.case_no)
                             .where(ApprovalCase.case_no.like("%900001"))).scalar_one()
     table = at.dataframe[0].value
     first = table.iloc[0]
-    assert first[tr("supervision.col.light")] == "🔴"
-    assert planted in set(table[tr("supervision.col.case_no")])
+    assert first[tr("esupervision.col.light")] == "🔴"
+    assert planted in set(table[tr("esupervision.col.case_no")])
     at.text_input(key="sc_case_no").input(planted)
     at.run()
     assert not at.exception, at.exception
     assert len(at.get("plotly_chart")) == 1
     flow = at.dataframe[1].value
-    assert list(flow.columns)[:2] == [tr("supervision.timeline.seq"), tr("supervision.timeline.step")]
-    assert flow[tr("supervision.timeline.times")].sum() >= 1
+    assert list(flow.columns)[:2] == [tr("esupervision.timeline.seq"), tr("esupervision.timeline.step")]
+    assert flow[tr("esupervision.timeline.times")].sum() >= 1
 
 
 def test_cases_page_data_officer_sees_own_department_only(seeded):
     dept = _officer_dept(seeded, "county_data")
-    at = open_page(login("county_data"), "pages/supervision_cases.py")
+    at = open_page(login("county_data"), "pages/esupervision/cases.py")
     assert not at.exception, at.exception
-    assert metric(at, tr("supervision.cases.open")) == str(_open_cases(seeded, department_id=dept.id))
+    assert metric(at, tr("esupervision.cases.open")) == str(_open_cases(seeded, department_id=dept.id))
     if at.dataframe:
-        assert set(at.dataframe[0].value[tr("supervision.col.department")]) <= {dept.name}
+        assert set(at.dataframe[0].value[tr("esupervision.col.department")]) <= {dept.name}
 
 
 def test_stats_page_supervisor_on_time_rate(seeded):
     frames = load_inputs(seeded, {"ap_cases", "clock"})
     today = frames["clock"]["today"][0]
-    from metrics.supervision import period_start
+    from metrics.esupervision.timing import period_start
 
     cases = frames["ap_cases"].filter(pl.col("received_on") >= period_start(today, 12))
     done = cases.filter(pl.col("status").is_in(["finished", "rejected"]))
     on_time = done.filter(pl.col("finished_on") <= pl.col("deadline")).height
-    at = open_page(login("prov_supervisor"), "pages/supervision_stats.py")
+    at = open_page(login("prov_supervisor"), "pages/esupervision/stats.py")
     assert not at.exception, at.exception
-    assert metric(at, tr("supervision.stats.received")) == str(cases.height)
-    assert metric(at, tr("supervision.stats.concluded")) == str(done.height)
-    assert metric(at, tr("supervision.stats.on_time_rate")) == f"{on_time * 100 / done.height:.1f}%"
+    assert metric(at, tr("esupervision.stats.received")) == str(cases.height)
+    assert metric(at, tr("esupervision.stats.concluded")) == str(done.height)
+    assert metric(at, tr("esupervision.stats.on_time_rate")) == f"{on_time * 100 / done.height:.1f}%"
     assert on_time == done.height - 1  # only the planted late case (AP-R1) missed its deadline
 
 
 def test_funds_page_and_cockpit_section(seeded):
-    at = open_page(login("prov_leader"), "pages/supervision_funds.py")
+    at = open_page(login("prov_leader"), "pages/esupervision/funds.py")
     assert not at.exception, at.exception
     with Session(seeded) as s:
         n_funds = s.execute(select(func.count()).select_from(SpecialFund)).scalar_one()
-    assert metric(at, tr("supervision.funds.count")) == str(n_funds)
-    at = open_page(at, "pages/cockpit.py")
+    assert metric(at, tr("esupervision.funds.count")) == str(n_funds)
+    at = open_page(at, "pages/lights/cockpit.py")
     assert not at.exception, at.exception
-    assert tr("supervision.cockpit.title") in [h.value for h in at.subheader]
-    assert metric(at, tr("supervision.cockpit.in_progress")) == str(_open_cases(seeded))
+    assert tr("esupervision.cockpit.title") in [h.value for h in at.subheader]
+    assert metric(at, tr("esupervision.cockpit.in_progress")) == str(_open_cases(seeded))

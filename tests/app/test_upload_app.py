@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from models.imports import ImportBatch
 from models.org import Department
-from services.users import get_user
+from services.platform.users import get_user
 from tests.app.helpers import login, open_page, texts
 
 GOOD = ("部门代码,部门名称,所属区划代码,部门类别,在用\n"
@@ -20,7 +20,7 @@ TIMEOUT = 180
 @pytest.fixture
 def org(engine):
     from models.db import session_scope
-    from services.seed.org import seed_org
+    from services.platform.seed import seed_org
 
     with session_scope(engine) as s:
         seed_org(s, scale="small")
@@ -43,7 +43,7 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_good_file_preview_confirm_rows_present(org):
-    at = open_page(login("admin"), "pages/data_upload.py")
+    at = open_page(login("admin"), "pages/platform/data_upload.py")
     assert not at.exception, at.exception
     at = upload(at, "部门.csv", GOOD)
     assert not at.exception, at.exception
@@ -63,7 +63,7 @@ def test_good_file_preview_confirm_rows_present(org):
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_bad_file_shows_error_table_and_writes_nothing(org):
-    at = upload(open_page(login("admin"), "pages/data_upload.py"), "坏.csv", BAD)
+    at = upload(open_page(login("admin"), "pages/platform/data_upload.py"), "坏.csv", BAD)
     assert not at.exception, at.exception
     assert texts(at.error)[0] == "文件未通过检查，未写入任何数据。 发现 2 处问题，未写入任何数据。"
     table = at.dataframe[0].value
@@ -74,14 +74,14 @@ def test_bad_file_shows_error_table_and_writes_nothing(org):
     assert departments(org, "210102961") == 0
     with Session(org) as s:
         assert s.execute(select(ImportBatch.status)).scalars().all() == ["rejected"]
-    at = open_page(at, "pages/import_history.py")
+    at = open_page(at, "pages/platform/import_history.py")
     assert not at.exception, at.exception
     assert at.dataframe[0].value["结果"].tolist() == ["已拒绝"]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_entry_form_creates_a_user_without_password(org):
-    at = open_page(login("admin"), "pages/data_entry.py")
+    at = open_page(login("admin"), "pages/platform/data_entry.py")
     at.selectbox(key="entry_kind").set_value("users").run(timeout=TIMEOUT)
     assert "新建的账户没有密码" in texts(at.warning)[0]
     at.text_input(key="entry_users_username").input("form_user")

@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from services.platform.seed import DEMO_USERS
 from tests.e2e.conftest import (
     DEMO_PASSWORD,
     assert_no_exception,
@@ -19,8 +20,7 @@ from tests.e2e.conftest import (
     tr,
     wait_for_idle,
 )
-from services.seed.org import DEMO_USERS
-from ui.navigation import pages_for_roles, url_path
+from ui.platform.navigation import pages_for_roles, url_path
 
 pytestmark = pytest.mark.e2e
 

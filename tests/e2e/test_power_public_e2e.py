@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from models.db import make_engine
 from models.power import Power
-from services.power import in_force_clause
+from services.power.catalog import in_force_clause
 from tests.e2e.conftest import assert_no_exception, open_page, tr, wait_for_idle
 
 pytestmark = pytest.mark.e2e

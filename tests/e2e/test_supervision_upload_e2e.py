@@ -13,14 +13,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 from sqlmodel import Session
 
+from core.clock import china_today
 from models.db import make_engine
+from models.esupervision import ApprovalCase
 from models.lights import Alert
 from models.org import Department, Region
 from models.power import Power
-from models.supervision import ApprovalCase
 from models.users import User
-from services.power import in_force_clause
-from services.supervision import china_today
+from services.power.catalog import in_force_clause
 from tests.e2e.conftest import (
     assert_no_exception,
     login,
@@ -37,8 +37,8 @@ CASES = (WINDOW_CASE, REJECTED_CASE, CLEAN_CASE)
 # window although online (AP-Y5) and a fee above the standard (AP-R3); rejected without a
 # reason (AP-Y4); the third case is handled online, in time, at the standard fee: no light
 EXPECTED = {("AP-Y5", WINDOW_CASE), ("AP-R3", WINDOW_CASE), ("AP-Y4", REJECTED_CASE)}
-TITLE_KEYS = {"AP-Y5": "supervision.rules.ap_y5.title", "AP-R3": "supervision.rules.ap_r3.title",
-              "AP-Y4": "supervision.rules.ap_y4.title"}
+TITLE_KEYS = {"AP-Y5": "esupervision.rules.ap_y5.title", "AP-R3": "esupervision.rules.ap_r3.title",
+              "AP-Y4": "esupervision.rules.ap_y4.title"}
 
 
 def main(page):
@@ -159,7 +159,7 @@ def test_officer_uploads_cases_and_supervisor_sees_the_new_lights(page, private_
         # --- the data officer uploads the cases
         login(page, base, "county_data")
         _menu(page, tr("ingest.upload_title"))
-        kind = tr("supervision.upload.cases")
+        kind = tr("esupervision.upload.cases")
         kind_box = main(page).locator('[data-testid="stSelectbox"]').first
         _pick(page, kind_box, kind, lambda: kind_box.locator("input").input_value() == kind)
         main(page).locator('input[type="file"]').set_input_files(str(upload))

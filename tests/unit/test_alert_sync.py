@@ -11,13 +11,14 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
-from metrics.rules.registry import RULES, Param, Rule, facts_json, register
+from metrics.lights.registry import RULES, Param, Rule, facts_json, register
 from models.audit import AuditEvent
 from models.lights import Alert, AlertEvent
 from models.org import Department, Region
-from services import rule_settings, supervision
-from services.alerts import sync_alerts
-from services.scope import ALL
+from services.lights import orders as order_service
+from services.lights import rule_settings
+from services.lights.sync import sync_alerts
+from services.platform.scope import ALL
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
 ITEMS = {"id": pl.String, "department_id": pl.Int64, "region_code": pl.String,
@@ -107,7 +108,7 @@ def test_changed_facts_update_and_keep_status(org, test_rules):
     engine, (d1, _) = org
     run(engine, [("a", d1, "210000", 11, 1)])
     a = alerts(engine)["a"]
-    supervision.acknowledge(engine, actor="sup", scope=ALL, alert_ids=[a.id])
+    order_service.acknowledge(engine, actor="sup", scope=ALL, alert_ids=[a.id])
     r = run(engine, [("a", d1, "210000", 30, 1)], now=T0 + timedelta(days=1))
     assert (r.updated, r.new) == (1, 0)
     a = alerts(engine)["a"]
@@ -150,9 +151,9 @@ def test_closed_and_dismissed_stay_unless_facts_change(org, test_rules, final):
     run(engine, [("a", d1, "210000", 11, 1)])
     a_id = alerts(engine)["a"].id
     if final == "closed":
-        supervision.close_alerts(engine, actor="sup", scope=ALL, alert_ids=[a_id], note="已核实")
+        order_service.close_alerts(engine, actor="sup", scope=ALL, alert_ids=[a_id], note="已核实")
     else:
-        supervision.dismiss(engine, actor="sup", scope=ALL, alert_ids=[a_id], reason="数据录入错误")
+        order_service.dismiss(engine, actor="sup", scope=ALL, alert_ids=[a_id], reason="数据录入错误")
     for rows in ([("a", d1, "210000", 11, 1)], [("a", d1, "210000", 11, 9)], []):
         r = run(engine, rows)
         assert r.unchanged == 1 and r.changed == 0
@@ -168,16 +169,16 @@ def test_active_order_keeps_alert_from_clearing(org, test_rules):
     engine, (d1, _) = org
     run(engine, [("a", d1, "210000", 11, 1), ("b", d1, "210000", 12, 1)])
     got = alerts(engine)
-    order = supervision.issue_order(engine, actor="sup", scope=ALL, alert_ids=[got["a"].id],
+    order = order_service.issue_order(engine, actor="sup", scope=ALL, alert_ids=[got["a"].id],
                                     department_id=d1, due_date=date(2030, 1, 1),
                                     instructions="限期整改")
     r = run(engine, [])
     assert (r.cleared, r.unchanged) == (1, 1)
     got = alerts(engine)
     assert (got["a"].status, got["b"].status) == ("supervising", "cleared")
-    supervision.answer_order(engine, actor="data", scope=ALL, order_id=order.id, response="已整改")
+    order_service.answer_order(engine, actor="data", scope=ALL, order_id=order.id, response="已整改")
     assert run(engine, []).cleared == 0 and alerts(engine)["a"].status == "rectified"
-    supervision.accept_order(engine, actor="sup", scope=ALL, order_id=order.id)
+    order_service.accept_order(engine, actor="sup", scope=ALL, order_id=order.id)
     assert alerts(engine)["a"].status == "closed"
     assert run(engine, []).changed == 0 and alerts(engine)["a"].status == "closed"
 
@@ -204,7 +205,7 @@ def test_parameter_change_applies_at_next_sync(org, test_rules):
 def test_lc_r1_on_overdue_order_raises_escalation(org, test_rules):
     engine, (d1, _) = org
     run(engine, [("a", d1, "210000", 11, 1)])
-    order = supervision.issue_order(engine, actor="sup", scope=ALL,
+    order = order_service.issue_order(engine, actor="sup", scope=ALL,
                                     alert_ids=[alerts(engine)["a"].id], department_id=d1,
                                     due_date=date(2026, 11, 10), instructions="限期整改",
                                     today=date(2026, 11, 1))
@@ -230,15 +231,16 @@ def test_lc_r1_on_overdue_order_raises_escalation(org, test_rules):
                                 .where(AuditEvent.action == "supervision.escalate")).all()
     assert [(e, json.loads(a)["escalation_level"]) for e, a in escalations] == \
         [(order.order_no, 1), (order.order_no, 2)]
-    supervision.answer_order(engine, actor="data", scope=ALL, order_id=order.id, response="已整改")
-    supervision.accept_order(engine, actor="sup", scope=ALL, order_id=order.id)
+    order_service.answer_order(engine, actor="data", scope=ALL, order_id=order.id, response="已整改")
+    order_service.accept_order(engine, actor="sup", scope=ALL, order_id=order.id)
     assert lc(date(2026, 11, 18)).cleared == 1
 
 
 def test_sync_is_registered_after_every_import():
-    from services import ingest
+    from services.lights.sync import sync_after_import
+    from services.platform import ingest
 
-    assert ingest.AFTER_COMMIT_HOOKS.count(ingest.sync_lights_after_import) == 1
+    assert ingest.AFTER_COMMIT_HOOKS.count(sync_after_import) == 1
 
 
 def test_cli_lights_prints_filtered_alerts(org, test_rules, capsys):
@@ -246,7 +248,7 @@ def test_cli_lights_prints_filtered_alerts(org, test_rules, capsys):
 
     engine, (d1, _) = org
     run(engine, [("a", d1, "210000", 11, 1), ("b", d1, "210000", 12, 1)])
-    supervision.close_alerts(engine, actor="sup", scope=ALL, alert_ids=[alerts(engine)["b"].id])
+    order_service.close_alerts(engine, actor="sup", scope=ALL, alert_ids=[alerts(engine)["b"].id])
     assert manage.main(["lights", "--level", "red", "--status", "open", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [(r["rule_id"], r["level"], r["subject_id"], r["department_name"], r["region_code"],
@@ -267,8 +269,8 @@ def test_cli_sync_alerts_runs_every_rule(org, capsys):
 
 
 def test_reads_and_actions_are_scoped(org, test_rules):
-    from services.lights_read import AlertFilter, alerts_frame, orders_frame
-    from services.scope import Scope
+    from services.lights.read import AlertFilter, alerts_frame, orders_frame
+    from services.platform.scope import Scope
 
     engine, (d1, d2) = org
     run(engine, [("a", d1, "210000", 11, 1), ("b", d2, "210000", 12, 1)])
@@ -278,13 +280,13 @@ def test_reads_and_actions_are_scoped(org, test_rules):
     assert alerts_frame(engine, elsewhere).height == 0
     assert alerts_frame(engine, own_dept)["subject_id"].to_list() == ["b"]
     assert alerts_frame(engine, ALL, AlertFilter(department_id=d1))["subject_id"].to_list() == ["a"]
-    with pytest.raises(supervision.LightsError) as exc:
-        supervision.acknowledge(engine, actor="x", scope=elsewhere, alert_ids=[got["a"].id])
+    with pytest.raises(order_service.LightsError) as exc:
+        order_service.acknowledge(engine, actor="x", scope=elsewhere, alert_ids=[got["a"].id])
     assert exc.value.key == "lights.err_alert_not_found"
-    order = supervision.issue_order(engine, actor="sup", scope=ALL, alert_ids=[got["a"].id],
+    order = order_service.issue_order(engine, actor="sup", scope=ALL, alert_ids=[got["a"].id],
                                     department_id=d1, due_date=date(2030, 1, 1), instructions="整改")
     assert orders_frame(engine, own_dept).height == 0  # addressed to d1, not to d2
-    with pytest.raises(supervision.LightsError) as exc:
-        supervision.answer_order(engine, actor="x", scope=own_dept, order_id=order.id, response="好")
+    with pytest.raises(order_service.LightsError) as exc:
+        order_service.answer_order(engine, actor="x", scope=own_dept, order_id=order.id, response="好")
     assert exc.value.key == "lights.err_order_not_found"
     assert alerts(engine)["a"].status == "supervising"

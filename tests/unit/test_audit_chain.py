@@ -1,8 +1,8 @@
 from sqlalchemy import text
 
 from models.db import session_scope
-from services import audit
-from services.audit import verify_chain
+from services.platform import audit
+from services.platform.audit import verify_chain
 
 
 def _append(engine, n):

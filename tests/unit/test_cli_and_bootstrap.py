@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 import manage
 from models.db import make_engine
-from services.bootstrap import SchemaOutdated, prepare_database
-from services.settings import Settings
+from services.platform.bootstrap import SchemaOutdated, prepare_database
+from services.platform.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,8 +9,8 @@ from polars.testing import assert_frame_equal
 from sqlalchemy import select, update
 
 from models.lights import SupervisionOrder
-from services.frames import read_snapshot, read_frame
-from services.rule_inputs import LOADERS, load_inputs
+from services.lights.inputs import LOADERS, load_inputs
+from services.platform.frames import read_frame, read_snapshot
 
 
 def _sorted(frame: pl.DataFrame) -> pl.DataFrame:

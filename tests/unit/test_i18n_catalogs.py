@@ -51,7 +51,7 @@ def test_every_literal_key_in_code_exists():
 
 
 def test_page_titles_exist():
-    from ui.navigation import PAGES
+    from ui.platform.navigation import PAGES
 
     known = set(catalog("zh_CN"))
     assert [p.title_key for p in PAGES if p.title_key not in known] == []

@@ -15,10 +15,10 @@ from models.audit import AuditEvent
 from models.imports import ImportBatch
 from models.org import Department, Region
 from models.users import User
-from services import ingest
-from services.audit import verify_chain
-from services.scope import ALL
-from services.users import get_user, user_scope
+from services.platform import ingest
+from services.platform.audit import verify_chain
+from services.platform.scope import ALL
+from services.platform.users import get_user, user_scope
 
 DEPT_HEADER = "部门代码,部门名称,所属区划代码,部门类别,在用\n"
 GOOD_DEPTS = DEPT_HEADER + (
@@ -33,7 +33,7 @@ def seeded(engine):
     """Only the organisation of the small demo province (regions, departments, demo users):
     uploads need nothing else, and the full demo seed is much slower."""
     from models.db import session_scope
-    from services.seed.org import seed_org
+    from services.platform.seed import seed_org
 
     with session_scope(engine) as s:
         seed_org(s, scale="small")

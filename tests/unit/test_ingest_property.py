@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from data_checks.kinds import get_kind
 from models.org import Department
-from services import ingest
-from services.scope import ALL
+from services.platform import ingest
+from services.platform.scope import ALL
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -26,7 +26,7 @@ cells = st.one_of(st.none(), st.text(max_size=12),
 @pytest.fixture
 def org(engine):
     from models.db import session_scope
-    from services.seed.org import seed_org
+    from services.platform.seed import seed_org
 
     with session_scope(engine) as s:
         seed_org(s, scale="small")

@@ -11,9 +11,15 @@ from pathlib import Path
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from metrics.lights import department_lights, kpis, open_over_time, region_lights, top_departments
-from metrics.rules.lights import LC_R1, order_escalation
-from metrics.rules.registry import evaluate
+from metrics.lights.board import (
+    department_lights,
+    kpis,
+    open_over_time,
+    region_lights,
+    top_departments,
+)
+from metrics.lights.registry import evaluate
+from metrics.lights.rules import LC_R1, order_escalation
 
 ROOT = Path(__file__).resolve().parents[2]
 

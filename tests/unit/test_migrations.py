@@ -6,7 +6,7 @@ from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 from models.db import make_engine
-from services.schema import alembic_config, upgrade_to_head
+from services.platform.schema import alembic_config, upgrade_to_head
 
 
 def test_single_head():

@@ -3,11 +3,11 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models.org import Department, DepartmentCreate, Region, RegionCreate
-from services.org import OrgError, save_department, save_region
-from services.scope import ALL
-from services.seed import SeedError, seed_demo
-from services.seed.org import region_rows
-from services.users import get_user, user_scope
+from services.platform.demo import SeedError, seed_demo
+from services.platform.org import OrgError, save_department, save_region
+from services.platform.scope import ALL
+from services.platform.seed import region_rows
+from services.platform.users import get_user, user_scope
 
 
 def test_demo_province_is_deterministic_and_real(seeded):

@@ -7,10 +7,10 @@ from datetime import date
 
 import polars as pl
 
-from metrics.lights import active_orders, overdue_orders
-from metrics.power_coverage import inspection_status
-from metrics.power_risk import without_measures
-from metrics.supervision import overall_on_time, received_since
+from metrics.esupervision.timing import overall_on_time, received_since
+from metrics.lights.board import active_orders, overdue_orders
+from metrics.power.coverage import inspection_status
+from metrics.power.risk import without_measures
 
 TODAY = date(2026, 11, 20)
 

@@ -8,8 +8,8 @@ import subprocess
 import polars as pl
 import pytest
 
-from metrics.flowchart import FlowIssue, dot_escape, flow_dot, flow_validity, validate_flow
-from metrics.power_risk import risk_level, risk_level_expr
+from metrics.power.flowchart import FlowIssue, dot_escape, flow_dot, flow_validity, validate_flow
+from metrics.power.risk import risk_level, risk_level_expr
 
 
 def steps(*rows):

@@ -13,13 +13,13 @@ from sqlmodel import Session
 from models.audit import AuditEvent
 from models.org import Department, Region
 from models.power import Power, PowerCreate, PowerEdge, PowerStep, RiskPoint
-from services import inspections as insp_service
-from services import power as svc
-from services import risk as risk_service
-from services.audit import verify_chain
-from services.power import PowerError, PublishRefused
-from services.risk import RiskPointInput
-from services.scope import ALL, Scope
+from services.platform.audit import verify_chain
+from services.platform.scope import ALL, Scope
+from services.power import catalog as svc
+from services.power import inspections as insp_service
+from services.power import risk as risk_service
+from services.power.catalog import PowerError, PublishRefused
+from services.power.risk import RiskPointInput
 
 
 @pytest.fixture
@@ -199,7 +199,7 @@ def test_thresholds_regrade_and_inspections(org):
 
 def test_rules_produce_and_clear_alerts_through_the_lights_sync(org):
     from models.lights import Alert
-    from services.alerts import sync_alerts
+    from services.lights.sync import sync_alerts
 
     engine, dept, _ = org
     pid = svc.create_power(engine, actor="a", scope=ALL, data=form(dept))

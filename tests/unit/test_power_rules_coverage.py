@@ -8,10 +8,14 @@ from datetime import date
 
 import polars as pl
 
-from metrics.power_coverage import category_counts, coverage, risk_heat
-from metrics.rules import RULES, evaluate
-from metrics.rules.power import (
-    EDGES_SCHEMA, IN_FORCE_SCHEMA, INSPECTION_SCHEMA, RISK_POINT_SCHEMA, STEPS_SCHEMA,
+from metrics.lights.registry import RULES, evaluate
+from metrics.power.coverage import category_counts, coverage, risk_heat
+from metrics.power.rules import (
+    EDGES_SCHEMA,
+    IN_FORCE_SCHEMA,
+    INSPECTION_SCHEMA,
+    RISK_POINT_SCHEMA,
+    STEPS_SCHEMA,
 )
 
 TODAY = date(2026, 6, 30)
@@ -144,7 +148,7 @@ def test_coverage_by_region_and_category_counts_and_heat():
 
 
 def test_chart_helpers_keep_the_largest_groups():
-    from metrics.power_coverage import largest_groups, risk_heat_top
+    from metrics.power.coverage import largest_groups, risk_heat_top
 
     counts = pl.DataFrame({"department": ["甲", "甲", "乙", "丙"], "category": ["行政许可", "行政处罚", "行政许可", "行政许可"],
                            "powers": [3, 2, 4, 1]})

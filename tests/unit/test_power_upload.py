@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models.power import Inspection, Power, PowerEdge, PowerStep, RiskPoint
-from services import ingest
-from services import power as power_service
-from services import risk as risk_service
-from services.scope import ALL, Scope
+from services.platform import ingest
+from services.platform.scope import ALL, Scope
+from services.power import catalog as power_service
+from services.power import risk as risk_service
 
 POWERS = ("职权编码,职权名称,职权类别,部门代码,设定依据,法定时限,承诺时限,收费标准,可网上办理\n"
           "XK-210102004-101,食品经营许可,行政许可,210102004,《中华人民共和国食品安全法》第三十五条,20,10,,是\n"
@@ -37,7 +37,7 @@ INSPECTIONS = ("检查编号,部门代码,职权编码,检查日期,发现问题
 @pytest.fixture
 def org(engine):
     from models.db import session_scope
-    from services.seed.org import seed_org
+    from services.platform.seed import seed_org
 
     with session_scope(engine) as s:
         seed_org(s, scale="small")

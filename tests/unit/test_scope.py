@@ -2,9 +2,9 @@
 
 from sqlmodel import Session
 
-from services.org import departments_frame, regions_frame
-from services.scope import ALL
-from services.users import get_user, user_scope, users_frame
+from services.platform.org import departments_frame, regions_frame
+from services.platform.scope import ALL
+from services.platform.users import get_user, user_scope, users_frame
 
 
 def _scope(engine, username):

@@ -1,6 +1,6 @@
 import pytest
 
-from services.settings import DEMO_COOKIE_KEY, Settings, SettingsError
+from services.platform.settings import DEMO_COOKIE_KEY, Settings, SettingsError
 
 
 def test_defaults_are_demo_on_sqlite(monkeypatch):
@@ -49,7 +49,7 @@ def test_rejects_unknown_language(monkeypatch):
 
 
 def test_markdown_escape_keeps_user_text_inert():
-    from ui.formatting import md_escape
+    from ui.platform.formatting import md_escape
 
     assert md_escape("![x](http://evil/x.png) **粗** :red[红]") == \
         "\\!\\[x\\]\\(http\\://evil/x\\.png\\) \\*\\*粗\\*\\* \\:red\\[红\\]"

@@ -8,10 +8,15 @@ from datetime import date
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from metrics.supervision import (
-    case_timing, fund_progress, on_time_rate, step_timing, suspension_lengths, weekly_volumes,
+from metrics.esupervision.timing import (
+    case_timing,
+    fund_progress,
+    on_time_rate,
+    step_timing,
+    suspension_lengths,
+    weekly_volumes,
 )
-from metrics.workdays import calendar_frame
+from metrics.platform.workdays import calendar_frame
 
 HOLIDAYS = [date(2026, 10, d) for d in range(1, 8)]
 CAL = calendar_frame(date(2026, 9, 1), date(2026, 12, 31), holidays=HOLIDAYS,

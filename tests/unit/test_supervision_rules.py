@@ -8,8 +8,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from metrics.rules import supervision as r
-from metrics.rules.registry import evaluate
+from metrics.esupervision import rules as r
+from metrics.lights.registry import evaluate
 
 TODAY = date(2026, 6, 15)
 CLOCK = pl.DataFrame({"today": [TODAY]}, schema={"today": pl.Date})

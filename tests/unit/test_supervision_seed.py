@@ -10,10 +10,10 @@ import polars as pl
 from sqlalchemy import select
 from sqlmodel import Session
 
+from models.esupervision import ApprovalCase, SpecialFund
 from models.lights import Alert
-from models.supervision import ApprovalCase, SpecialFund
-from services.rule_inputs import load_inputs
-from services.seed.supervision import PLANTED_CASES, PLANTED_FUNDS, Y6_SERIAL
+from services.esupervision.seed import PLANTED_CASES, PLANTED_FUNDS, Y6_SERIAL
+from services.lights.inputs import load_inputs
 
 
 def _s4_alerts(engine) -> dict[tuple[str, str], dict]:  # noqa: ANN001

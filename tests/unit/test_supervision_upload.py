@@ -10,14 +10,14 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from core.clock import china_today
+from models.esupervision import ApprovalCase, CaseStep, CaseSuspension
 from models.lights import Alert
 from models.power import Power
-from models.supervision import ApprovalCase, CaseStep, CaseSuspension
 from models.users import User
-from services import ingest
-from services.power import in_force_clause
-from services.scope import scope_for
-from services.supervision import china_today
+from services.platform import ingest
+from services.platform.scope import scope_for
+from services.power.catalog import in_force_clause
 
 
 def _officer(engine, username: str):  # noqa: ANN001, ANN202
@@ -94,7 +94,7 @@ def test_bad_case_rows_are_refused_naming_row_and_column(seeded):
                        p.errors["key"].to_list(), strict=True))
     # Excel rows 2..4 (header is row 1): dates in the wrong order, an unknown channel, and a
     # power of a department in another region
-    assert found == [(2, "finished_on", "supervision.upload.err_finished_before"),
+    assert found == [(2, "finished_on", "esupervision.upload.err_finished_before"),
                      (3, "channel", "ingest.err_choice"),
                      (4, "department_id", "ingest.err_out_of_scope"),
                      (4, "power_code", "ingest.err_out_of_scope")]

@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from models.audit import AuditEvent
 from models.users import User, UserCreate
-from services import users as us
-from services.scope import ALL
+from services.platform import users as us
+from services.platform.scope import ALL
 
 
 def _actions(engine):
@@ -18,7 +18,7 @@ def _actions(engine):
 
 
 def test_five_failures_lock_for_fifteen_minutes(seeded):
-    for i in range(4):
+    for _ in range(4):
         assert us.record_failed_login(seeded, "county_data", lockout_attempts=5, lockout_minutes=15) is False
     assert us.locked_until(seeded, "county_data") is None
     assert us.record_failed_login(seeded, "county_data", lockout_attempts=5, lockout_minutes=15) is True

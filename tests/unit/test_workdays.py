@@ -5,8 +5,18 @@ from datetime import date
 import polars as pl
 import pytest
 
-from metrics.workdays import calendar_frame, suspended_workdays, with_deadline, with_elapsed
-from services.workcalendar import CalendarError, load_calendar, save_year_schedule, year_schedule
+from metrics.platform.workdays import (
+    calendar_frame,
+    suspended_workdays,
+    with_deadline,
+    with_elapsed,
+)
+from services.platform.workcalendar import (
+    CalendarError,
+    load_calendar,
+    save_year_schedule,
+    year_schedule,
+)
 
 
 @pytest.fixture
@@ -110,6 +120,6 @@ def test_library_schedule_is_shown_in_chinese(engine):
 def test_calendar_page_warns_about_an_unscheduled_year(seeded):
     from tests.app.helpers import login, open_page
 
-    at = open_page(login("admin"), "pages/work_calendar.py")
+    at = open_page(login("admin"), "pages/platform/work_calendar.py")
     assert not at.exception
     assert any("2027 年尚无官方节假日安排" in w.value for w in at.warning)

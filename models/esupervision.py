@@ -1,0 +1,114 @@
+"""S4 行政权力电子监察: approval cases (网上审批) with their steps and legally excluded
+suspensions, and special funds (专项资金) with their payments.
+
+A case references the power version in force when it was received (`power_id`); its
+department and region are denormalised from the power for scoped reads without a join."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, Text
+from sqlmodel import Field, SQLModel
+
+from core.statuses import CASE_OPEN, CASE_STATUSES, CaseStatus  # noqa: F401
+from models.base import utcnow
+
+OPEN_CASE_STATUSES = CASE_OPEN
+CHANNELS: tuple[str, ...] = ("online", "window")
+SUSPENSION_KINDS: tuple[str, ...] = ("补正材料", "听证", "专家评审", "检验检测", "其他")
+
+
+class ApprovalCaseBase(SQLModel):
+    case_no: str = Field(min_length=1, max_length=64)
+    power_id: int = Field(foreign_key="power.id")
+    department_id: int = Field(foreign_key="department.id")
+    region_code: str = Field(foreign_key="region.code", max_length=6)
+    channel: str = Field(max_length=8)  # online / window
+    received_at: datetime
+    promised_limit_days: int = Field(ge=0, le=3650)  # working days; from the power by default
+    status: str = Field(default=CaseStatus.in_progress.value, max_length=16)
+    finished_at: datetime | None = None
+    result: str | None = Field(default=None, max_length=200)
+    reject_reason: str | None = Field(default=None, max_length=500)
+    fee_charged: float = Field(default=0.0, ge=0)
+
+
+class ApprovalCase(ApprovalCaseBase, table=True):
+    __tablename__ = "approval_case"
+    __table_args__ = (
+        Index("uq_approval_case_no", "case_no", unique=True),
+        Index("ix_approval_case_region_received", "region_code", "received_at"),
+        Index("ix_approval_case_dept_received", "department_id", "received_at"),
+        Index("ix_approval_case_power", "power_id"),
+        Index("ix_approval_case_status", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CaseStep(SQLModel, table=True):
+    """A step of the case's path through its power's flow chart (seq = power_step.seq; a step
+    passed twice keeps its last pass)."""
+
+    __tablename__ = "case_step"
+    __table_args__ = (Index("uq_case_step_seq", "case_id", "seq", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="approval_case.id")
+    seq: int
+    started_at: datetime
+    finished_at: datetime | None = None
+    handler: str = Field(default="", max_length=64)
+
+
+class CaseSuspension(SQLModel, table=True):
+    """Time the law excludes from the limit (补正材料, 听证, 专家评审, 检验检测 …); both
+    dates are Asia/Shanghai calendar dates, inclusive; `end_on` empty while it lasts."""
+
+    __tablename__ = "case_suspension"
+    __table_args__ = (Index("uq_case_suspension_start", "case_id", "start_on", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="approval_case.id")
+    kind: str = Field(max_length=16)
+    start_on: date
+    end_on: date | None = None
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class SpecialFund(SQLModel, table=True):
+    __tablename__ = "special_fund"
+    __table_args__ = (
+        Index("uq_special_fund_code", "code", unique=True),
+        Index("ix_special_fund_region_year", "region_code", "year"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    region_code: str = Field(foreign_key="region.code", max_length=6)
+    year: int
+    budget: float = Field(ge=0)  # yuan
+    purpose: str = Field(default="", sa_type=Text)
+    allocated_on: date
+    approval_threshold: float = Field(ge=0)  # a payment at or above it needs collective approval
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class FundPayment(SQLModel, table=True):
+    __tablename__ = "fund_payment"
+    __table_args__ = (
+        Index("uq_fund_payment_voucher", "fund_id", "voucher", unique=True),
+        Index("ix_fund_payment_recipient", "recipient_uscc"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    fund_id: int = Field(foreign_key="special_fund.id")
+    recipient_name: str = Field(max_length=200)
+    recipient_uscc: str = Field(max_length=18)  # 统一社会信用代码
+    amount: float = Field(gt=0)
+    paid_on: date
+    voucher: str = Field(default="", max_length=64)

@@ -1,0 +1,44 @@
+"""在办案件监控 / Cases in progress: remaining working days and their light, and any case's
+timeline against its flow chart. Leaders, supervisors and data officers, in their scope."""
+
+import streamlit as st
+
+from services.platform.export import to_xlsx
+from ui.esupervision.timeline import case_timeline
+from ui.esupervision.view import case_data, case_filters, open_cases_table
+from ui.platform.calendar_notice import warn_unknown_years
+from ui.platform.context import require_user
+from ui.platform.i18n import t
+
+ctx = require_user("leader", "supervisor", "data_officer")
+st.title(t("esupervision.cases.title"))
+st.caption(t("esupervision.cases.caption"))
+flt = case_filters(ctx, key="sc")
+data = case_data(ctx.scope, flt)
+warn_unknown_years(data.unknown_years)
+
+table = open_cases_table(data)
+light_col = t("esupervision.col.light")
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("esupervision.cases.open"), table.height)
+c2.metric(t("esupervision.cases.red"), table.filter(table[light_col] == "🔴").height)
+c3.metric(t("esupervision.cases.yellow"), table.filter(table[light_col] == "🟡").height)
+c4.metric(t("esupervision.cases.green"), table.filter(table[light_col] == "🟢").height)
+
+if table.height == 0:
+    st.info(t("esupervision.cases.none"))
+else:
+    st.dataframe(table, hide_index=True, width="stretch", height=420)
+    st.download_button(t("esupervision.export"), to_xlsx({t("esupervision.cases.sheet"): table}),
+                       file_name="cases_in_progress.xlsx", icon=":material/download:")
+
+st.subheader(t("esupervision.timeline.title"))
+choices = table[t("esupervision.col.case_no")].to_list()
+wanted = st.query_params.get("case") or ""
+left, right = st.columns(2)
+picked = left.selectbox(t("esupervision.timeline.pick"), [None, *choices], key="sc_case",
+                        format_func=lambda c: c or t("esupervision.timeline.none"))
+typed = right.text_input(t("esupervision.timeline.search"), value=wanted, key="sc_case_no").strip()
+case_no = typed or picked
+if case_no:
+    case_timeline(ctx.scope, case_no, data.today)

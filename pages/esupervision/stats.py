@@ -1,0 +1,74 @@
+"""办理效能分析 / Approval performance: on-time rate by department and by power, elapsed
+working days per power, weekly volumes. Filters by region, department, power, period."""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from metrics.esupervision.timing import (
+    elapsed_summary,
+    on_time_rate,
+    overall_on_time,
+    received_since,
+    weekly_volumes,
+)
+from services.platform.export import to_xlsx
+from ui.esupervision.view import case_data, case_filters, rate_table
+from ui.platform.calendar_notice import warn_unknown_years
+from ui.platform.context import require_user
+from ui.platform.i18n import t
+
+ctx = require_user("leader", "supervisor", "data_officer")
+st.title(t("esupervision.stats.title"))
+flt = case_filters(ctx, key="ss")
+data = case_data(ctx.scope, flt)
+warn_unknown_years(data.unknown_years)
+cases = received_since(data.cases, flt.since(data.today))
+
+overall = overall_on_time(cases)
+c1, c2, c3 = st.columns(3)
+c1.metric(t("esupervision.stats.received"), cases.height)
+c2.metric(t("esupervision.stats.concluded"), int(overall["concluded"].sum()))
+c3.metric(t("esupervision.stats.on_time_rate"),
+          f"{overall['on_time_rate'][0]:.1f}%" if overall.height else "—")
+
+by_dept = rate_table(on_time_rate(cases, ["department"]), "department", "esupervision.col.department")
+by_power = rate_table(on_time_rate(cases, ["power_name"]), "power_name", "esupervision.col.power")
+tab_dept, tab_power, tab_elapsed, tab_weekly = st.tabs(
+    [t("esupervision.stats.by_department"), t("esupervision.stats.by_power"),
+     t("esupervision.stats.elapsed"), t("esupervision.stats.weekly")])
+with tab_dept:
+    st.dataframe(by_dept, hide_index=True, width="stretch")
+with tab_power:
+    st.dataframe(by_power, hide_index=True, width="stretch")
+with tab_elapsed:
+    summary = elapsed_summary(cases)
+    top = summary.head(15)
+    fig = go.Figure()
+    for r in top.iter_rows(named=True):
+        fig.add_trace(go.Box(name=r["power_name"], q1=[r["q1"]], median=[r["median"]], q3=[r["q3"]],
+                             lowerfence=[r["min"]], upperfence=[r["max"]], showlegend=False))
+        fig.add_trace(go.Scatter(x=[r["power_name"]], y=[r["limit_days"]], mode="markers",
+                                 marker={"symbol": "line-ew-open", "size": 24, "color": "#d93025"},
+                                 showlegend=False, hovertext=t("esupervision.stats.limit")))
+    fig.update_layout(height=420, margin={"t": 10, "l": 0, "r": 0, "b": 0},
+                      yaxis_title=t("esupervision.col.elapsed"))
+    st.plotly_chart(fig, width="stretch", key="elapsed_box")
+    st.caption(t("esupervision.stats.elapsed_caption"))
+    st.dataframe(summary.rename({"power_name": t("esupervision.col.power"),
+                                 "cases": t("esupervision.col.concluded"),
+                                 "limit_days": t("esupervision.col.limit_days")}),
+                 hide_index=True, width="stretch")
+with tab_weekly:
+    weekly = weekly_volumes(cases)
+    fig = go.Figure()
+    for col in ("online", "window", "concluded"):
+        fig.add_trace(go.Scatter(x=weekly["week"].to_list(), y=weekly[col].to_list(), mode="lines",
+                                 name=t(f"esupervision.stats.{col}")))
+    fig.update_layout(height=360, margin={"t": 10, "l": 0, "r": 0, "b": 0},
+                      legend={"orientation": "h"})
+    st.plotly_chart(fig, width="stretch", key="weekly")
+
+st.download_button(t("esupervision.export"), to_xlsx({
+    t("esupervision.stats.by_department"): by_dept, t("esupervision.stats.by_power"): by_power,
+    t("esupervision.stats.weekly"): weekly_volumes(cases)}), file_name="approval_performance.xlsx",
+    icon=":material/download:")

@@ -1,0 +1,102 @@
+"""督办单 / Supervision orders: supervisors accept or return answers; the addressed
+department's data officer answers with the rectification taken."""
+
+import polars as pl
+import streamlit as st
+
+from core.clock import china_today
+from metrics.lights.board import active_orders, overdue_orders
+from models.lights import ORDER_STATUSES
+from services.lights import orders as order_service
+from services.lights.read import order_alerts, orders_frame
+from ui.lights.detail import run_action, show_flash
+from ui.lights.format import alerts_display, order_status_label, orders_display
+from ui.platform.context import require_user
+from ui.platform.db import get_engine
+from ui.platform.formatting import local_time, md_escape
+from ui.platform.i18n import t
+
+ctx = require_user("supervisor", "data_officer", "leader")
+engine = get_engine()
+st.title(t("lights.orders.title"))
+st.caption(t("lights.orders.caption"))
+if ctx.has_any("supervisor"):
+    st.page_link("pages/lights/centre.py", label=t("lights.orders.issue_hint"),
+                 icon=":material/add_alert:", query_params={"status": "open,acknowledged"})
+show_flash()
+
+wanted = [s for s in (st.query_params.get("status") or "").split(",") if s in ORDER_STATUSES]
+st.session_state.setdefault("so_status", wanted)
+st.session_state.setdefault("so_overdue", st.query_params.get("overdue") == "1")
+f1, f2 = st.columns([3, 1], vertical_alignment="bottom")
+statuses = f1.multiselect(t("lights.order.status"), list(ORDER_STATUSES), key="so_status",
+                          format_func=order_status_label, placeholder=t("lights.f.any"))
+only_overdue = f2.toggle(t("lights.orders.only_overdue"), key="so_overdue")
+orders = orders_frame(engine, ctx.scope, statuses=tuple(statuses))
+today = china_today()
+if only_overdue:
+    orders = overdue_orders(orders, today)
+active = active_orders(orders)
+c1, c2, c3 = st.columns(3)
+c1.metric(t("lights.orders.count"), orders.height)
+c2.metric(t("lights.orders.active"), active.height)
+c3.metric(t("lights.orders.overdue"), int((active["due_date"] < today).sum()))
+st.dataframe(orders_display(orders), hide_index=True, width="stretch")
+
+numbers = orders["order_no"].to_list()
+if not numbers:
+    st.info(t("lights.orders.empty"))
+    st.stop()
+from_url = st.query_params.get("order")
+st.session_state.setdefault("so_order", from_url if from_url in numbers else numbers[0])
+if st.session_state["so_order"] not in numbers:
+    st.session_state["so_order"] = numbers[0]
+order_no = st.selectbox(t("lights.order.no"), numbers, key="so_order")
+st.query_params.from_dict({k: v for k, v in {"status": ",".join(statuses), "order": order_no,
+                                              "overdue": "1" if only_overdue else ""}.items() if v})
+order = orders.filter(pl.col("order_no") == order_no).row(0, named=True)
+
+st.subheader(t("lights.orders.detail", no=order_no))
+c1, c2, c3, c4 = st.columns(4)
+c1.markdown(f"**{t('lights.order.status')}**  \n{order_status_label(order['status'])}")
+c2.markdown(f"**{t('lights.col.department')}**  \n{order['department_name']}（{order['region_name']}）")
+overdue = order["status"] != "accepted" and order["due_date"] < today
+c3.markdown(f"**{t('lights.order.due')}**  \n{order['due_date']:%Y-%m-%d}"
+            + (f" · :red[{t('lights.orders.is_overdue')}]" if overdue else ""))
+c4.markdown(f"**{t('lights.order.escalation')}**  \n{order['escalation_level']}")
+st.markdown(f"**{t('lights.order.instructions')}**（{md_escape(order['issued_by'])}，"
+            f"{local_time(order['issued_at'])}）：")
+st.text(order["instructions"])
+if order["response"]:
+    st.markdown(f"**{t('lights.order.response')}**（{md_escape(order['answered_by'])}，"
+                f"{local_time(order['answered_at'])}）：")
+    st.text(order["response"])
+if order["decision_note"]:
+    st.markdown(f"**{t('lights.order.decision_note')}**：{md_escape(order['decision_note'])}")
+st.markdown(f"**{t('lights.order.alerts')}**")
+st.dataframe(alerts_display(order_alerts(engine, ctx.scope, order["id"])), hide_index=True,
+             width="stretch")
+
+
+if ctx.has_any("data_officer") and order["status"] in ("issued", "returned"):
+    with st.form("so_answer"):
+        response = st.text_area(t("lights.orders.response_label"), max_chars=2000, key="so_response")
+        if st.form_submit_button(t("lights.orders.answer"), type="primary"):
+            run_action(lambda: order_service.answer_order(engine, actor=ctx.username, scope=ctx.scope,
+                                                 order_id=order["id"], response=response),
+                t("lights.orders.answered", no=order_no))
+
+if ctx.has_any("supervisor") and order["status"] == "answered":
+    with st.form("so_decide"):
+        note = st.text_area(t("lights.orders.decision_label"), max_chars=2000, key="so_note")
+        left, right = st.columns(2)
+        accept = left.form_submit_button(t("lights.orders.accept"), type="primary")
+        send_back = right.form_submit_button(t("lights.orders.return"))
+    if accept:
+        run_action(lambda: order_service.accept_order(engine, actor=ctx.username, scope=ctx.scope,
+                                             order_id=order["id"], note=note),
+            t("lights.orders.accepted", no=order_no))
+    if send_back:
+        run_action(lambda: order_service.return_order(engine, actor=ctx.username, scope=ctx.scope,
+                                             order_id=order["id"], note=note),
+            t("lights.orders.returned", no=order_no))

@@ -1,0 +1,31 @@
+"""我的账户 / My account: change my own password."""
+
+import streamlit as st
+
+from services.platform import users as user_service
+from ui.platform.context import require_user
+from ui.platform.db import get_engine
+from ui.platform.i18n import error_text, t
+
+ctx = require_user()
+st.title(t("account.title"))
+st.write(t("account.who", username=ctx.username, name=ctx.display_name))
+
+with st.form("change_password", clear_on_submit=True):
+    st.subheader(t("account.change_password"))
+    current = st.text_input(t("account.current"), type="password")
+    new = st.text_input(t("account.new"), type="password", help=t("account.rules"))
+    confirm = st.text_input(t("account.confirm"), type="password")
+    submitted = st.form_submit_button(t("account.submit"), type="primary")
+
+if submitted:
+    if new != confirm:
+        st.error(t("account.err_mismatch"))
+    else:
+        try:
+            user_service.change_own_password(get_engine(), username=ctx.username,
+                                             current=current, new=new)
+        except user_service.UserError as exc:
+            st.error(error_text(exc))
+        else:
+            st.success(t("account.done"))

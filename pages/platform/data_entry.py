@@ -1,0 +1,37 @@
+"""单条录入 / Single entry: a form per upload kind, checked and written like an upload."""
+
+import streamlit as st
+
+from services.platform import ingest
+from ui.platform.context import require_user
+from ui.platform.db import get_engine
+from ui.platform.i18n import current_language, t
+from ui.platform.upload_widgets import entry_errors, field_widget, pick_kind
+
+ctx = require_user("admin", "data_officer")
+engine = get_engine()
+st.title(t("ingest.entry_title"))
+
+kind = pick_kind(ctx, "entry_kind")
+if kind is None:
+    st.stop()
+lang = current_language()
+st.caption(t("ingest.entry_help", key="、".join(kind.column(k).header(lang)
+                                                for k in kind.natural_key)))
+
+with st.form(f"entry_{kind.key}"):
+    values = {col.field: field_widget(col, f"entry_{kind.key}_{col.field}")
+              for col in kind.columns}
+    submitted = st.form_submit_button(t("ingest.entry_submit"), type="primary")
+
+if submitted:
+    result = ingest.prepare_record(engine, kind.key, values, actor=ctx.username,
+                                   scope=ctx.scope, lang=lang, roles=ctx.roles)
+    if result.status == "ready":
+        result = ingest.commit(engine, result, actor=ctx.username, scope=ctx.scope)
+    if result.status == "rejected":
+        entry_errors(result)
+    elif result.status == "unchanged":
+        st.info(t("ingest.entry_unchanged"))
+    else:
+        st.success(t("ingest.entry_saved", new=result.rows_new, changed=result.rows_changed))

@@ -1,0 +1,57 @@
+"""工作日历 / Working calendar (admin): official holidays and make-up workdays per year."""
+
+
+import polars as pl
+import streamlit as st
+
+from core.clock import china_today
+from services.platform.workcalendar import (
+    CalendarError,
+    save_year_schedule,
+    year_schedule,
+    year_sources,
+)
+from ui.platform.context import require_user
+from ui.platform.db import get_engine
+from ui.platform.i18n import error_text, t
+
+ctx = require_user("admin")
+engine = get_engine()
+st.title(t("calendar.title"))
+st.caption(t("calendar.intro"))
+
+this_year = china_today().year
+years = range(this_year - 2, this_year + 2)
+sources = year_sources(engine, years)
+st.dataframe(
+    pl.DataFrame({t("calendar.year"): list(years),
+                  t("calendar.source"): [t(f"calendar.source_{sources[y]}") for y in years]}),
+    hide_index=True,
+)
+unknown = [str(y) for y in years if sources[y] == "weekdays"]
+if unknown:
+    st.warning(t("calendar.warn_unknown", years="、".join(unknown)))
+
+year = st.selectbox(t("calendar.year"), list(years), index=list(years).index(this_year + 1))
+kinds = {"holiday": t("calendar.kind_holiday"), "workday": t("calendar.kind_workday")}
+schedule = year_schedule(engine, year)
+st.caption(t("calendar.editor_help"))
+with st.form(f"calendar_{year}"):
+    edited = st.data_editor(
+        schedule.to_pandas(), num_rows="dynamic", hide_index=True, key=f"editor_{year}",
+        column_config={
+            "day": st.column_config.DateColumn(t("calendar.col_day"), format="YYYY-MM-DD", required=True),
+            "kind": st.column_config.SelectboxColumn(t("calendar.col_kind"), options=list(kinds),
+                                                     required=True, default="holiday"),
+            "name": st.column_config.TextColumn(t("calendar.col_name"), max_chars=32),
+        },
+    )
+    note = st.text_input(t("calendar.note"), max_chars=255)
+    if st.form_submit_button(t("calendar.save"), type="primary"):
+        frame = pl.from_pandas(edited).with_columns(pl.col("day").cast(pl.Date))
+        try:
+            n = save_year_schedule(engine, actor=ctx.username, year=year, days=frame, source_note=note)
+        except CalendarError as exc:
+            st.error(error_text(exc))
+        else:
+            st.success(t("calendar.saved", year=year, n=n))

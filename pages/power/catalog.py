@@ -1,0 +1,55 @@
+"""职权目录 / Power catalog: browse and filter current versions, create a power, open one."""
+
+import streamlit as st
+
+from services.platform.export import to_xlsx
+from services.platform.org import departments_frame
+from services.power import catalog as power_service
+from ui.platform.context import require_user
+from ui.platform.db import get_engine
+from ui.platform.i18n import error_text, t
+from ui.power.widgets import (
+    SELECTED_KEY,
+    can_edit,
+    catalog_filters,
+    pick_power,
+    power_form,
+    powers_display,
+)
+
+ctx = require_user()
+engine = get_engine()
+st.title(t("power.ui.catalog_title"))
+st.caption(t("power.ui.catalog_help"))
+
+flt = catalog_filters(engine, ctx, key="pc")
+LIMIT = 5000
+df = power_service.powers_frame(engine, ctx.scope, **flt, limit=LIMIT)
+st.caption(t("power.ui.count_limited", n=LIMIT) if df.height == LIMIT
+           else t("power.ui.count", n=df.height))
+chosen = pick_power(df, key="pc_table")
+if chosen is not None:
+    st.session_state[SELECTED_KEY] = chosen
+    st.switch_page("pages/power/detail.py")
+st.download_button(t("core.export_xlsx"), data=to_xlsx({t("power.ui.catalog_title"):
+                                                        powers_display(df)}),
+                   file_name="powers.xlsx", icon=":material/download:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+if can_edit(ctx):
+    with st.expander(t("power.ui.create"), icon=":material/add:"):
+        depts = departments_frame(engine, ctx.scope)
+        if depts.is_empty():
+            st.info(t("power.ui.no_departments"))
+        else:
+            data = power_form("pc_create", depts)
+            if data is not None:
+                try:
+                    new_id = power_service.create_power(engine, actor=ctx.username,
+                                                        scope=ctx.scope, data=data)
+                except ValueError as exc:
+                    st.error(error_text(exc))
+                else:
+                    st.session_state[SELECTED_KEY] = new_id
+                    st.success(t("power.ui.created", code=data.code))
+                    st.switch_page("pages/power/detail.py")

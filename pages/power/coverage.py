@@ -1,0 +1,85 @@
+"""职权覆盖率 / Coverage dashboard: flow charts, risk assessment, measures, publication and
+overdue rectification per department and region."""
+
+from datetime import date
+
+import plotly.express as px
+import polars as pl
+import streamlit as st
+
+from core.clock import china_today
+from metrics.power.coverage import category_counts, largest_groups
+from services.platform.export import to_xlsx
+from services.platform.scope import Scope
+from services.power.coverage import coverage_tables
+from ui.platform.context import require_user
+from ui.platform.db import get_engine
+from ui.platform.i18n import t
+
+ctx = require_user()
+engine = get_engine()
+st.title(t("power.ui.coverage_title"))
+st.caption(t("power.ui.coverage_help"))
+
+
+@st.cache_data(ttl=300, max_entries=32, show_spinner=True)
+def _tables(scope: Scope, day: date) -> dict[str, pl.DataFrame]:
+    return coverage_tables(get_engine(), scope, today=day)
+
+
+tables = _tables(ctx.scope, china_today())
+dept, region, powers = tables["department"], tables["region"], tables["powers"]
+if powers.is_empty():
+    st.info(t("power.ui.no_powers"))
+    st.stop()
+
+SHARES = {"flow_share": t("power.ui.flow_share"), "assessed_share": t("power.ui.assessed_share"),
+          "measures_share": t("power.ui.measures_share"),
+          "published_share": t("power.ui.published_share")}
+total = dept.select(pl.col("powers", "valid_flows", "assessed", "hm_points",
+                           "hm_with_measures", "published", "overdue").sum()).row(0, named=True)
+cols = st.columns(5)
+cols[0].metric(t("power.ui.powers"), total["powers"])
+cols[1].metric(SHARES["flow_share"], f"{total['valid_flows'] / total['powers']:.1%}")
+cols[2].metric(SHARES["measures_share"],
+               f"{total['hm_with_measures'] / total['hm_points']:.1%}" if total["hm_points"] else "-")
+cols[3].metric(SHARES["published_share"], f"{total['published'] / total['powers']:.1%}")
+cols[4].metric(t("power.ui.insp_overdue"), total["overdue"])
+
+metric = st.selectbox(t("power.ui.coverage_metric"), list(SHARES), format_func=SHARES.get)
+worst = dept.sort(metric, nulls_last=True).head(25)
+fig = px.bar(worst.to_pandas(), x=metric, y="department", orientation="h",
+             labels={metric: SHARES[metric], "department": t("power.ui.department")},
+             range_x=[0, 1])
+fig.update_layout(height=max(320, 20 * worst.height + 80), margin=dict(t=10, l=0, r=0, b=0),
+                  yaxis={"categoryorder": "total descending"})
+st.caption(t("power.ui.coverage_worst", n=worst.height))
+st.plotly_chart(fig, width="stretch")
+
+cats = largest_groups(category_counts(powers, by=["department"]), by="department",
+                      value="powers", top=40)
+tree = px.treemap(cats.to_pandas(), path=[px.Constant(t("power.ui.all")), "department", "category"],
+                  values="powers")
+tree.update_layout(height=480, margin=dict(t=10, l=0, r=0, b=0))
+st.subheader(t("power.ui.treemap_title"))
+st.plotly_chart(tree, width="stretch")
+
+
+def _display(df: pl.DataFrame, first: list[str]) -> pl.DataFrame:
+    return df.select(*first, pl.col("powers").alias(t("power.ui.powers")),
+                     *(pl.col(k).round(3).alias(v) for k, v in SHARES.items()),
+                     pl.col("inspections").alias(t("power.ui.insp_total")),
+                     pl.col("overdue").alias(t("power.ui.insp_overdue")))
+
+
+by_dept = _display(dept, [pl.col("department").alias(t("power.ui.department")),
+                          pl.col("region_code").alias(t("power.ui.region"))])
+by_region = _display(region, [pl.col("region_code").alias(t("power.ui.region"))])
+tab1, tab2 = st.tabs([t("power.ui.by_department"), t("power.ui.by_region")])
+tab1.dataframe(by_dept, hide_index=True, width="stretch")
+tab2.dataframe(by_region, hide_index=True, width="stretch")
+st.download_button(t("core.export_xlsx"),
+                   data=to_xlsx({t("power.ui.by_department"): by_dept,
+                                 t("power.ui.by_region"): by_region}),
+                   file_name="power_coverage.xlsx", icon=":material/download:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,85 @@
+"""廉政风险点台账 / Risk register: department × level heat map, the list, reviews, and (admin)
+the level thresholds."""
+
+
+import plotly.express as px
+import polars as pl
+import streamlit as st
+
+from core.clock import china_today
+from metrics.power.coverage import risk_heat_top
+from metrics.power.risk import without_measures
+from services.platform.export import to_xlsx
+from services.power import risk as risk_service
+from ui.platform.context import require_user
+from ui.platform.db import get_engine
+from ui.platform.formatting import md_escape
+from ui.platform.i18n import error_text, t
+from ui.power.detail_parts import risks_display
+from ui.power.widgets import SELECTED_KEY, can_edit
+
+ctx = require_user()
+engine = get_engine()
+st.title(t("power.ui.risks_title"))
+
+level = st.segmented_control(t("power.ui.level"), ["高", "中", "低"], key="pr_level")
+only_missing = st.toggle(t("power.ui.only_missing"), key="pr_missing")
+risks = risk_service.risks_frame(engine, ctx.scope, level=level)
+if only_missing:
+    risks = without_measures(risks)
+if risks.is_empty():
+    st.info(t("power.ui.no_risks"))
+    st.stop()
+
+heat = risk_heat_top(risks, top=30)
+fig = px.imshow(heat.select("高", "中", "低").to_numpy(), x=["高", "中", "低"],
+                y=heat["department"].to_list(), text_auto=True, aspect="auto",
+                color_continuous_scale="OrRd",
+                labels={"x": t("power.ui.level"), "y": t("power.ui.department"),
+                        "color": t("power.ui.risk_count")})
+fig.update_layout(height=max(300, 22 * heat.height + 80), margin=dict(t=10, l=0, r=0, b=0))
+st.caption(t("power.ui.heat_caption", n=heat.height))
+st.plotly_chart(fig, width="stretch")
+
+st.caption(t("power.ui.count_risks", n=risks.height))
+shown = pl.concat([risks.select(pl.col("power").alias(t("power.ui.name")),
+                                pl.col("department").alias(t("power.ui.department"))),
+                   risks_display(risks)], how="horizontal")
+event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
+                     selection_mode="single-row", key="pr_table")
+st.download_button(t("core.export_xlsx"), data=to_xlsx({t("power.ui.risks_title"): shown}),
+                   file_name="risk_points.xlsx", icon=":material/download:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+rows = event.selection.rows if event and event.selection else []
+if rows:
+    row = risks.row(rows[0], named=True)
+    st.markdown(f"**{md_escape(row['power'])}**（{md_escape(row['code'])}）· {md_escape(row['description'])}")
+    c1, c2 = st.columns(2)
+    if c1.button(t("power.ui.open_power"), icon=":material/open_in_new:"):
+        st.session_state[SELECTED_KEY] = row["power_id"]
+        st.switch_page("pages/power/detail.py")
+    if can_edit(ctx) and c2.button(t("power.ui.mark_reviewed"), icon=":material/fact_check:"):
+        try:
+            risk_service.mark_reviewed(engine, actor=ctx.username, scope=ctx.scope,
+                                       risk_id=row["id"], on=china_today())
+        except ValueError as exc:
+            st.error(error_text(exc))
+        else:
+            st.toast(t("power.ui.reviewed"))
+            st.rerun()
+
+if ctx.has_any("admin"):
+    high_min, medium_min = risk_service.level_thresholds(engine)
+    with st.expander(t("power.ui.thresholds"), icon=":material/tune:"):
+        with st.form("pr_thresholds"):
+            st.caption(t("power.ui.thresholds_help"))
+            h = st.number_input(t("power.ui.high_min"), 1, 5, high_min)
+            m = st.number_input(t("power.ui.medium_min"), 1, 5, medium_min)
+            if st.form_submit_button(t("core.save"), type="primary"):
+                try:
+                    n = risk_service.set_level_thresholds(engine, actor=ctx.username,
+                                                          high_min=int(h), medium_min=int(m))
+                except ValueError as exc:
+                    st.error(error_text(exc))
+                else:
+                    st.success(t("power.ui.regraded", n=n))

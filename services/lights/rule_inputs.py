@@ -1,0 +1,29 @@
+"""Rule inputs of the lights centre: 督办 orders, and the clock (today's date in China)."""
+
+from __future__ import annotations
+
+import polars as pl
+from sqlalchemy import select
+
+from core.clock import china_today
+from metrics.lights.rules import CLOCK_SCHEMA, ORDER_SCHEMA
+from models.lights import SupervisionOrder
+from services.lights.inputs import Bind, Loader, loader_table
+from services.platform.frames import read_frame
+
+LOADERS: dict[str, Loader] = {}
+loader = loader_table(LOADERS)
+
+
+@loader("supervision_orders")
+def supervision_orders(bind: Bind) -> pl.DataFrame:
+    o = SupervisionOrder
+    stmt = select(o.id, o.order_no, o.department_id, o.region_code, o.due_date, o.status)
+    return read_frame(bind, stmt, ORDER_SCHEMA)
+
+
+@loader("clock")
+def clock(bind: Bind) -> pl.DataFrame:  # noqa: ARG001  (same signature as every loader)
+    """Today in Asia/Shanghai: rules that compare dates with "now" read it from here, so they
+    stay pure and tests can pass their own clock."""
+    return pl.DataFrame({"today": [china_today()]}, schema=CLOCK_SCHEMA)

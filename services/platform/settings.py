@@ -1,0 +1,58 @@
+"""Configuration from the environment or a `.env` file (pydantic-settings)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Only ever acceptable while demo mode is on; the app refuses to start with it otherwise.
+DEMO_COOKIE_KEY = "fivesys-demo-cookie-key-not-for-production"
+DEMO_PASSWORD = "Demo@2026"
+
+
+class SettingsError(RuntimeError):
+    """A setting that makes it unsafe or impossible to start."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="FIVESYS_", env_file=PROJECT_ROOT / ".env", extra="ignore"
+    )
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'data' / 'fivesys.db'}",
+        validation_alias=AliasChoices("DATABASE_URL", "FIVESYS_DATABASE_URL"),
+    )
+    demo_mode: bool = True
+    demo_scale: str = "small"
+    auth_cookie_key: str = DEMO_COOKIE_KEY
+    auth_cookie_name: str = "fivesys_auth"
+    auth_cookie_expiry_days: float = 1.0
+    # streamlit-authenticator waits this long for the re-login cookie before showing the form.
+    auth_login_sleep_seconds: float = 0.0
+    default_language: str = "zh_CN"
+    lockout_attempts: int = 5
+    lockout_minutes: int = 15
+    upload_max_mb: int = 50
+    upload_max_rows: int = 500_000
+
+    def check_startable(self) -> None:
+        """Raise SettingsError when the app must not start with these settings."""
+        if not self.demo_mode and self.auth_cookie_key == DEMO_COOKIE_KEY:
+            raise SettingsError(
+                "Demo mode is off but FIVESYS_AUTH_COOKIE_KEY is still the built-in demo key; "
+                "set a long random FIVESYS_AUTH_COOKIE_KEY."
+            )
+        if len(self.auth_cookie_key) < 16:
+            raise SettingsError("FIVESYS_AUTH_COOKIE_KEY must be at least 16 characters.")
+        if self.default_language not in ("zh_CN", "en"):
+            raise SettingsError("FIVESYS_DEFAULT_LANGUAGE must be zh_CN or en.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,261 @@
+"""Demo step `power`: a catalog of typical powers per department with versions, flow charts,
+risk points and inspections. Deterministic (one seeded random.Random); dates are relative to
+the day of seeding so the demo always looks current. Written in bulk, a chunk of departments
+at a time.
+
+Gaps planted on purpose so every S1 rule fires (rates are per eligible row):
+  * PW-R1 (高 risk point without measures): ~3% of 高 risk points have no measures;
+  * PW-Y1 (中 risk point without measures): ~4% of 中 risk points;
+  * PW-Y2 (published power without a valid flow chart): ~2% of published powers, half with
+    step limits that add up past the promised limit, half with a step nothing leads to;
+  * PW-Y3 (risk point not reviewed for 12 months): ~6% of risk points last reviewed 13–30
+    months ago;
+  * PW-R2 (rectification overdue): ~25% of inspections are past their rectify-by date and
+    not rectified.
+Some drafts also have no flow chart yet (~5%), which keeps them out of publication.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from metrics.power.risk import CRITERIA, risk_level
+from models.base import utcnow
+from models.org import Department
+from models.power import Inspection, Power, PowerEdge, PowerStep, RiskPoint
+from services.platform import audit
+from services.platform.bulk import bulk_insert
+from services.power.catalog_data import (
+    BASE_POWERS,
+    CATEGORY_PREFIX,
+    FINDINGS,
+    FLOW_GENERIC,
+    FLOWS,
+    OFFENCES,
+    RISKS,
+    SUB_ITEMS,
+)
+
+SEED = 20260501
+STEP_COLUMNS = ["power_id", "seq", "name", "post", "limit_days", "supervision_point",
+                "discretionary"]
+EDGE_COLUMNS = ["power_id", "from_seq", "to_seq", "condition"]
+CHUNK = 150
+PENALTY_KINDS = ("警告", "罚款", "没收违法所得", "责令停产停业", "暂扣或吊销许可证件")
+CF_LAW = "《中华人民共和国行政处罚法》"
+QZ_LAW = "《中华人民共和国行政强制法》"
+OPTIONAL_STEPS = {"行政许可": [3, 6], "行政处罚": [3, 8], "行政强制": [3, 8],
+                  "行政检查": [2, 5]}
+
+
+def power_pool(kind: str) -> list[tuple[str, str, str, int, int, float | None]]:
+    """Every catalog entry a department of `kind` may hold, base powers first."""
+    base = BASE_POWERS.get(kind, [])
+    pool = list(base)
+    for name, cat, law, stat, prom, fee in base:
+        if cat == "行政许可":
+            pool += [(f"{name}（{sub}）", cat, law, stat, max(1, prom // 2), fee)
+                     for sub in SUB_ITEMS]
+            pool.append((f"{name}事项事中事后监督检查", "行政检查", law, 30, 30, None))
+    for offence, law in OFFENCES.get(kind, []):
+        pool += [(f"对{offence}处以{pk}", "行政处罚", f"{law}；{CF_LAW}", 90, 60, None)
+                 for pk in PENALTY_KINDS]
+        pool.append((f"对{offence}涉及的场所、设施、财物实施查封扣押", "行政强制",
+                     f"{law}；{QZ_LAW}第二十五条", 30, 30, None))
+    return pool
+
+
+def _contract(steps: list, edges: list, drop: int) -> tuple[list, list]:
+    """Remove step `drop`, linking its predecessors to its single forward successor."""
+    succ = [b for a, b, _ in edges if a == drop and b > drop]
+    if len(succ) != 1:
+        return steps, edges
+    new_edges = []
+    linked = {(a, b) for a, b, _ in edges}
+    for a, b, cond in edges:
+        if b == drop and a != succ[0]:
+            if (a, succ[0]) not in linked:
+                new_edges.append((a, succ[0], cond))
+        elif drop not in (a, b):
+            new_edges.append((a, b, cond))
+    shift = lambda s: s - 1 if s > drop else s  # noqa: E731
+    out = {(shift(a), shift(b), c) for a, b, c in new_edges if a != b}
+    return ([s for i, s in enumerate(steps, start=1) if i != drop],
+            sorted(out, key=lambda e: (e[0], e[1])))
+
+
+def _longest(n: int, edges: list, limits: list[int | None]) -> int:
+    best = [0] * (n + 1)
+    for v in range(1, n + 1):
+        incoming = [best[a] for a, b, _ in edges if b == v and a < v]
+        best[v] = (max(incoming) if incoming else 0) + (limits[v - 1] or 0)
+    return max(best)
+
+
+def build_flow(rng: random.Random, category: str, promised: int) -> tuple[list, list]:
+    """Steps [(seq, name, post, limit, supervision, discretionary)] and edges."""
+    drops = tuple(d for d in sorted(OPTIONAL_STEPS.get(category, [1, 4]), reverse=True)
+                  if rng.random() < 0.3)
+    return _flow(category, promised, drops)
+
+
+@lru_cache(maxsize=4096)
+def _flow(category: str, promised: int, drops: tuple[int, ...]) -> tuple[list, list]:
+    steps, edges = FLOWS.get(category, FLOW_GENERIC)
+    steps, edges = list(steps), list(edges)
+    for drop in drops:
+        if len(steps) > 4:
+            steps, edges = _contract(steps, edges, drop)
+    limits = [max(1, int(share * promised)) if share > 0 else 1
+              for _, _, share, _, _ in steps]
+    if _longest(len(steps), edges, limits) > promised:
+        limits = [None] * len(steps)  # too short a promise to split: limit only the whole
+    rows = [(i, name, post, limits[i - 1], sup, disc)
+            for i, (name, post, _, sup, disc) in enumerate(steps, start=1)]
+    return rows, edges
+
+
+def _risk_rows(rng: random.Random, steps: list, today: date) -> list[dict]:
+    candidates = [s for s in steps if s[4] or s[5]] or steps
+    rows = []
+    picked = rng.sample(candidates, k=min(len(candidates), rng.randint(1, 3)))
+    for no, step in enumerate(picked, start=1):
+        seq, name = step[0], step[1]
+        if "受理" in name:
+            idx = 0
+        elif "检查" in name or "抽取" in name:
+            idx = 7
+        elif "处罚" in name or "调查" in name:
+            idx = 3
+        elif "决定" in name:
+            idx = 4
+        else:
+            idx = rng.choice([1, 2, 5, 6])
+        desc, measures = RISKS[idx]
+        crit = {c: rng.random() < 0.45 for c in CRITERIA}
+        level = risk_level(sum(crit.values()))
+        if (level == "高" and rng.random() < 0.03) or (level == "中" and rng.random() < 0.04):
+            measures = None  # planted: PW-R1 / PW-Y1
+        months = rng.randint(13, 30) if rng.random() < 0.06 else rng.randint(0, 11)
+        rows.append(dict(no=no, step_seq=seq, description=desc, **crit, level=level, measures=measures,
+                         responsible_post=step[2],
+                         last_review=today - timedelta(days=months * 30 + rng.randint(0, 20))))
+    return rows
+
+
+def _status(rng: random.Random) -> str:
+    r = rng.random()
+    return ("published" if r < 0.72 else "confirmed" if r < 0.82
+            else "draft" if r < 0.95 else "abolished")
+
+
+def _department_powers(rng: random.Random, dept, scale: str) -> list[dict]:  # noqa: ANN001
+    pool = power_pool(dept.kind)
+    n_base = len(BASE_POWERS.get(dept.kind, []))
+    n = rng.randint(8, 14) if scale != "province" else rng.randint(34, 46)
+    rest = pool[n_base:]
+    rng.shuffle(rest)
+    chosen = (pool[:n_base] + rest)[:n]
+    out = []
+    for k, (name, cat, law, stat, prom, fee) in enumerate(chosen, start=1):
+        out.append(dict(code=f"{CATEGORY_PREFIX[cat]}-{dept.code}-{k:03d}", name=name,
+                        category=cat, department_id=dept.id, region_code=dept.region_code,
+                        legal_basis=law, statutory_limit_days=stat, promised_limit_days=prom,
+                        fee_standard=fee, online_available=rng.random() < 0.7,
+                        status=_status(rng)))
+    return out
+
+
+def _versions(rng: random.Random, p: dict) -> list[dict]:
+    """One or two version rows of a catalog entry (edited after publication)."""
+    if p["status"] != "published" or rng.random() >= 0.12:
+        return [dict(p, version=1, is_current=True, current_code=p["code"])]
+    v2_status = "published" if rng.random() < 0.6 else "draft"
+    return [dict(p, version=1, is_current=False, current_code=None),
+            dict(p, version=2, is_current=True, current_code=p["code"], status=v2_status)]
+
+
+def seed_power(session: Session, *, scale: str, today: date | None = None) -> dict[str, int]:
+    rng = random.Random(SEED)
+    today = today or utcnow().date()
+    now = utcnow()
+    depts = session.execute(select(Department.id, Department.code, Department.kind,
+                                   Department.region_code).order_by(Department.id)).all()
+    counts = dict.fromkeys(("powers", "power_steps", "power_edges", "risk_points",
+                            "inspections"), 0)
+    for start in range(0, len(depts), CHUNK):
+        chunk = depts[start:start + CHUNK]
+        power_rows, flows = [], []
+        for dept in chunk:
+            for p in _department_powers(rng, dept, scale):
+                if p["status"] == "draft" and rng.random() < 0.05:
+                    flow = ([], [])
+                else:
+                    flow = build_flow(rng, p["category"], p["promised_limit_days"])
+                    if p["status"] == "published" and rng.random() < 0.02:
+                        flow = _break_flow(rng, flow, p["promised_limit_days"])
+                risks = _risk_rows(rng, flow[0], today) if flow[0] else []
+                for v in _versions(rng, p):
+                    power_rows.append(v | {"created_at": now, "updated_at": now})
+                    flows.append((flow, risks))
+        conn = session.connection()
+        bulk_insert(conn, Power.__table__, power_rows)
+        id_of = {(c, v): i for c, v, i in conn.execute(
+            select(Power.code, Power.version, Power.id)
+            .where(Power.department_id.in_([d.id for d in chunk])))}
+        ids = [id_of[(r["code"], r["version"])] for r in power_rows]
+        steps, edges, risk_rows = [], [], []
+        for pid, ((st, ed), risks) in zip(ids, flows, strict=True):
+            steps += [(pid, *x) for x in st]
+            edges += [(pid, *x) for x in ed]
+            risk_rows += [r | {"power_id": pid, "created_at": now, "updated_at": now}
+                          for r in risks]
+        bulk_insert(conn, PowerStep.__table__, steps, STEP_COLUMNS)
+        bulk_insert(conn, PowerEdge.__table__, edges, EDGE_COLUMNS)
+        bulk_insert(conn, RiskPoint.__table__, risk_rows)
+        insp = _inspections(rng, chunk, today, now)
+        bulk_insert(conn, Inspection.__table__, insp)
+        counts["powers"] += len(power_rows)
+        counts["power_steps"] += len(steps)
+        counts["power_edges"] += len(edges)
+        counts["risk_points"] += len(risk_rows)
+        counts["inspections"] += len(insp)
+    audit.record(session, actor="system", action="seed.power", entity_type="power",
+                 entity_id="*", after=counts)
+    return counts
+
+
+def _break_flow(rng: random.Random, flow: tuple[list, list], promised: int) -> tuple[list, list]:
+    steps, edges = flow
+    if rng.random() < 0.5:  # planted: limits past the promise
+        return [(s[0], s[1], s[2], promised, s[4], s[5]) for s in steps], edges
+    # planted: a step nothing leads to (a second start)
+    extra = (len(steps) + 1, "专家评审", "外聘专家", 1, False, True)
+    return [*steps, extra], [*edges, (extra[0], 2, None)]
+
+
+def _inspections(rng: random.Random, chunk, today: date, now) -> list[dict]:  # noqa: ANN001
+    rows = []
+    for dept in chunk:
+        for k in range(rng.randint(0, 3)):
+            inspected = today - timedelta(days=rng.randint(20, 360))
+            rectify_by = inspected + timedelta(days=rng.choice([30, 45, 60, 90]))
+            r = rng.random()
+            if rectify_by < today and r < 0.25:
+                rectified = None  # planted: PW-R2
+            elif rectify_by >= today and r < 0.6:
+                rectified = None  # still within its deadline
+            else:
+                rectified = min(today, inspected + timedelta(days=rng.randint(5, 80)))
+            rows.append(dict(ref_no=f"JC-{dept.code}-{inspected:%Y%m%d}-{k + 1:02d}",
+                             department_id=dept.id, region_code=dept.region_code, power_id=None,
+                             inspected_on=inspected, findings=rng.choice(FINDINGS),
+                             rectify_by=rectify_by, rectified_on=rectified,
+                             inspector=rng.choice(["纪检监察组", "法制科", "督查室"]),
+                             created_at=now))
+    return rows

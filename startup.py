@@ -1,0 +1,55 @@
+"""Start-up shared by the app, the CLI, the tests and the benches: fill every registry from the
+systems manifest (`systems.py`). Idempotent: the second call does nothing.
+
+Registries filled here: light rules (metrics.lights.registry), rule-input loaders
+(services.lights.inputs), upload kinds (data_checks.kinds), demo seed steps
+(services.platform.demo) and after-import hooks (services.platform.ingest). Navigation and the
+cockpit's sections read the manifest directly (ui.platform.navigation, ui.lights.sections)."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import Any
+
+from systems import SYSTEMS
+
+_lock = threading.Lock()
+_booted = False
+
+
+def resolve(name: str) -> Any:
+    """`package.module` -> the module; `package.module:attr` -> the attribute."""
+    module, _, attr = name.partition(":")
+    mod = importlib.import_module(module)
+    return getattr(mod, attr) if attr else mod
+
+
+def boot() -> None:
+    global _booted
+    if _booted:
+        return
+    with _lock:
+        if _booted:
+            return
+        import models  # noqa: F401  (every table on SQLModel.metadata)
+        from data_checks.kinds import register as register_kind
+        from metrics.lights.registry import register as register_rule
+        from services.lights.inputs import register_loaders
+        from services.platform.demo import SEED_STEPS
+        from services.platform.ingest import AFTER_COMMIT_HOOKS
+
+        for system in SYSTEMS:
+            if system.kinds:
+                for kind in resolve(system.kinds).KINDS:
+                    register_kind(kind)
+            if system.rules:
+                for rule in resolve(system.rules).RULES:
+                    register_rule(rule)
+            if system.loaders:
+                register_loaders(resolve(system.loaders).LOADERS)
+            if system.seed:
+                SEED_STEPS.append((system.seed_name or system.key, resolve(system.seed)))
+            for hook in system.after_import:
+                AFTER_COMMIT_HOOKS.append(resolve(hook))
+        _booted = True

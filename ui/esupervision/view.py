@@ -1,0 +1,165 @@
+"""E-supervision page pieces: the filter bar (region, department, power, period), cached
+scoped reads, and the tables as the user sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from core.clock import china_today
+from metrics.esupervision.timing import period_start
+from services.esupervision import read as es
+from services.platform.scope import Scope
+from ui.lights.format import LEVEL_ICON
+from ui.platform.context import UserContext
+from ui.platform.db import get_engine
+from ui.platform.i18n import t
+
+PERIODS = (1, 3, 6, 12)
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    region_prefix: str | None = None
+    department_id: int | None = None
+    power_name: str | None = None
+    months: int = 12
+
+    def since(self, today: date) -> date:
+        return period_start(today, self.months)
+
+
+def _url() -> str:
+    return get_engine().url.render_as_string(hide_password=False)
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _places(url: str, scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:  # noqa: ARG001
+    engine = get_engine()
+    return (es.regions_in_scope(engine, scope).sort("path"), es.departments_in_scope(engine, scope),
+            es.power_names(engine, scope))
+
+
+def case_filters(ctx: UserContext, *, key: str, with_power: bool = True) -> CaseFilter:
+    regions, depts, powers = _places(_url(), ctx.scope)
+    cols = st.columns(4 if with_power else 3)
+    names = dict(zip(regions["region_code"], regions["region"], strict=True))
+    paths = dict(zip(regions["region_code"], regions["path"], strict=True))
+    region = cols[0].selectbox(t("esupervision.f.region"), [None, *names], key=f"{key}_region",
+                               format_func=lambda c: names[c] if c else t("esupervision.f.all"))
+    if region:
+        codes = regions.filter(pl.col("path").str.starts_with(paths[region]))["region_code"]
+        depts = depts.filter(pl.col("region_code").is_in(codes.implode()))
+    dept_names = dict(zip(depts["department_id"], depts["department"], strict=True))
+    dept = cols[1].selectbox(t("esupervision.f.department"), [None, *dept_names], key=f"{key}_dept",
+                             format_func=lambda d: dept_names.get(d, "") if d else t("esupervision.f.all"))
+    power = None
+    if with_power:
+        power = cols[2].selectbox(t("esupervision.f.power"), [None, *powers], key=f"{key}_power",
+                                  format_func=lambda p: p or t("esupervision.f.all"))
+    months = cols[-1].selectbox(t("esupervision.f.period"), PERIODS, index=len(PERIODS) - 1,
+                                key=f"{key}_months",
+                                format_func=lambda m: t("esupervision.f.months", n=m))
+    return CaseFilter(paths.get(region) if region else None, dept, power, months)
+
+
+@dataclass(frozen=True)
+class CaseData:
+    cases: pl.DataFrame          # CASES_SCHEMA + remaining_workdays + department + region
+    unknown_years: tuple[int, ...]
+    today: date
+
+
+@st.cache_data(ttl=120, max_entries=32, show_spinner=False)
+def _cases(url: str, scope: Scope, flt: CaseFilter, today: date, stamp: tuple) -> CaseData:  # noqa: ARG001
+    engine = get_engine()
+    timed = es.timed_cases(engine, scope, today=today, since=flt.since(today),
+                           region_prefix=flt.region_prefix, department_id=flt.department_id,
+                           power_name=flt.power_name)
+    regions, depts, _ = _places(url, scope)
+    cases = (timed.cases.join(depts.select("department_id", "department"), on="department_id", how="left")
+             .join(regions.select("region_code", "region"), on="region_code", how="left"))
+    return CaseData(cases, timed.unknown_years, today)
+
+
+def case_data(scope: Scope, flt: CaseFilter) -> CaseData:
+    return _cases(_url(), scope, flt, china_today(), es.data_stamp(get_engine()))
+
+
+def open_cases_table(data: CaseData) -> pl.DataFrame:
+    lit = es.case_lights(get_engine(), data.cases, data.today)
+    order = pl.col("light").replace_strict({"red": 0, "yellow": 1, "green": 2}, return_dtype=pl.Int8)
+    return (lit.sort(order, "remaining_workdays", "case_no")
+            .select(pl.col("light").replace_strict(LEVEL_ICON, return_dtype=pl.String).alias(t("esupervision.col.light")),
+                    pl.col("case_no").alias(t("esupervision.col.case_no")),
+                    pl.col("power_name").alias(t("esupervision.col.power")),
+                    pl.col("department").alias(t("esupervision.col.department")),
+                    pl.col("region").alias(t("esupervision.col.region")),
+                    pl.col("status").replace_strict({s: t(f"esupervision.status.{s}") for s in
+                                                     ("in_progress", "suspended")}, default=pl.col("status"))
+                    .alias(t("esupervision.col.status")),
+                    pl.col("received_on").alias(t("esupervision.col.received_on")),
+                    pl.col("limit_days").alias(t("esupervision.col.limit_days")),
+                    pl.col("deadline").alias(t("esupervision.col.deadline")),
+                    pl.col("elapsed_workdays").alias(t("esupervision.col.elapsed")),
+                    pl.col("remaining_workdays").alias(t("esupervision.col.remaining"))))
+
+
+def rate_table(frame: pl.DataFrame, label_col: str, label_key: str) -> pl.DataFrame:
+    return frame.select(pl.col(label_col).alias(t(label_key)),
+                        pl.col("concluded").alias(t("esupervision.col.concluded")),
+                        pl.col("on_time").alias(t("esupervision.col.on_time")),
+                        pl.col("late").alias(t("esupervision.col.late")),
+                        pl.col("on_time_rate").alias(t("esupervision.col.on_time_rate")))
+
+
+@dataclass(frozen=True)
+class FundData:
+    funds: pl.DataFrame     # fund_progress columns + department + region
+    payments: pl.DataFrame
+
+
+@st.cache_data(ttl=120, max_entries=32, show_spinner=False)
+def _funds(url: str, scope: Scope, flt: CaseFilter, today: date, stamp: tuple) -> FundData:  # noqa: ARG001
+    from metrics.esupervision.timing import fund_progress
+
+    engine = get_engine()
+    regions, depts, _ = _places(url, scope)
+    funds = es.read_funds(engine, scope)
+    if flt.region_prefix:
+        codes = regions.filter(pl.col("path").str.starts_with(flt.region_prefix))["region_code"]
+        funds = funds.filter(pl.col("region_code").is_in(codes.implode()))
+    if flt.department_id is not None:
+        funds = funds.filter(pl.col("department_id") == flt.department_id)
+    payments = es.read_payments(engine, scope, fund_ids=funds["fund_id"].to_list() or [-1])
+    progress = (fund_progress(funds, payments, today=today)
+                .join(depts.select("department_id", "department"), on="department_id", how="left")
+                .join(regions.select("region_code", "region"), on="region_code", how="left"))
+    return FundData(progress, payments.filter(pl.col("paid_on") >= flt.since(today)))
+
+
+def fund_data(scope: Scope, flt: CaseFilter) -> FundData:
+    return _funds(_url(), scope, flt, china_today(), es.data_stamp(get_engine()))
+
+
+def funds_table(funds: pl.DataFrame) -> pl.DataFrame:
+    return funds.select(
+        pl.col("code").alias(t("esupervision.col.fund_code")), pl.col("name").alias(t("esupervision.col.fund")),
+        pl.col("department").alias(t("esupervision.col.department")),
+        pl.col("region").alias(t("esupervision.col.region")), pl.col("year").alias(t("esupervision.col.year")),
+        pl.col("allocated_on").alias(t("esupervision.col.allocated_on")),
+        pl.col("budget").alias(t("esupervision.col.budget")), pl.col("paid").round(2).alias(t("esupervision.col.paid")),
+        pl.col("payments").alias(t("esupervision.col.payments")),
+        pl.col("progress").alias(t("esupervision.col.progress")))
+
+
+def payments_table(payments: pl.DataFrame) -> pl.DataFrame:
+    return payments.sort("paid_on", descending=True).select(
+        pl.col("fund_code").alias(t("esupervision.col.fund_code")),
+        pl.col("paid_on").alias(t("esupervision.col.paid_on")),
+        pl.col("recipient_name").alias(t("esupervision.col.recipient")),
+        pl.col("recipient_uscc").alias(t("esupervision.col.uscc")),
+        pl.col("amount").alias(t("esupervision.col.amount")), pl.col("voucher").alias(t("esupervision.col.voucher")))

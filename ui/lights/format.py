@@ -1,0 +1,126 @@
+"""Showing alerts and orders in the user's language: levels, statuses, rules, facts in words."""
+
+from __future__ import annotations
+
+import json
+import string
+
+import polars as pl
+
+from i18n import catalog
+from metrics.lights.registry import RULES
+from models.lights import ALERT_STATUSES, ORDER_STATUSES
+from ui.platform.formatting import CHINA_TZ
+from ui.platform.i18n import current_language, t
+
+LEVEL_ICON = {"red": "🔴", "yellow": "🟡", "green": "🟢"}
+SYSTEMS: tuple[str, ...] = ("S1", "S2", "S3", "S4", "S5", "LC")
+
+
+def level_label(level: str) -> str:
+    name = t(f"lights.level.{level}")
+    return f"{LEVEL_ICON.get(level, '')} {name}".strip()
+
+
+def status_label(status: str) -> str:
+    return t(f"lights.status.{status}") if status in ALERT_STATUSES else status
+
+
+def order_status_label(status: str) -> str:
+    return t(f"lights.order_status.{status}") if status in ORDER_STATUSES else status
+
+
+def system_label(system: str) -> str:
+    return t(f"lights.system.{system}") if system in SYSTEMS else system
+
+
+def rule_title(rule_id: str) -> str:
+    rule = RULES.get(rule_id)
+    return f"{rule_id} {t(rule.title_key)}" if rule else rule_id
+
+
+def subject_label(subject_type: str, subject_id: str) -> str:
+    full = f"lights.subject.{subject_type}"
+    name = t(full) if full in catalog(current_language()) else subject_type
+    return f"{name} {subject_id}"
+
+
+def _fact_label(key: str) -> str:
+    full = f"lights.fact.{key}"
+    return t(full) if full in catalog(current_language()) else key
+
+
+def facts_text(rule_id: str, facts: str | None) -> str:
+    """The facts as a sentence (the rule's facts_key template) or as "label: value" pairs."""
+    if not facts:
+        return ""
+    try:
+        data = json.loads(facts)
+    except ValueError:
+        return facts
+    if not isinstance(data, dict):
+        return str(data)
+    rule = RULES.get(rule_id)
+    if rule and rule.facts_key:
+        template = catalog(current_language()).get(rule.facts_key, "")
+        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+        if template and fields <= data.keys():
+            return template.format(**data)
+    return "；".join(f"{_fact_label(k)}：{v}" for k, v in data.items())
+
+
+def _local(col: str) -> pl.Expr:
+    return pl.col(col).dt.convert_time_zone(str(CHINA_TZ)).dt.strftime("%Y-%m-%d %H:%M")
+
+
+def alerts_display(df: pl.DataFrame) -> pl.DataFrame:
+    """The alert table as users read it (also what the Excel export holds)."""
+    facts = [facts_text(r, f) for r, f in zip(df["rule_id"], df["facts"], strict=True)]
+    rules = [rule_title(r) for r in df["rule_id"]]
+    return df.select(
+        pl.col("id").alias(t("lights.col.id")),
+        pl.col("level").replace_strict({lv: level_label(lv) for lv in ("red", "yellow")},
+                                       default=pl.col("level")).alias(t("lights.col.level")),
+        pl.Series(t("lights.col.rule"), rules, dtype=pl.String),
+        pl.col("status").replace_strict({s: status_label(s) for s in ALERT_STATUSES},
+                                        default=pl.col("status")).alias(t("lights.col.status")),
+        pl.col("region_name").alias(t("lights.col.region")),
+        pl.col("department_name").alias(t("lights.col.department")),
+        pl.Series(t("lights.col.facts"), facts, dtype=pl.String),
+        _local("detected_at").alias(t("lights.col.detected")),
+        _local("updated_at").alias(t("lights.col.updated")),
+    )
+
+
+def orders_display(df: pl.DataFrame) -> pl.DataFrame:
+    return df.select(
+        pl.col("order_no").alias(t("lights.order.no")),
+        pl.col("status").replace_strict({s: order_status_label(s) for s in ORDER_STATUSES},
+                                        default=pl.col("status")).alias(t("lights.order.status")),
+        pl.col("department_name").alias(t("lights.col.department")),
+        pl.col("region_name").alias(t("lights.col.region")),
+        pl.col("due_date").dt.strftime("%Y-%m-%d").alias(t("lights.order.due")),
+        pl.col("escalation_level").alias(t("lights.order.escalation")),
+        pl.col("alerts").alias(t("lights.order.alerts")),
+        pl.col("issued_by").alias(t("lights.order.issued_by")),
+        _local("issued_at").alias(t("lights.order.issued_at")),
+        _local("answered_at").alias(t("lights.order.answered_at")),
+    )
+
+
+def history_display(df: pl.DataFrame) -> pl.DataFrame:
+    actions = df["action"].unique().to_list()
+    return df.select(
+        _local("ts").alias(t("lights.hist.ts")),
+        pl.col("actor").alias(t("lights.hist.actor")),
+        pl.col("action").replace_strict({a: t(f"lights.action.{a}") for a in actions},
+                                        default=pl.col("action")).alias(t("lights.hist.action")),
+        # a new alert has no status before: a dash, not "None"
+        pl.col("from_status").replace_strict({s: status_label(s) for s in ALERT_STATUSES},
+                                             default=pl.col("from_status"))
+        .fill_null("—").alias(t("lights.hist.from")),
+        pl.col("to_status").replace_strict({s: status_label(s) for s in ALERT_STATUSES},
+                                           default=pl.col("to_status"))
+        .fill_null("—").alias(t("lights.hist.to")),
+        pl.col("note").fill_null("").alias(t("lights.hist.note")),
+    )

@@ -1,0 +1,42 @@
+"""Display tables of the admin pages (audit log, users): columns renamed to the UI language,
+times in Asia/Shanghai."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from models.users import ALL_ROLES
+from ui.platform.formatting import role_names
+from ui.platform.i18n import t
+
+
+def _china_time(col: str, fmt: str) -> pl.Expr:
+    return pl.col(col).dt.convert_time_zone("Asia/Shanghai").dt.strftime(fmt)
+
+
+def audit_display(events: pl.DataFrame) -> pl.DataFrame:
+    return events.select(
+        pl.col("id").alias(t("audit.col_id")),
+        _china_time("ts", "%Y-%m-%d %H:%M:%S").alias(t("audit.col_ts")),
+        pl.col("actor").alias(t("audit.actor")),
+        pl.col("action").alias(t("audit.action")),
+        pl.col("entity_type").alias(t("audit.col_entity_type")),
+        pl.col("entity_id").alias(t("audit.col_entity")),
+        pl.col("before").alias(t("audit.col_before")),
+        pl.col("after").alias(t("audit.col_after")),
+    )
+
+
+def users_display(users: pl.DataFrame) -> pl.DataFrame:
+    labels = {r: role_names(r) for r in ALL_ROLES}
+    return users.select(
+        pl.col("username").alias(t("auth.username")),
+        pl.col("display_name").alias(t("auth.display_name")),
+        pl.col("roles").str.split(",").list.eval(pl.element().replace_strict(labels, default=pl.element()))
+        .list.join("、").alias(t("auth.roles")),
+        pl.col("region_name").alias(t("users.region")),
+        pl.col("department_name").fill_null("").alias(t("users.department")),
+        pl.col("active").alias(t("users.active")),
+        *(_china_time(c, "%Y-%m-%d %H:%M").fill_null("").alias(t(k))
+          for c, k in (("locked_until", "users.locked_until"), ("last_login_at", "users.last_login"))),
+    )

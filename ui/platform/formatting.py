@@ -1,0 +1,32 @@
+"""Display helpers: times in Asia/Shanghai, role and level names in the user's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.clock import CHINA_TZ  # noqa: F401  (re-exported for pages)
+from ui.platform.i18n import t
+
+
+def local_time(ts: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if ts is None:
+        return ""
+    return ts.astimezone(CHINA_TZ).strftime(fmt)
+
+
+def role_names(roles: str | list[str]) -> str:
+    items = roles.split(",") if isinstance(roles, str) else roles
+    return "、".join(t(f"core.role.{r}") for r in items if r)
+
+
+def level_name(level: str) -> str:
+    return t(f"org.level.{level}")
+
+
+_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()<>#+-.!|~:$"})
+
+
+def md_escape(value: object) -> str:
+    """User text inside st.markdown: escape Markdown so it shows as typed (no links, images,
+    emphasis or colour directives sneak in)."""
+    return str(value if value is not None else "").translate(_MD_SPECIAL)

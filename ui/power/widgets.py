@@ -1,0 +1,141 @@
+"""Shared Streamlit pieces of the S1 pages: filters, tables, the power form, flow charts."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+from pydantic import ValidationError
+from sqlalchemy.engine import Engine
+
+from metrics.power.flowchart import FlowIssue, flow_dot
+from models.power import POWER_CATEGORIES, POWER_STATUSES, PowerCreate
+from services.platform.org import departments_frame, regions_frame
+from ui.platform.context import UserContext
+from ui.platform.forms import validation_message
+from ui.platform.i18n import t
+
+SELECTED_KEY = "power_selected_id"
+
+
+def status_label(status: str) -> str:
+    return t(f"power.status.{status}")
+
+
+def can_edit(ctx: UserContext) -> bool:
+    return ctx.has_any("admin", "data_officer")
+
+
+def catalog_filters(engine: Engine, ctx: UserContext, *, key: str,
+                    with_status: bool = True) -> dict:
+    """Region, department, category, status and a search box; returns the chosen values."""
+    regions = regions_frame(engine, ctx.scope)
+    names = dict(zip(regions["code"], regions["name"], strict=True))
+    cols = st.columns(5 if with_status else 4)
+    region = cols[0].selectbox(t("power.ui.region"), [None, *regions["code"].to_list()],
+                               format_func=lambda c: t("power.ui.all") if c is None else names[c],
+                               key=f"{key}_region")
+    depts = departments_frame(engine, ctx.scope, region_code=region)
+    dnames = dict(zip(depts["id"], depts["name"], strict=True))
+    dept = cols[1].selectbox(t("power.ui.department"), [None, *depts["id"].to_list()],
+                             format_func=lambda d: t("power.ui.all") if d is None else dnames[d],
+                             key=f"{key}_dept")
+    category = cols[2].selectbox(t("power.ui.category"), [None, *POWER_CATEGORIES],
+                                 format_func=lambda c: t("power.ui.all") if c is None else c,
+                                 key=f"{key}_cat")
+    status = None
+    if with_status:
+        status = cols[3].selectbox(t("power.ui.status"), [None, *POWER_STATUSES],
+                                   format_func=lambda s: t("power.ui.all") if s is None
+                                   else status_label(s), key=f"{key}_status")
+    search = cols[-1].text_input(t("power.ui.search"), key=f"{key}_search")
+    return dict(region_code=region, department_id=dept, category=category, status=status,
+                search=search or None)
+
+
+def powers_display(df: pl.DataFrame, *, public: bool = False) -> pl.DataFrame:
+    cols = [pl.col("code").alias(t("power.ui.code")), pl.col("name").alias(t("power.ui.name")),
+            pl.col("category").alias(t("power.ui.category")),
+            pl.col("department").alias(t("power.ui.department")),
+            pl.col("statutory_limit_days").alias(t("power.ui.statutory")),
+            pl.col("promised_limit_days").alias(t("power.ui.promised")),
+            pl.when(pl.col("fee_standard").is_null()).then(pl.lit(t("power.ui.free")))
+            .otherwise(pl.col("fee_standard").cast(pl.String)).alias(t("power.ui.fee")),
+            pl.col("online_available").alias(t("power.ui.online"))]
+    if not public:
+        cols += [pl.col("version").alias(t("power.ui.version")),
+                 pl.col("status").replace_strict({s: status_label(s) for s in POWER_STATUSES})
+                 .alias(t("power.ui.status"))]
+    return df.select(cols)
+
+
+def pick_power(df: pl.DataFrame, *, key: str, public: bool = False) -> int | None:
+    """The table of powers; a clicked row selects a power (its id)."""
+    event = st.dataframe(powers_display(df, public=public), hide_index=True, width="stretch",
+                         on_select="rerun", selection_mode="single-row", key=key)
+    rows = event.selection.rows if event and event.selection else []
+    return int(df["id"][rows[0]]) if rows else None
+
+
+def power_form(key: str, depts: pl.DataFrame, initial: dict | None = None) -> PowerCreate | None:
+    """Create/edit form; returns the validated input when submitted and valid."""
+    init = initial or {}
+    dnames = dict(zip(depts["id"], depts["name"], strict=True))
+    dept_ids = depts["id"].to_list()
+    with st.form(key):
+        c1, c2 = st.columns(2)
+        code = c1.text_input(t("power.ui.code"), value=init.get("code", ""),
+                             disabled=bool(initial))
+        name = c2.text_input(t("power.ui.name"), value=init.get("name", ""))
+        cat = c1.selectbox(t("power.ui.category"), POWER_CATEGORIES,
+                           index=POWER_CATEGORIES.index(init.get("category", "行政许可")))
+        dept_index = dept_ids.index(init["department_id"]) if init.get("department_id") in dept_ids else 0
+        dept = c2.selectbox(t("power.ui.department"), dept_ids, index=dept_index,
+                            format_func=lambda d: dnames[d])
+        basis = st.text_area(t("power.ui.legal_basis"), value=init.get("legal_basis", ""))
+        c3, c4, c5 = st.columns(3)
+        stat = c3.number_input(t("power.ui.statutory"), 0, 3650,
+                               int(init.get("statutory_limit_days", 20)))
+        prom = c4.number_input(t("power.ui.promised"), 0, 3650,
+                               int(init.get("promised_limit_days", 10)))
+        fee = c5.number_input(t("power.ui.fee_input"), 0.0, 1e7,
+                              float(init.get("fee_standard") or 0.0))
+        online = st.checkbox(t("power.ui.online"), value=bool(init.get("online_available", True)))
+        note = st.text_area(t("power.ui.internal_note"), value=init.get("internal_note") or "")
+        if not st.form_submit_button(t("core.save"), type="primary"):
+            return None
+    try:
+        return PowerCreate.model_validate(dict(
+            code=code.strip(), name=name.strip(), category=cat, department_id=dept,
+            legal_basis=basis.strip(), statutory_limit_days=int(stat),
+            promised_limit_days=int(prom), fee_standard=float(fee) or None,
+            online_available=online, internal_note=note.strip() or None))
+    except ValidationError as exc:
+        st.error(validation_message(exc))
+        return None
+
+
+def show_issues(issues: list[FlowIssue] | list[tuple[str, dict]]) -> None:
+    for item in issues:
+        key, params = (item.key, item.params) if isinstance(item, FlowIssue) else item
+        st.warning(t(key, **params), icon=":material/warning:")
+
+
+def flow_chart(steps: pl.DataFrame, edges: pl.DataFrame, risks: pl.DataFrame | None) -> None:
+    if steps.is_empty():
+        st.info(t("power.flow.no_steps"))
+        return
+    dot = flow_dot(steps, edges, risks, labels={"days": t("power.ui.days"),
+                                                "risk": t("power.ui.risk")})
+    st.graphviz_chart(dot, width="stretch")
+
+
+def inspections_display(df: pl.DataFrame) -> pl.DataFrame:
+    return df.select(
+        pl.col("inspected_on").alias(t("power.ui.inspected_on")),
+        pl.col("department").alias(t("power.ui.department")),
+        pl.col("power").alias(t("power.ui.name")),
+        pl.col("findings").alias(t("power.ui.findings")),
+        pl.col("rectify_by").alias(t("power.ui.rectify_by")),
+        pl.col("rectified_on").alias(t("power.ui.rectified_on")),
+        pl.col("overdue").alias(t("power.ui.insp_overdue")),
+        pl.col("inspector").alias(t("power.ui.inspector")))
