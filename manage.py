@@ -11,6 +11,7 @@ import time
 import startup
 from services.platform.database import default_engine
 from services.platform.settings import get_settings
+from systems import SYSTEMS
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
@@ -242,6 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("db-revision", help="(developers) autogenerate a migration")
     p.add_argument("message")
     p.set_defaults(func=cmd_db_revision)
+    for system in SYSTEMS:  # each system's own commands, declared in the manifest
+        if system.commands:
+            startup.resolve(system.commands)(sub)
     return parser
 
 

@@ -8,21 +8,13 @@ cockpit's sections read the manifest directly (ui.platform.navigation, ui.lights
 
 from __future__ import annotations
 
-import importlib
 import threading
-from typing import Any
 
+from core.manifest import resolve
 from systems import SYSTEMS
 
 _lock = threading.Lock()
 _booted = False
-
-
-def resolve(name: str) -> Any:
-    """`package.module` -> the module; `package.module:attr` -> the attribute."""
-    module, _, attr = name.partition(":")
-    mod = importlib.import_module(module)
-    return getattr(mod, attr) if attr else mod
 
 
 def boot() -> None:

@@ -105,8 +105,10 @@ POWER = System(
     seed="services.power.seed:seed_power",
 )
 
-# Seed order: platform, then the systems in dependency order (S4's cases need S1's powers),
-# the lights last. Menu order is the order of the pages above, system by system.
+# Seed (and registration) order: the platform, then the systems in dependency order (S4's cases
+# need S1's powers), then the lights (its seed runs every rule over what was seeded before it),
+# then performance (its seed scores what the lights found). Menu order: the pages above,
+# system by system.
 SYSTEMS: tuple[System, ...] = (PLATFORM, POWER, ESUPERVISION, LIGHTS)
 MENU_ORDER: tuple[System, ...] = (PLATFORM, LIGHTS, ESUPERVISION, POWER)
 

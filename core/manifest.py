@@ -6,7 +6,9 @@ nothing and every layer may read it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import importlib
+from dataclasses import dataclass
+from typing import Any
 
 EVERYONE = frozenset({"admin", "leader", "data_officer", "evaluator", "supervisor"})
 
@@ -35,4 +37,34 @@ class System:
     seed_name: str = ""            # the step's name in seed-demo's report (default: key)
     after_import: tuple[str, ...] = ()  # "module:function(engine, actor)" run after an import
     cockpit: str | None = None     # "module:function(scope)" drawing the system's cockpit section
-    extra: dict[str, str] = field(default_factory=dict)  # later registries (e.g. score metrics)
+    commands: str | None = None    # "module:function(subparsers)" adding the system's manage.py commands
+    score_metrics: str | None = None  # module with SCORE_METRICS: tuple[ScoreMetric, ...] (S3 reads them)
+    routes: str | None = None      # module with ROUTES: list of Starlette routes served beside the app
+
+
+@dataclass(frozen=True)
+class ScoreMetric:
+    """A figure of one system that the performance system (S3) can score an indicator on.
+
+    `compute` names "module:function(*, session, start, end) -> polars frame" with one row per
+    department: department_id (Int64), value (Float64, null when there is nothing to measure),
+    numerator and denominator (Float64, the counts behind a rate; null for a plain count).
+    `records` names "module:function(*, session, department_id, start, end) -> polars frame":
+    the records behind that department's value (for the score drill-down), with a `link`
+    column (the page URL path and query of each record) where a page shows it."""
+
+    key: str                       # "<system>.<metric>", e.g. "esupervision.on_time_rate"
+    system: str                    # the System.key that owns it
+    title_key: str                 # i18n: name
+    definition_key: str            # i18n: the formula in words
+    unit: str                      # "rate" (0..1), "count", "days", "yuan"
+    higher_is_better: bool
+    compute: str
+    records: str | None = None
+
+
+def resolve(name: str) -> Any:
+    """`package.module` -> the module; `package.module:attr` -> the attribute."""
+    module, _, attr = name.partition(":")
+    mod = importlib.import_module(module)
+    return getattr(mod, attr) if attr else mod

@@ -3,9 +3,9 @@ Every number links to the lights centre (or the orders) already filtered."""
 
 import streamlit as st
 
-from ui.esupervision.cockpit import esupervision_section
 from ui.lights.cockpit import (
     cockpit_data,
+    cockpit_sections,
     kpi_cards,
     lights_board,
     top_departments_chart,
@@ -33,4 +33,5 @@ with right:
     st.subheader(t("lights.cockpit.top"))
     top_departments_chart(data)
 
-esupervision_section(ctx.scope)
+for section in cockpit_sections():  # each system's own section, in the manifest's order
+    section(ctx.scope)

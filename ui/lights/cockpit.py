@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -10,6 +11,7 @@ import polars as pl
 import streamlit as st
 
 from core.clock import china_today
+from core.manifest import resolve
 from metrics.lights.board import (
     OPEN_STATUSES,
     department_lights,
@@ -20,6 +22,7 @@ from metrics.lights.board import (
 )
 from services.lights.read import cockpit_frames, data_stamp
 from services.platform.scope import Scope
+from systems import MENU_ORDER
 from ui.lights.format import LEVEL_ICON
 from ui.platform.db import get_engine
 from ui.platform.i18n import t
@@ -136,3 +139,8 @@ def top_departments_chart(c: Cockpit) -> None:
     for dept_id, label, n in zip(top["id"], labels, top["open_red"], strict=True):
         st.page_link(CENTRE, label=t("lights.cockpit.dept_link", name=label, n=n),
                      query_params={"dept": str(dept_id), "level": "red", "status": OPEN})
+
+
+def cockpit_sections() -> list[Callable[[Scope], None]]:
+    """The cockpit sections the systems manifest declares, in menu order."""
+    return [resolve(system.cockpit) for system in MENU_ORDER if system.cockpit]

@@ -1,0 +1,24 @@
+"""S3 performance indicators, periods and scores (issue 13)
+
+Revision ID: 0009_performance
+Revises: 0008_feedback
+Create Date: 2026-12-01 22:15:00
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa  # noqa: F401
+import sqlmodel  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision = '0009_performance'
+down_revision = '0008_feedback'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass  # IN PROGRESS: filled by the work on this system in this session
+
+
+def downgrade() -> None:
+    pass
