@@ -40,6 +40,9 @@ class System:
     commands: str | None = None    # "module:function(subparsers)" adding the system's manage.py commands
     score_metrics: str | None = None  # module with SCORE_METRICS: tuple[ScoreMetric, ...] (S3 reads them)
     routes: str | None = None      # module with ROUTES: list of Starlette routes served beside the app
+    # (subject_type, page url_path, query key): where an alert's subject opens, e.g.
+    # ("approval_case", "supervision_cases", "case") -> /supervision_cases?case=<subject_id>
+    subject_links: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
