@@ -45,34 +45,34 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 def cmd_init_org(args: argparse.Namespace) -> int:
     from models.db import session_scope
     from services.platform.demo import database_is_empty
+    from services.platform.reference import load_reference_org
     from services.platform.schema import upgrade_to_head
-    from services.platform.seed import seed_reference_org
 
     engine = default_engine()
     upgrade_to_head(engine)
-    if not database_is_empty(engine):
-        print("error: the database already holds regions", file=sys.stderr)
-        return 2
-    with session_scope(engine) as s:
-        counts = seed_reference_org(s)
+    with session_scope(engine) as session:
+        if not database_is_empty(session=session):
+            print("error: the database already holds regions", file=sys.stderr)
+            return 2
+        counts = load_reference_org(session=session)
     print(f"loaded {counts['regions']} regions and {counts['departments']} departments of 辽宁省")
     return 0
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
     from i18n import translate
+    from models.db import session_scope
     from models.users import UserCreate
     from services.platform.scope import ALL
     from services.platform.users import UserError, create_user
 
     password = args.password or getpass.getpass("password: ")
     try:
-        user = create_user(
-            default_engine(), actor="cli", actor_scope=ALL,
-            data=UserCreate(username=args.username, display_name=args.name or args.username,
-                            roles=args.roles, region_code=args.region,
-                            department_id=args.department_id, password=password),
-        )
+        data = UserCreate(username=args.username, display_name=args.name or args.username,
+                          roles=args.roles, region_code=args.region,
+                          department_id=args.department_id, password=password)
+        with session_scope(default_engine()) as session:
+            user = create_user(session=session, actor="cli", actor_scope=ALL, data=data)
     except UserError as exc:
         print(f"error: {translate(exc.key, 'en', **exc.params)}", file=sys.stderr)
         return 2
@@ -100,6 +100,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from i18n import translate
+    from models.db import session_scope
     from services.platform import ingest
     from services.platform.scope import ALL
 
@@ -110,14 +111,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     engine = default_engine()
     lang = args.lang
     try:
-        result = ingest.prepare(engine, args.kind, path.name, path.read_bytes(), actor=args.actor,
-                                scope=ALL, lang=lang, sheet=args.sheet)
+        with session_scope(engine) as session:
+            result = ingest.prepare(args.kind, path.name, path.read_bytes(), session=session,
+                                    actor=args.actor, scope=ALL, lang=lang, sheet=args.sheet)
     except KeyError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
-    if result.status == "ready":
-        result = (ingest.dry_run(engine, result, actor=args.actor, scope=ALL) if args.dry_run
-                  else ingest.commit(engine, result, actor=args.actor, scope=ALL))
+    if result.status == "ready" and args.dry_run:
+        with session_scope(engine) as session:
+            result = ingest.dry_run(result, session=session, actor=args.actor, scope=ALL)
+    elif result.status == "ready":
+        result = ingest.commit(engine, result, actor=args.actor, scope=ALL)
     if result.status == "rejected":
         report = ingest.error_report(result.errors, args.kind, lang)
         with __import__("polars").Config(tbl_rows=args.max_errors, tbl_width_chars=200,
@@ -157,12 +161,15 @@ def cmd_sync_alerts(args: argparse.Namespace) -> int:
 
 
 def cmd_lights(args: argparse.Namespace) -> int:
+    from models.db import session_scope
     from services.lights.read import AlertFilter, alerts_frame
     from services.platform.scope import ALL
 
     flt = AlertFilter(systems=tuple(args.system or ()), levels=tuple(args.level or ()),
                       statuses=tuple(args.status or ()))
-    frame = alerts_frame(default_engine(), ALL, flt).select(
+    with session_scope(default_engine()) as session:
+        frame = alerts_frame(session=session, scope=ALL, flt=flt)
+    frame = frame.select(
         "id", "rule_id", "system", "level", "status", "subject_type", "subject_id",
         "department_id", "department_name", "region_code", "region_name", "facts",
         "detected_at")

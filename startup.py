@@ -3,8 +3,10 @@ systems manifest (`systems.py`). Idempotent: the second call does nothing.
 
 Registries filled here: light rules (metrics.lights.registry), rule-input loaders
 (services.lights.inputs), upload kinds (data_checks.kinds), demo seed steps
-(services.platform.demo) and after-import hooks (services.platform.ingest). Navigation and the
-cockpit's sections read the manifest directly (ui.platform.navigation, ui.lights.sections)."""
+(services.platform.demo) and after-import hooks (services.platform.ingest). Navigation, the
+cockpit's sections, the CLI's commands, S3's score metrics and the HTTP routes read the
+manifest directly (ui.platform.navigation, ui.lights.cockpit, manage.py, services.performance,
+streamlit_app.py). No layer imports this module (import contract "composition-root")."""
 
 from __future__ import annotations
 

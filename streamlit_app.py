@@ -11,7 +11,7 @@ from services.platform.settings import SettingsError, get_settings
 from ui.platform import navigation
 from ui.platform.auth import LOGOUT_FLAG, Auth, request_logout
 from ui.platform.context import UserContext, set_user
-from ui.platform.db import get_engine
+from ui.platform.db import get_engine, unit_of_work
 from ui.platform.formatting import role_names
 from ui.platform.i18n import language_switch, t
 from ui.platform.login_view import demo_accounts, login_header
@@ -42,13 +42,14 @@ ctx: UserContext | None = None
 logging_out = st.session_state.pop(LOGOUT_FLAG, False)
 username = st.session_state.get("username") if st.session_state.get("authentication_status") else None
 if username and not logging_out:
-    user = user_service.get_user(get_engine(), username)
+    with unit_of_work() as session:
+        user = user_service.get_user(username, session=session)
+        scope = user_service.user_scope(user, session=session) if user is not None else None
     if user is not None and user.active:
         ctx = UserContext(
             username=user.username, display_name=user.display_name,
             roles=tuple(r for r in user.roles.split(",") if r),
-            region_code=user.region_code, department_id=user.department_id,
-            scope=user_service.user_scope(get_engine(), user),
+            region_code=user.region_code, department_id=user.department_id, scope=scope,
         )
     else:
         logging_out = True

@@ -82,6 +82,7 @@ ESUPERVISION = System(
     kinds="data_checks.kinds.esupervision",
     seed="services.esupervision.seed:seed_supervision", seed_name="supervision",
     cockpit="ui.esupervision.cockpit:esupervision_section",
+    score_metrics="services.esupervision.scores",
 )
 
 POWER = System(
@@ -103,14 +104,76 @@ POWER = System(
     loaders="services.power.rule_inputs",
     kinds="data_checks.kinds.power",
     seed="services.power.seed:seed_power",
+    score_metrics="services.power.scores",
+)
+
+TRADING = System(
+    key="trading", code="S2", i18n_area="trading",
+    rules="metrics.trading.rules",
+    loaders="services.trading.rule_inputs",
+    kinds="data_checks.kinds.trading",
+    seed="services.trading.seed:seed_trading",
+    commands="services.trading.commands:add_commands",
+)
+
+FB_STAFF = frozenset({"admin", "leader", "supervisor", "data_officer"})
+
+FEEDBACK = System(
+    key="feedback", code="S5", i18n_area="feedback",
+    pages=(
+        _p("feedback/tickets", "feedback_tickets", "feedback.nav.tickets", ":material/support_agent:",
+           "feedback.group", FB_STAFF),
+        _p("feedback/ticket", "feedback_ticket", "feedback.nav.ticket", ":material/assignment:",
+           "feedback.group", FB_STAFF),
+        _p("feedback/intake", "feedback_intake", "feedback.nav.intake", ":material/add_call:",
+           "feedback.group", DATA),
+        _p("feedback/dashboard", "feedback_dashboard", "feedback.nav.dashboard", ":material/insights:",
+           "feedback.group", FB_STAFF | {"evaluator"}),
+        _p("feedback/public_submit", "feedback_submit", "feedback.nav.public_submit",
+           ":material/campaign:", "feedback.group", public=True),
+        _p("feedback/public_status", "feedback_status", "feedback.nav.public_status",
+           ":material/manage_search:", "feedback.group", public=True),
+        _p("feedback/public_stats", "feedback_stats", "feedback.nav.public_stats",
+           ":material/bar_chart:", "feedback.group", public=True),
+    ),
+    rules="metrics.feedback.rules",
+    loaders="services.feedback.rule_inputs",
+    kinds="data_checks.kinds.feedback",
+    seed="services.feedback.seed:seed_feedback",
+    cockpit="ui.feedback.cockpit:feedback_section",
+    score_metrics="services.feedback.scores",
+    subject_links=(("ticket", "feedback_ticket", "no"),),
+)
+
+SCORERS = frozenset({"admin", "evaluator"})
+PERF_READERS = frozenset({"admin", "leader", "evaluator", "supervisor"})
+
+PERFORMANCE = System(
+    key="performance", code="S3", i18n_area="performance",
+    pages=(
+        _p("performance/ranking", "perf_ranking", "performance.nav.ranking",
+           ":material/leaderboard:", "performance.group", PERF_READERS),
+        _p("performance/card", "perf_card", "performance.nav.card", ":material/scoreboard:",
+           "performance.group"),
+        _p("performance/workbench", "perf_workbench", "performance.nav.workbench",
+           ":material/rate_review:", "performance.group", SCORERS),
+        _p("performance/indicators", "perf_indicators", "performance.nav.indicators",
+           ":material/account_tree:", "performance.group", SCORERS),
+    ),
+    kinds="data_checks.kinds.performance",
+    seed="services.performance.seed:seed_performance",
+    cockpit="ui.performance.cockpit:performance_section",
+    commands="services.performance.commands:add_commands",
 )
 
 # Seed (and registration) order: the platform, then the systems in dependency order (S4's cases
 # need S1's powers), then the lights (its seed runs every rule over what was seeded before it),
 # then performance (its seed scores what the lights found). Menu order: the pages above,
 # system by system.
-SYSTEMS: tuple[System, ...] = (PLATFORM, POWER, ESUPERVISION, LIGHTS)
-MENU_ORDER: tuple[System, ...] = (PLATFORM, LIGHTS, ESUPERVISION, POWER)
+SYSTEMS: tuple[System, ...] = (PLATFORM, POWER, ESUPERVISION, TRADING, FEEDBACK, LIGHTS,
+                               PERFORMANCE)
+MENU_ORDER: tuple[System, ...] = (PLATFORM, LIGHTS, ESUPERVISION, TRADING, FEEDBACK, POWER,
+                                  PERFORMANCE)
 
 
 def system(key: str) -> System:

@@ -54,7 +54,8 @@ def main() -> None:
     SQLModel.metadata.create_all(engine)
     with session_scope(engine) as s:
         seed_org(s, scale="province")
-    depts = departments_frame(engine, ALL)
+    with session_scope(engine) as s:
+        depts = departments_frame(ALL, session=s)
     register(Rule(id="BENCH-R1", system="S4", level="red", subject_type="bench", title_key="x",
                   definition_key="x", basis_key="x", inputs=("bench",), fn=_rule))
     n = args.n

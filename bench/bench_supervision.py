@@ -33,6 +33,7 @@ startup.boot()
 
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import models  # noqa: E402,F401
 import services.platform.demo as seed_mod  # noqa: E402
@@ -42,7 +43,9 @@ from models.esupervision import ApprovalCase, CaseStep, FundPayment  # noqa: E40
 from services.lights.inputs import load_inputs  # noqa: E402
 from services.lights.sync import sync_alerts  # noqa: E402
 from services.platform.schema import upgrade_to_head  # noqa: E402
-from services.platform.settings import get_settings  # noqa: E402
+from services.platform.settings import DEMO_PASSWORD, get_settings  # noqa: E402
+
+APPTEST_TIMEOUT = 600  # a province-scale cold cockpit reads millions of rows
 
 
 def rss_mb() -> float:
@@ -95,18 +98,30 @@ def seed(engine, scale: str) -> dict:  # noqa: ANN001
     return times
 
 
+def login(username: str) -> AppTest:
+    """The app in AppTest, logged in through the real form (benches never import tests)."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APPTEST_TIMEOUT)
+    at.run()
+    at.text_input[0].input(username)
+    at.text_input[1].input(DEMO_PASSWORD)
+    at.button[0].click()
+    at.run()
+    if at.exception:
+        raise RuntimeError(f"login as {username} failed: {at.exception}")
+    return at
+
+
 def cockpit(url: str) -> dict:
     os.environ["DATABASE_URL"] = url
     os.environ["FIVESYS_DEMO_MODE"] = "true"
     get_settings.cache_clear()
-    sys.path.insert(0, str(ROOT / "tests"))
-    from tests.app.helpers import login, open_page
-
     at = login("prov_leader")
     t0 = time.perf_counter()
-    open_page(at, "pages/lights/cockpit.py")
+    at.switch_page("pages/lights/cockpit.py")
+    at.run()
     cold = time.perf_counter() - t0
-    assert not at.exception, at.exception
+    if at.exception:
+        raise RuntimeError(f"cockpit failed: {at.exception}")
     t0 = time.perf_counter()
     at.run()
     warm = time.perf_counter() - t0
@@ -119,7 +134,9 @@ def bench(backend: str, scale: str, pg: str, *, reuse: bool, seed_only: bool) ->
     upgrade_to_head(engine)
     SQLModel.metadata.create_all(engine)
     result: dict = {"backend": backend, "scale": scale}
-    if reuse and not seed_mod.database_is_empty(engine):
+    with Session(engine) as session:
+        empty = seed_mod.database_is_empty(session=session)
+    if reuse and not empty:
         result["seed_s"] = "reused"
         with engine.begin() as conn:  # the first sync below must start from no alert
             for table in ("supervision_order_alert", "alert_event", "alert"):

@@ -19,6 +19,7 @@ from data_checks.kinds import FALSE_WORDS, TRUE_WORDS, Column, UploadKind
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d",
                 "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f")
 LIST_SEPARATORS = r"[,，、;；]"
+MONEY_TEXT = r"^\d{1,12}(?:\.\d{1,2})?$"
 
 
 def _norm(header: str) -> str:
@@ -79,6 +80,12 @@ def _typed(col: Column) -> pl.Expr:
         return pl.when(num == num.floor()).then(num).otherwise(None).cast(pl.Int64, strict=False)
     if col.type == "float":
         return c.str.replace_all(",", "").cast(pl.Float64, strict=False)
+    if col.type == "money":
+        # exact yuan: digits with at most two decimals (a third decimal is refused, never
+        # rounded or truncated), as pl.Decimal(14, 2)
+        text = c.str.replace_all(",", "").str.strip_chars()
+        return (pl.when(text.str.contains(MONEY_TEXT)).then(text)
+                .cast(pl.Decimal(14, 2), strict=False))
     if col.type == "bool":
         low = c.str.to_lowercase()
         return (pl.when(low.is_in(list(TRUE_WORDS))).then(pl.lit(True))
@@ -103,7 +110,8 @@ def _typed(col: Column) -> pl.Expr:
     return c
 
 
-_TYPE_ERROR = {"int": "ingest.err_int", "float": "ingest.err_number", "bool": "ingest.err_bool",
+_TYPE_ERROR = {"int": "ingest.err_int", "float": "ingest.err_number", "money": "ingest.err_money",
+               "bool": "ingest.err_bool",
                "date": "ingest.err_date"}
 
 
@@ -142,8 +150,9 @@ def check_rows(frame: pl.DataFrame, kind: UploadKind) -> tuple[pl.DataFrame, pl.
         if col.max_value is not None:
             errors.add(errors_where(typed, val > col.max_value, field_name=col.field,
                                     key="ingest.err_above", params={"max": col.max_value}))
-    # Natural key unique within the file (rows with a missing key part are already errors).
-    keys = list(kind.natural_key)
+    # Natural key unique within the file, on the file's own columns (rows with a missing key
+    # part are already errors).
+    keys = list(file_key(kind))
     typed = typed.with_columns(pl.col("_row").min().over(keys).alias("__first_row"))
     dup = typed.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in keys)
                        & (pl.col("_row") != pl.col("__first_row")))
@@ -162,6 +171,16 @@ def check_rows(frame: pl.DataFrame, kind: UploadKind) -> tuple[pl.DataFrame, pl.
     for check in kind.checks:
         errors.add(run_cross_check(typed, check))
     return typed, errors.frame()
+
+
+def file_key(kind: UploadKind) -> tuple[str, ...]:
+    """The natural key as the file spells it: a part the pipeline resolves later through a
+    reference (a power's id from its code, a case's id from its number) is replaced by the
+    reference's own column, so rows of several parents in one file are told apart before
+    any id is known, and a repeat is reported on the column the user typed."""
+    resolved = {dst: ref.field for ref in kind.references for dst in ref.fetch.values()
+                if dst in kind.natural_key}
+    return tuple(dict.fromkeys(resolved.get(k, k) for k in kind.natural_key))
 
 
 def run_cross_check(frame: pl.DataFrame, check) -> pl.DataFrame:  # noqa: ANN001

@@ -16,8 +16,8 @@ control characters (NUL etc.).
 
 from __future__ import annotations
 
+import csv
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -25,15 +25,15 @@ from xml.etree import ElementTree
 
 import polars as pl
 
+from data_checks import xlsx_child, xlsx_guard
 from data_checks.errors import UploadError
+from data_checks.xlsx_guard import Limits
 
 EXTENSIONS = (".csv", ".xlsx")
 MAX_CELL_CHARS = 32_767  # Excel's own cell limit; declared columns have tighter lengths
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?(?<!/)>\s*<f[ >/]')
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
@@ -48,7 +48,10 @@ class ParsedFile:
 
 
 def parse_upload(name: str, content: bytes, *, sheet: str | None = None,
-                 max_mb: float = 50, max_rows: int = 500_000) -> ParsedFile:
+                 max_mb: float = 50, max_rows: int = 500_000,
+                 max_cols: int | None = None) -> ParsedFile:
+    """`max_cols`: the kind's column count (an Excel value further right is refused before
+    the sheet is read); None allows 256."""
     ext = PurePath(name or "").suffix.lower()
     if ext not in EXTENSIONS:
         raise UploadError("ingest.err_extension", ext=ext or "—")
@@ -57,7 +60,8 @@ def parse_upload(name: str, content: bytes, *, sheet: str | None = None,
     if len(content) > max_mb * 1024 * 1024:
         raise UploadError("ingest.err_too_big", size=f"{len(content) / 1048576:.1f}", limit=max_mb)
     if ext == ".xlsx":
-        parsed = _read_xlsx(content, sheet)
+        cols = None if max_cols is None else max_cols + xlsx_guard.MAX_EXTRA_COLUMNS
+        parsed = _read_xlsx(content, sheet, Limits.for_rows(max_rows, cols))
     else:
         parsed = _read_csv(content)
     frame = parsed.frame
@@ -122,6 +126,9 @@ def _read_csv(content: bytes) -> ParsedFile:
         raise UploadError("ingest.err_binary")
     if not text.strip():
         raise UploadError("ingest.err_empty")
+    # Every line ending becomes LF: CRLF (Windows), and a lone CR (old Mac Excel saves
+    # CR-only files; a stray CR inside a line would otherwise glue two rows together).
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     first_line = text.split("\n", 1)[0]
     separator = "\t" if "\t" in first_line and "," not in first_line else ","
     try:
@@ -132,17 +139,33 @@ def _read_csv(content: bytes) -> ParsedFile:
         )
     except pl.exceptions.NoDataError:
         raise UploadError("ingest.err_empty") from None
-    except pl.exceptions.PolarsError as exc:
-        raise UploadError("ingest.err_csv_malformed", detail=str(exc).splitlines()[0][:200]) from None
+    except pl.exceptions.PolarsError:
+        raise _csv_problem(text, separator) from None
     return ParsedFile(_finish(frame), _headers(frame), encoding)
+
+
+def _csv_problem(text: str, separator: str) -> UploadError:
+    """The reader's (English) complaint, said in Chinese with the line it is on."""
+    reader = csv.reader(io.StringIO(text), delimiter=separator, strict=True)
+    expected = None
+    try:
+        for record in reader:
+            if expected is None:
+                expected = len(record)
+            elif len(record) > expected:
+                return UploadError("security.err_csv_fields", line=reader.line_num,
+                                   found=len(record), expected=expected)
+    except csv.Error:
+        return UploadError("security.err_csv_quote", line=reader.line_num)
+    return UploadError("security.err_csv_malformed")
 
 
 # ---- Excel -----------------------------------------------------------------------------
 
-def _sheet_paths(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+def _sheet_paths(zf: zipfile.ZipFile, limits: Limits) -> list[tuple[str, str]]:
     """(sheet name, part path) in workbook order."""
-    wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    wb = _small_xml(zf, "xl/workbook.xml", limits)
+    rels = _small_xml(zf, "xl/_rels/workbook.xml.rels", limits)
     targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
     out = []
     for s in wb.findall("m:sheets/m:sheet", _NS):
@@ -152,11 +175,20 @@ def _sheet_paths(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
     return out
 
 
-def _inspect_xlsx(content: bytes, sheet: str | None) -> str:
-    """Name of the sheet to read, after refusing formulas and merged header cells."""
+def _small_xml(zf: zipfile.ZipFile, member: str, limits: Limits) -> ElementTree.Element:
+    data = xlsx_guard.read_member(zf, member, limits)
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # no entity expansion, ever
+        raise UploadError("security.err_dtd")
+    return ElementTree.fromstring(data)
+
+
+def _inspect_xlsx(content: bytes, sheet: str | None, limits: Limits) -> str:
+    """Name of the sheet to read, after the archive and the sheet's XML passed the guard
+    (sizes, extent, formulas, merged header cells: `data_checks.xlsx_guard`)."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(content))
-        sheets = _sheet_paths(zf)
+        xlsx_guard.check_archive(zf, limits)
+        sheets = _sheet_paths(zf, limits)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
         raise UploadError("ingest.err_bad_xlsx") from None
     if not sheets:
@@ -165,36 +197,21 @@ def _inspect_xlsx(content: bytes, sheet: str | None) -> str:
     if chosen is None:
         raise UploadError("ingest.err_no_sheet", sheet=sheet,
                           sheets="、".join(s[0] for s in sheets))
-    try:
-        xml = zf.read(chosen[1])
-    except KeyError:
-        raise UploadError("ingest.err_bad_xlsx") from None
-    formula = _FORMULA_CELL.search(xml)
-    if formula:
-        raise UploadError("ingest.err_formula", cell=formula.group(1).decode())
-    for m in _MERGE.finditer(xml):
-        first_row = int(m.group(2))
-        last_row = int(m.group(4) or first_row)
-        if first_row <= 1 <= last_row:
-            raise UploadError("ingest.err_merged_header", cells=m.group(0).decode().split('"')[1])
+    if chosen[1] not in zf.namelist():
+        raise UploadError("ingest.err_bad_xlsx")
+    xlsx_guard.scan_sheet(zf, chosen[1], limits)
     return chosen[0]
 
 
-def _read_xlsx(content: bytes, sheet: str | None) -> ParsedFile:
+def _read_xlsx(content: bytes, sheet: str | None, limits: Limits) -> ParsedFile:
     if content.startswith(_XLS_MAGIC):
         raise UploadError("ingest.err_old_xls")
     if not content.startswith(_XLSX_MAGIC):
         raise UploadError("ingest.err_bad_xlsx")
-    name = _inspect_xlsx(content, sheet)
-    try:
-        frame = pl.read_excel(io.BytesIO(content), engine="calamine", sheet_name=name,
-                              infer_schema_length=0, drop_empty_rows=False,
-                              raise_if_empty=False)
-    except Exception as exc:  # fastexcel raises its own error types for corrupt parts
-        raise UploadError("ingest.err_bad_xlsx_detail", detail=str(exc).splitlines()[0][:200]) from None
+    name = _inspect_xlsx(content, sheet, limits)
+    frame = xlsx_child.read_sheet(content, name)
     if frame.width == 0:
         raise UploadError("ingest.err_empty")
-    frame = frame.with_columns(pl.all().cast(pl.String))
     return ParsedFile(_finish(frame), _headers(frame), "xlsx", name)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from data_checks.checks import file_key
 from data_checks.errors import ERROR_SCHEMA, VALUE_PREVIEW, empty_errors
 from data_checks.kinds import UploadKind
 
@@ -61,11 +62,11 @@ def build_suite(kind: UploadKind) -> Any:
         if col.min_value is not None or col.max_value is not None:
             suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(
                 column=col.field, min_value=col.min_value, max_value=col.max_value))
-    if len(kind.natural_key) == 1:
-        suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column=kind.natural_key[0]))
+    key = file_key(kind)  # as the file spells it: ids resolved later are still empty here
+    if len(key) == 1:
+        suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column=key[0]))
     else:
-        suite.add_expectation(gxe.ExpectCompoundColumnsToBeUnique(
-            column_list=list(kind.natural_key)))
+        suite.add_expectation(gxe.ExpectCompoundColumnsToBeUnique(column_list=list(key)))
     return suite
 
 

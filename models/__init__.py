@@ -3,11 +3,29 @@
 from models.audit import AuditChainHead, AuditEvent
 from models.calendar import CalendarDay, CalendarYear
 from models.esupervision import ApprovalCase, CaseStep, CaseSuspension, FundPayment, SpecialFund
+from models.feedback import Category, Ticket, TicketEvent  # noqa: F401  (S5 tables)
 from models.imports import ImportBatch
 from models.lights import Alert, AlertEvent, SupervisionOrder, SupervisionOrderAlert
 from models.org import Department, Region
+from models.performance import (
+    DepartmentScore,
+    Indicator,
+    LeafScore,
+    ManualScore,
+    Period,
+    TreeVersion,
+)
 from models.power import Inspection, Power, PowerEdge, PowerStep, RiskPoint
 from models.rules import RuleSetting
+from models.trading import (
+    TradeAmendment,
+    TradeAward,
+    TradeBid,
+    TradeContract,
+    TradeItem,
+    TradeParty,
+    TradeProcess,
+)
 from models.users import User
 
 __all__ = [
@@ -33,5 +51,18 @@ __all__ = [
     "RuleSetting",
     "SupervisionOrder",
     "SupervisionOrderAlert",
+    "TradeAmendment",
+    "TradeAward",
+    "TradeBid",
+    "TradeContract",
+    "TradeItem",
+    "TradeParty",
+    "TradeProcess",
     "User",
+    "DepartmentScore",
+    "Indicator",
+    "LeafScore",
+    "ManualScore",
+    "Period",
+    "TreeVersion",
 ]

@@ -1,12 +1,16 @@
 """S4 行政权力电子监察: approval cases (网上审批) with their steps and legally excluded
 suspensions, and special funds (专项资金) with their payments.
 
-A case references the power version in force when it was received (`power_id`); its
-department and region are denormalised from the power for scoped reads without a join."""
+A case references the power version in force when it was received (`power_id`: the version
+whose validity, power.published_at … power.retired_at, holds the receipt time); its
+department and region are denormalised from the power for scoped reads without a join.
+Money is exact: Numeric(14, 2) yuan (Decimal in Python), never float."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
@@ -17,6 +21,19 @@ from models.base import utcnow
 OPEN_CASE_STATUSES = CASE_OPEN
 CHANNELS: tuple[str, ...] = ("online", "window")
 SUSPENSION_KINDS: tuple[str, ...] = ("补正材料", "听证", "专家评审", "检验检测", "其他")
+MONEY_DIGITS, MONEY_PLACES = 14, 2  # Numeric(14, 2): up to 999,999,999,999.99 yuan
+MAX_PASSES = 99  # passes through one step of a case (补正 loops)
+
+
+# Bulk writes and the demo seed bind values through the raw sqlite3 driver, which knows no
+# Decimal: bind its exact text, which SQLite's NUMERIC affinity stores as the nearest number
+# (what SQLAlchemy's Numeric does on SQLite); reads turn it back into Decimal(14, 2).
+sqlite3.register_adapter(Decimal, str)
+
+
+def money(default: Decimal | None = None, **kw) -> Decimal:  # noqa: ANN003
+    """A Numeric(14, 2) yuan column (SQLModel maps a Decimal with digits and places to it)."""
+    return Field(default=default, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, **kw)
 
 
 class ApprovalCaseBase(SQLModel):
@@ -31,7 +48,7 @@ class ApprovalCaseBase(SQLModel):
     finished_at: datetime | None = None
     result: str | None = Field(default=None, max_length=200)
     reject_reason: str | None = Field(default=None, max_length=500)
-    fee_charged: float = Field(default=0.0, ge=0)
+    fee_charged: Decimal = money(Decimal("0.00"), ge=0)
 
 
 class ApprovalCase(ApprovalCaseBase, table=True):
@@ -49,15 +66,16 @@ class ApprovalCase(ApprovalCaseBase, table=True):
 
 
 class CaseStep(SQLModel, table=True):
-    """A step of the case's path through its power's flow chart (seq = power_step.seq; a step
-    passed twice keeps its last pass)."""
+    """One pass of a case through a step of its power's flow chart (seq = power_step.seq;
+    pass_no 1, 2, … when the case comes back to the step, e.g. after 补正)."""
 
     __tablename__ = "case_step"
-    __table_args__ = (Index("uq_case_step_seq", "case_id", "seq", unique=True),)
+    __table_args__ = (Index("uq_case_step_pass", "case_id", "seq", "pass_no", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="approval_case.id")
     seq: int
+    pass_no: int = Field(default=1, ge=1, le=MAX_PASSES, sa_column_kwargs={"server_default": "1"})
     started_at: datetime
     finished_at: datetime | None = None
     handler: str = Field(default="", max_length=64)
@@ -91,10 +109,10 @@ class SpecialFund(SQLModel, table=True):
     department_id: int = Field(foreign_key="department.id", index=True)
     region_code: str = Field(foreign_key="region.code", max_length=6)
     year: int
-    budget: float = Field(ge=0)  # yuan
+    budget: Decimal = money(ge=0)  # yuan
     purpose: str = Field(default="", sa_type=Text)
     allocated_on: date
-    approval_threshold: float = Field(ge=0)  # a payment at or above it needs collective approval
+    approval_threshold: Decimal = money(ge=0)  # a payment at or above it needs collective approval
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -109,6 +127,6 @@ class FundPayment(SQLModel, table=True):
     fund_id: int = Field(foreign_key="special_fund.id")
     recipient_name: str = Field(max_length=200)
     recipient_uscc: str = Field(max_length=18)  # 统一社会信用代码
-    amount: float = Field(gt=0)
+    amount: Decimal = money(gt=0)
     paid_on: date
     voucher: str = Field(default="", max_length=64)

@@ -25,6 +25,9 @@ class ImportBatch(SQLModel, table=True):
     rows_unchanged: int = Field(default=0)
     actor: str = Field(max_length=64, index=True)
     region_code: str | None = Field(default=None, max_length=6)
+    # the uploader's department (None for region-wide users and the CLI): history and error
+    # reports are scoped by it like every other read (issue 17)
+    department_id: int | None = Field(default=None, index=True)
     status: str = Field(max_length=16)  # rejected / committed / unchanged / dry_run
     message: str | None = Field(default=None, max_length=2000)
     error_report: bytes | None = Field(default=None, sa_column=Column(LargeBinary))

@@ -7,9 +7,10 @@ Table and column names of `power`, `power_step` and `power_edge` are a contract 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import utcnow
@@ -53,7 +54,8 @@ class PowerBase(SQLModel):
     legal_basis: str = Field(default="", sa_type=Text)
     statutory_limit_days: int = Field(ge=0, le=3650)
     promised_limit_days: int = Field(ge=0, le=3650)
-    fee_standard: float | None = Field(default=None, ge=0)  # yuan per case; None = free
+    # yuan per case, exact (Numeric(14, 2)); None = free
+    fee_standard: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
     online_available: bool = Field(default=False)
 
 
@@ -65,6 +67,7 @@ class Power(PowerBase, table=True):
         # version and NULL on the others (NULLs never collide). It is also the key uploads
         # of steps, edges and risk points use to find "the current version of this code".
         UniqueConstraint("current_code", name="uq_power_current_code"),
+        Index("ix_power_code_validity", "code", "published_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -74,6 +77,11 @@ class Power(PowerBase, table=True):
     # The department's region, denormalised so scoped reads need no join.
     region_code: str = Field(foreign_key="region.code", index=True, max_length=6)
     status: str = Field(default=PowerStatus.draft.value, index=True, max_length=16)
+    # Validity: the version is in force from its publication until a later version of the
+    # code is published or the code is abolished (retired_at); a case received at t belongs
+    # to the version with published_at <= t < retired_at (or no retired_at).
+    published_at: datetime | None = Field(default=None)
+    retired_at: datetime | None = Field(default=None)
     # Internal working note (never shown publicly).
     internal_note: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow)

@@ -43,6 +43,8 @@ class User(UserBase, table=True):
     locked_until: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    # login cookies issued before this moment are refused (set at logout and password change)
+    sessions_valid_from: datetime | None = None
 
 
 class UserCreate(UserBase):

@@ -33,7 +33,8 @@ Declaring a kind (in the system's module `data_checks/kinds/<system>.py`, listed
 
 Column
     `field` (frame/table column), `zh` / `en` headers (both accepted, plus `aliases`), `type`
-    one of text / int / float / bool / date / list (comma-separated, e.g. roles), `required`,
+    one of text / int / float / money (yuan, exact: at most two decimals, pl.Decimal(14, 2))
+    / bool / date / list (comma-separated, e.g. roles), `required`,
     `choices` {stored value: accepted spellings, the first shown in templates and forms},
     `pattern` (full-match regex on the text), `min_value` / `max_value` (numbers and dates),
     `max_length` (text), `default` (value for an empty optional cell), `write` (False: the
@@ -66,7 +67,7 @@ from typing import Any
 
 import polars as pl
 
-COLUMN_TYPES = ("text", "int", "float", "bool", "date", "list")
+COLUMN_TYPES = ("text", "int", "float", "money", "bool", "date", "list")
 TRUE_WORDS = ("是", "true", "yes", "y", "1", "在用", "启用", "有效")
 FALSE_WORDS = ("否", "false", "no", "n", "0", "停用", "禁用", "无效")
 

@@ -6,15 +6,21 @@ timestamps are aware UTC (derived). A case refers to the current version of its 
 (found through `power.current_code`) and takes the power's department and region; its
 promised limit defaults to the power's. Steps and suspensions refer to a case by number and
 payments to a fund by code, all in the uploader's scope (a data officer: own department).
-A step is keyed by (case, step no.): a step passed twice keeps its last pass."""
+A step is keyed by (case, step no., pass): a case that comes back to a step (补正, 3→2) adds a
+pass. Money is exact yuan (type "money": at most two decimals). A suspension must lie within
+its case (from the day of receipt, not after the conclusion), may be open only while the case
+is, and may not overlap another suspension of the case in the same file."""
 
 from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
 
 import polars as pl
 
 from data_checks.kinds import Column, CrossCheck, Reference, UploadKind
 from models.base import utcnow
-from models.esupervision import CASE_STATUSES, SUSPENSION_KINDS
+from models.esupervision import CASE_STATUSES, MAX_PASSES, SUSPENSION_KINDS
 
 EDITORS = frozenset({"admin", "data_officer"})
 TIME = r"(?:[01]\d|2[0-3]):[0-5]\d"
@@ -57,6 +63,41 @@ OWN_DEPARTMENT = Reference("_department_id", "department", "id", scope_column="r
 CASE_REF = Reference("case_no", "approval_case", "case_no",
                      fetch={"id": "case_id", "department_id": "_department_id"},
                      scope_column="region_code")
+CASE_WITH_DATES = Reference("case_no", "approval_case", "case_no",
+                            fetch={"id": "case_id", "department_id": "_department_id",
+                                   "status": "_case_status", "received_at": "_case_received_at",
+                                   "finished_at": "_case_finished_at"},
+                            scope_column="region_code")
+
+
+def _shanghai_day(col: str) -> pl.Expr:
+    """A fetched timestamp (text as the database returned it, UTC) as its Shanghai date."""
+    text = pl.col(col).cast(pl.String)
+    at = pl.coalesce(text.str.to_datetime("%Y-%m-%d %H:%M:%S%.f%#z", time_zone="UTC", strict=False),
+                     text.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", strict=False)
+                     .dt.replace_time_zone("UTC"))
+    return at.dt.convert_time_zone("Asia/Shanghai").dt.date()
+
+
+def _case_days(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(_shanghai_day("_case_received_at").alias("_case_received_on"),
+                              _shanghai_day("_case_finished_at").alias("_case_finished_on"))
+
+
+_CONCLUDED = ("finished", "rejected", "withdrawn")
+# another suspension of the same case in the file starts before this one ends (both dates
+# inclusive; an open one lasts for ever)
+_NEXT_START = pl.col("start_on").shift(-1).over("case_id", order_by="start_on")
+_OVERLAPS = (pl.coalesce(pl.col("end_on"), pl.lit(date.max)) >= _NEXT_START).fill_null(False)
+SUSPENSION_CHECKS = (
+    CrossCheck("end_on", pl.col("end_on").is_null() & pl.col("_case_status").is_in(_CONCLUDED),
+               "esupervision.upload.err_open_on_concluded"),
+    CrossCheck("start_on", pl.col("start_on") < pl.col("_case_received_on"),
+               "esupervision.upload.err_suspension_before_receipt"),
+    CrossCheck("end_on", pl.coalesce(pl.col("end_on"), pl.col("start_on")) > pl.col("_case_finished_on"),
+               "esupervision.upload.err_suspension_after_conclusion"),
+    CrossCheck("start_on", _OVERLAPS, "esupervision.upload.err_suspension_overlap"),
+)
 CASE_NO_COLUMN = Column("case_no", "办件编号", "Case no.", required=True, pattern=CASE_NO,
                         write=False, example="2101020042026000001")
 CASE_ID_COLUMN = Column("case_id", "办件内部号", "Case id", type="int",
@@ -90,7 +131,7 @@ CASES = UploadKind(
         _time("finished_time", "办结时间", "Concluded at"),
         Column("result", "办理结果", "Result", max_length=200, example="准予许可"),
         Column("reject_reason", "不予许可理由", "Reason for rejection", max_length=500, example=""),
-        Column("fee_charged", "实收费用", "Fee charged", type="float", min_value=0, default=0.0,
+        Column("fee_charged", "实收费用", "Fee charged", type="money", min_value=0, default=Decimal("0.00"),
                example="0", help_zh="元", help_en="yuan"),
     ),
     references=(Reference("power_code", "power", "current_code",
@@ -115,11 +156,14 @@ CASES = UploadKind(
 
 CASE_STEPS = UploadKind(
     key="case_steps", title_key="esupervision.upload.steps", table="case_step",
-    natural_key=("case_id", "seq"), roles=EDITORS,
+    natural_key=("case_id", "seq", "pass_no"), roles=EDITORS,
     columns=(
         CASE_NO_COLUMN,
         Column("seq", "步骤序号", "Step no.", type="int", required=True, min_value=1, max_value=99,
                example="1", help_zh="职权流程图中的步骤序号", help_en="Step no. of the power's flow chart"),
+        Column("pass_no", "办理次数", "Pass", type="int", min_value=1, max_value=MAX_PASSES, default=1,
+               example="1", help_zh="同一步骤第几次办理（补正后退回重办为 2、3…），留空为 1",
+               help_en="which pass through the step (2, 3 … when the case comes back); empty: 1"),
         Column("started_on", "开始日期", "Started on", type="date", required=True, write=False,
                example="2026-11-02"),
         _time("started_time", "开始时间", "Started at"),
@@ -148,9 +192,10 @@ CASE_SUSPENSIONS = UploadKind(
         Column("reason", "中止理由", "Reason", max_length=500, example="申请材料不齐全，已一次性告知补正"),
         CASE_ID_COLUMN,
     ),
-    references=(CASE_REF, OWN_DEPARTMENT),
+    references=(CASE_WITH_DATES, OWN_DEPARTMENT),
     checks=(CrossCheck("end_on", pl.col("end_on") < pl.col("start_on"),
                        "esupervision.upload.err_end_before"),),
+    derive=_case_days, post_checks=SUSPENSION_CHECKS,
 )
 
 FUNDS = UploadKind(
@@ -164,12 +209,12 @@ FUNDS = UploadKind(
                write=False, example="210102001"),
         Column("year", "年度", "Year", type="int", required=True, min_value=2000, max_value=2100,
                example="2026"),
-        Column("budget", "预算金额", "Budget", type="float", required=True, min_value=0,
+        Column("budget", "预算金额", "Budget", type="money", required=True, min_value=0,
                example="2000000", help_zh="元", help_en="yuan"),
         Column("purpose", "用途", "Purpose", max_length=2000, default="", example="就业技能培训补贴"),
         Column("allocated_on", "下达日期", "Allocated on", type="date", required=True,
                example="2026-03-01"),
-        Column("approval_threshold", "审批限额", "Approval threshold", type="float", required=True,
+        Column("approval_threshold", "审批限额", "Approval threshold", type="money", required=True,
                min_value=0, example="100000", help_zh="单笔达到该金额须集体审批（元）",
                help_en="a payment at or above it needs collective approval (yuan)"),
     ),
@@ -191,7 +236,7 @@ FUND_PAYMENTS = UploadKind(
                example="沈阳市和平区劳务服务有限公司"),
         Column("recipient_uscc", "统一社会信用代码", "Unified social credit code", required=True,
                pattern=USCC, example="91210102MA0Q1234XY"),
-        Column("amount", "支付金额", "Amount", type="float", required=True, min_value=0.01,
+        Column("amount", "支付金额", "Amount", type="money", required=True, min_value=0.01,
                example="58000", help_zh="元", help_en="yuan"),
         Column("paid_on", "支付日期", "Paid on", type="date", required=True, example="2026-06-18"),
         FUND_ID_COLUMN,

@@ -14,33 +14,77 @@ CONCLUDED = ("finished", "rejected")
 OPEN = ("in_progress", "suspended")
 
 
-def close_open_suspensions(suspensions: pl.DataFrame, today: date) -> pl.DataFrame:
-    """A suspension still running counts up to today (never before its own start)."""
-    return suspensions.with_columns(
-        pl.coalesce(pl.col("end_on"), pl.max_horizontal(pl.col("start_on"),
-                                                          pl.lit(today, dtype=pl.Date)))
-        .alias("end_on"))
+def clip_suspensions(suspensions: pl.DataFrame, cases: pl.DataFrame, today: date) -> pl.DataFrame:
+    """Each suspension (case_id, start_on, end_on, …) cut to the time it can have stopped the
+    clock: from the day after receipt (the day of receipt never counts) through the case's
+    conclusion, or today while it is open; a running suspension (no end) lasts until then.
+    Adds `start_on` / `end_on` clipped (the stored end is kept as `end_stored`); a suspension
+    with nothing left inside the case is dropped. `cases` needs case_id, received_on,
+    finished_on."""
+    until = pl.coalesce(pl.col("finished_on"), pl.lit(today, dtype=pl.Date))
+    return (
+        suspensions.rename({"end_on": "end_stored"})
+        .join(cases.select("case_id", pl.col("received_on").alias("_recv"),
+                           until.alias("_until")), on="case_id", how="inner")
+        .with_columns(
+            pl.max_horizontal(pl.col("start_on"), pl.col("_recv") + pl.duration(days=1))
+            .alias("start_on"),
+            pl.min_horizontal(pl.coalesce(pl.col("end_stored"), pl.col("_until")),
+                              pl.col("_until")).alias("end_on"))
+        .filter(pl.col("end_on") >= pl.col("start_on"))
+        .drop("_recv", "_until")
+    )
 
 
-def suspension_lengths(suspensions: pl.DataFrame, cal: pl.DataFrame, today: date) -> pl.DataFrame:
-    """Add `suspension_workdays`: working days inside each suspension (both ends inclusive,
-    a running one up to today)."""
-    closed = close_open_suspensions(suspensions, today).with_row_index("_sid")
-    lengths = suspended_workdays(closed, cal, key="_sid").rename(
+def merge_suspensions(clipped: pl.DataFrame) -> pl.DataFrame:
+    """Overlapping or touching suspensions of a case as one (case_id, start_on, end_on): a day
+    suspended twice stops the clock once."""
+    s = clipped.select("case_id", "start_on", "end_on").sort("case_id", "start_on", "end_on")
+    reach = pl.col("end_on").cum_max().over("case_id")
+    starts_anew = (pl.col("start_on") > (reach.shift(1).over("case_id") + pl.duration(days=1))
+                   ).fill_null(True)
+    return (s.with_columns(starts_anew.cum_sum().over("case_id").alias("_run"))
+            .group_by("case_id", "_run")
+            .agg(pl.col("start_on").min(), pl.col("end_on").max())
+            .drop("_run").sort("case_id", "start_on"))
+
+
+def _case_window(frame: pl.DataFrame, cases: pl.DataFrame | None,
+                 finished: str = "finished_on") -> pl.DataFrame:
+    """The cases' receipt and conclusion; without `cases`, the frame's own columns
+    (received_on and `finished`)."""
+    if cases is not None:
+        return cases
+    missing = {"case_id", "received_on", finished} - set(frame.columns)
+    if missing:
+        raise ValueError(f"suspensions are clipped to their case: pass cases or {sorted(missing)}")
+    return frame.select("case_id", "received_on", pl.col(finished).alias("finished_on")).unique("case_id")
+
+
+def suspension_lengths(suspensions: pl.DataFrame, cal: pl.DataFrame, today: date, *,
+                       cases: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Add `suspension_workdays`: working days of each suspension inside its case (clipped as
+    in `clip_suspensions`, both ends inclusive; `cases` or the suspensions' own received_on /
+    finished_on give the case's dates). `end_on` stays as stored (null while it lasts); a
+    suspension wholly outside its case counts 0."""
+    clipped = clip_suspensions(suspensions.with_row_index("_sid"),
+                               _case_window(suspensions, cases), today)
+    lengths = suspended_workdays(clipped, cal, key="_sid").rename(
         {"suspended_workdays": "suspension_workdays"})
-    original_end = suspensions.select(pl.col("end_on")).with_row_index("_sid")
-    return (closed.drop("end_on").join(original_end, on="_sid", how="left")
-            .join(lengths, on="_sid", how="left")
-            .with_columns(pl.col("suspension_workdays").fill_null(0))
+    return (suspensions.with_row_index("_sid").join(lengths, on="_sid", how="left")
+            .with_columns(pl.col("suspension_workdays").fill_null(0).cast(pl.Int32))
             .sort("_sid").drop("_sid"))
 
 
 def case_timing(cases: pl.DataFrame, suspensions: pl.DataFrame, cal: pl.DataFrame, *,
                 today: date) -> pl.DataFrame:
-    """Cases (case_id, received_on, finished_on, limit_days, …) with `suspended_workdays`,
-    `deadline`, `end_on` (finished or today), `elapsed_workdays` and `remaining_workdays`."""
-    susp = suspended_workdays(close_open_suspensions(suspensions.select("case_id", "start_on",
-                                                                       "end_on"), today), cal)
+    """Cases (case_id, received_on, finished_on, limit_days, …) with `suspended_workdays`
+    (clipped to the case and merged), `deadline` (null when the calendar does not reach it:
+    see `without_deadline`), `end_on` (finished or today), `elapsed_workdays` and
+    `remaining_workdays`."""
+    merged = merge_suspensions(clip_suspensions(
+        suspensions.select("case_id", "start_on", "end_on"), cases, today))
+    susp = suspended_workdays(merged, cal)
     out = (
         cases.join(susp, on="case_id", how="left")
         .with_columns(pl.col("suspended_workdays").fill_null(0).cast(pl.Int32),
@@ -52,11 +96,18 @@ def case_timing(cases: pl.DataFrame, suspensions: pl.DataFrame, cal: pl.DataFram
         (pl.col("limit_days").cast(pl.Int32) - pl.col("elapsed_workdays")).alias("remaining_workdays"))
 
 
+def without_deadline(cases: pl.DataFrame) -> pl.DataFrame:
+    """Cases whose deadline could not be computed (the calendar does not reach it): shown to
+    the admin and lit by AP-Y7, never silently left out of AP-R1 / AP-Y1 / on-time rates."""
+    return cases.filter(pl.col("deadline").is_null())
+
+
 def step_timing(steps: pl.DataFrame, suspensions: pl.DataFrame, cal: pl.DataFrame, *,
-                today: date) -> pl.DataFrame:
+                today: date, cases: pl.DataFrame | None = None) -> pl.DataFrame:
     """Steps (case_id, seq, started_on, finished_on, …) with `step_elapsed_workdays`: working
     days from the day after the step started through its end (or today), less the working
-    days of the case's suspensions that fall inside the step."""
+    days of the case's suspensions (clipped to the case and merged: `cases`, or the steps'
+    own columns, give case_id, received_on, finished_on) that fall inside the step."""
     ordinal = cal.select("day", "ordinal")
     workday = cal.select("day", "is_workday")
     st = (steps.with_row_index("_sid")
@@ -65,7 +116,9 @@ def step_timing(steps: pl.DataFrame, suspensions: pl.DataFrame, cal: pl.DataFram
            .join(ordinal.rename({"day": "started_on", "ordinal": "_os"}), on="started_on", how="left")
            .join(ordinal.rename({"day": "_end", "ordinal": "_oe"}), on="_end", how="left")
            .select("_sid", (pl.col("_oe") - pl.col("_os")).alias("_raw")))
-    susp = close_open_suspensions(suspensions.select("case_id", "start_on", "end_on"), today)
+    susp = merge_suspensions(clip_suspensions(
+        suspensions.select("case_id", "start_on", "end_on"),
+        _case_window(steps, cases, "case_finished_on"), today))
     overlap = (
         st.select("_sid", "case_id", "started_on", "_end")
         .join(susp, on="case_id", how="inner")
@@ -89,15 +142,20 @@ def step_timing(steps: pl.DataFrame, suspensions: pl.DataFrame, cal: pl.DataFram
 
 def on_time_rate(cases: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     """Concluded cases (finished or rejected) per group: count, on time (concluded by the
-    deadline), late, on-time rate in % (one decimal), sorted by rate ascending."""
+    deadline), late, without a computable deadline (`no_deadline`, neither on time nor late),
+    on-time rate in % of those with a deadline (one decimal), sorted by rate ascending."""
     done = cases.filter(pl.col("status").is_in(CONCLUDED))
     return (
         done.group_by(by)
         .agg(pl.len().alias("concluded"),
-             (pl.col("finished_on") <= pl.col("deadline")).sum().cast(pl.Int64).alias("on_time"))
-        .with_columns((pl.col("concluded") - pl.col("on_time")).alias("late"),
-                      (pl.col("on_time") * 100.0 / pl.col("concluded")).round(1).alias("on_time_rate"))
-        .sort(["on_time_rate", *by], descending=[False] + [False] * len(by))
+             (pl.col("finished_on") <= pl.col("deadline")).sum().cast(pl.Int64).alias("on_time"),
+             (pl.col("finished_on") > pl.col("deadline")).sum().cast(pl.Int64).alias("late"),
+             pl.col("deadline").is_null().sum().cast(pl.Int64).alias("no_deadline"))
+        .with_columns(pl.when(pl.col("on_time") + pl.col("late") > 0)
+                      .then(pl.col("on_time") * 100.0 / (pl.col("on_time") + pl.col("late")))
+                      .round(1).alias("on_time_rate"))
+        .select(*by, "concluded", "on_time", "late", "on_time_rate", "no_deadline")
+        .sort(["on_time_rate", *by], descending=[False] + [False] * len(by), nulls_last=True)
     )
 
 
@@ -133,14 +191,18 @@ def weekly_volumes(cases: pl.DataFrame) -> pl.DataFrame:
 
 
 def fund_progress(funds: pl.DataFrame, payments: pl.DataFrame, *, today: date) -> pl.DataFrame:
-    """Per fund: paid total, payment count, progress % of budget, months since allocation."""
-    paid = payments.group_by("fund_id").agg(pl.col("amount").sum().alias("paid"),
+    """Per fund: paid total (exact yuan), payment count, progress % of budget, months since
+    allocation."""
+    money = pl.Decimal(14, 2)
+    paid = payments.group_by("fund_id").agg(pl.col("amount").cast(money).sum().cast(money).alias("paid"),
                                              pl.len().cast(pl.Int64).alias("payments"))
+    budget = pl.col("budget").cast(money)
     return (
         funds.join(paid, on="fund_id", how="left")
-        .with_columns(pl.col("paid").fill_null(0.0), pl.col("payments").fill_null(0))
+        .with_columns(pl.col("paid").fill_null(0).cast(money), pl.col("payments").fill_null(0))
         .with_columns(
-            pl.when(pl.col("budget") > 0).then((pl.col("paid") * 100.0 / pl.col("budget")).round(1))
+            pl.when(budget > 0)
+            .then((pl.col("paid").cast(pl.Float64) * 100.0 / budget.cast(pl.Float64)).round(1))
             .otherwise(None).alias("progress"),
             (pl.lit(today, dtype=pl.Date) - pl.col("allocated_on")).dt.total_days()
             .floordiv(30).cast(pl.Int64).alias("months_since_allocation"))

@@ -3,19 +3,22 @@ onto cases. No Python loop per case.
 
 Conventions (the e-supervision rules):
 - the day of receipt does not count; counting starts the next day;
-- a deadline of N working days is the N-th counted working day;
+- a deadline of N working days is the N-th counted working day; a limit of 0 (即办件) is due
+  on the day of receipt when that is a working day, else on the first working day after it
+  (never before receipt);
+- a deadline beyond the calendar frame is null: callers size the calendar with `span` from
+  the largest limit and report a case whose deadline is still null, never skip it;
 - working days inside legally excluded suspensions do not count (they push the deadline);
 - dates are calendar dates in Asia/Shanghai (convert timestamps before calling).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import date, timedelta
 
 import polars as pl
-
-from core.clock import china_today
 
 CAL_SCHEMA = {"day": pl.Date, "is_workday": pl.Boolean, "ordinal": pl.Int32}
 
@@ -66,15 +69,21 @@ def suspended_workdays(suspensions: pl.DataFrame, cal: pl.DataFrame, *, key: str
 def with_deadline(frame: pl.DataFrame, cal: pl.DataFrame, *, received_col: str = "received_on",
                   limit_col: str = "limit_days", suspended_col: str | None = "suspended_workdays",
                   out: str = "deadline") -> pl.DataFrame:
-    """Add `out`: the (limit + suspended)-th working day after the day of receipt."""
+    """Add `out`: the (limit + suspended)-th working day after the day of receipt; with
+    nothing to count (limit 0), the first working day on or after receipt. Null when the
+    calendar does not reach it."""
     workdays_by_ordinal = cal.filter(pl.col("is_workday")).select(
         pl.col("ordinal").alias("_target"), pl.col("day").alias(out))
     extra = pl.col(suspended_col).fill_null(0) if suspended_col else pl.lit(0, dtype=pl.Int32)
+    days = pl.col(limit_col).cast(pl.Int32) + extra
+    # a non-working day shares the previous working day's ordinal: +0 would land before it
+    clamp = ((days <= 0) & ~pl.col("_w_recv")).cast(pl.Int32)
     return (
-        frame.join(_ordinal_of(cal, received_col, "_o_recv"), on=received_col, how="left")
-        .with_columns((pl.col("_o_recv") + pl.col(limit_col).cast(pl.Int32) + extra).alias("_target"))
+        frame.join(cal.select(pl.col("day").alias(received_col), pl.col("ordinal").alias("_o_recv"),
+                              pl.col("is_workday").alias("_w_recv")), on=received_col, how="left")
+        .with_columns((pl.col("_o_recv") + days.clip(lower_bound=0) + clamp).alias("_target"))
         .join(workdays_by_ordinal, on="_target", how="left")
-        .drop("_o_recv", "_target")
+        .drop("_o_recv", "_w_recv", "_target")
     )
 
 
@@ -93,10 +102,21 @@ def with_elapsed(frame: pl.DataFrame, cal: pl.DataFrame, *, received_col: str = 
     )
 
 
-def span(dates: Iterable[date | None], *, pad_days: int = 400) -> tuple[date, date]:
-    """A calendar range covering the dates with room for deadlines after the last one."""
-    known = [d for d in dates if d is not None]
+MIN_PAD_DAYS = 400
+
+
+def pad_days_for(workdays: int | None) -> int:
+    """Calendar days that surely hold `workdays` working days: China has at least 240 working
+    days a year (≤ 1.55 calendar days each), plus a month for a long holiday at either end."""
+    return max(MIN_PAD_DAYS, math.ceil(int(workdays or 0) * 1.6) + 31)
+
+
+def span(dates: Iterable[date | None], *, today: date | None = None,
+         max_workdays: int | None = 0) -> tuple[date, date]:
+    """A calendar range from the day before the earliest date (or today) to far enough after
+    the latest (or today) for a deadline of `max_workdays` working days (the largest limit
+    plus the longest suspension the caller holds)."""
+    known = [d for d in (*dates, today) if d is not None]
     if not known:
-        today = china_today()
-        return today - timedelta(days=1), today + timedelta(days=pad_days)
-    return min(known) - timedelta(days=1), max(known) + timedelta(days=pad_days)
+        raise ValueError("span needs a date (pass today)")
+    return min(known) - timedelta(days=1), max(known) + timedelta(days=pad_days_for(max_workdays))

@@ -65,15 +65,49 @@ def _issues(frame: pl.DataFrame, key: str, **params: pl.Expr) -> pl.DataFrame:
 
 # a (power, step) as one integer: joins and membership tests on it are several times faster
 # than on the pair (a province has 300,000 steps in force and 5.7M case steps); step numbers
-# stay below the span (uploads take 1–99)
-STEP_SPAN = 1 << 20
+# stay below the span (uploads take 1–99). An arc (power, from, to) nests two keys, so power
+# ids must stay below 2**(63 - 2·20): `check_step_keys` refuses anything larger instead of
+# letting Int64 wrap round into another power's key.
+STEP_BITS = 20
+STEP_SPAN = 1 << STEP_BITS
+MAX_ARC_POWER_ID = (1 << (63 - 2 * STEP_BITS)) - 1
+
+
+class StepKeyOverflow(ValueError):
+    """A power id or step number too large for the integer (power, step) key."""
+
+
+def check_step_keys(power_ids: pl.Series | None, seqs: pl.Series | None) -> None:
+    """Raise StepKeyOverflow when a power id or step number would not fit the keys."""
+    top_power = power_ids.max() if power_ids is not None and power_ids.len() else None
+    if top_power is not None and (top_power > MAX_ARC_POWER_ID or power_ids.min() < 0):
+        raise StepKeyOverflow(f"power id {top_power} is beyond {MAX_ARC_POWER_ID}")
+    if seqs is not None and seqs.len() and seqs.drop_nulls().len():
+        lo, hi = seqs.min(), seqs.max()
+        if hi >= STEP_SPAN or lo < 0:
+            raise StepKeyOverflow(f"step number {hi if hi >= STEP_SPAN else lo} is outside "
+                                  f"0…{STEP_SPAN - 1}")
 
 
 def step_key(power: str | pl.Expr, seq: str | pl.Expr) -> pl.Expr:
-    """power * STEP_SPAN + step, from column names or expressions."""
+    """power * STEP_SPAN + step, from column names or expressions (check the inputs once
+    with `check_step_keys`)."""
     def col(c: str | pl.Expr) -> pl.Expr:
         return pl.col(c) if isinstance(c, str) else c
     return col(power) * STEP_SPAN + col(seq)
+
+
+def start_and_end_steps(steps: pl.DataFrame, edges: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The one definition of a flow's start and end steps (the flow validator and AP-R2 both
+    use it): a start has no incoming edge from ANOTHER step, an end no outgoing edge to
+    another step. Self-loops (补正 at 受理) neither make nor unmake a start or an end, and a
+    one-step power (即办件) starts and ends at its only step. Frames of (power_id, seq)."""
+    nodes = steps.select("power_id", "seq").unique()
+    moves = edges.filter(pl.col("from_seq") != pl.col("to_seq"))
+    incoming = moves.select("power_id", pl.col("to_seq").alias("seq")).unique()
+    outgoing = moves.select("power_id", pl.col("from_seq").alias("seq")).unique()
+    return (nodes.join(incoming, on=["power_id", "seq"], how="anti"),
+            nodes.join(outgoing, on=["power_id", "seq"], how="anti"))
 
 
 def _reachable(start: pl.DataFrame, edges: pl.DataFrame, max_rounds: int) -> pl.DataFrame:
@@ -127,6 +161,7 @@ def flow_issues(steps: pl.DataFrame, edges: pl.DataFrame, powers: pl.DataFrame) 
     dup = steps.group_by("power_id", "seq").agg(pl.len().alias("n")).filter(pl.col("n") > 1)
     out.append(_issues(dup, K + "duplicate_seq", seq=pl.col("seq")))
     steps = steps.unique(subset=["power_id", "seq"], keep="first", maintain_order=True)
+    check_step_keys(steps["power_id"], steps["seq"])
 
     known = steps.select("power_id", "seq")
     bad_from = edges.join(known, left_on=["power_id", "from_seq"], right_on=["power_id", "seq"],
@@ -141,9 +176,8 @@ def flow_issues(steps: pl.DataFrame, edges: pl.DataFrame, powers: pl.DataFrame) 
              .join(known, left_on=["power_id", "to_seq"], right_on=["power_id", "seq"],
                    how="semi"))
 
-    incoming = edges.filter(pl.col("from_seq") != pl.col("to_seq")).select(
-        "power_id", pl.col("to_seq").alias("seq")).unique()
-    starts = steps.join(incoming, on=["power_id", "seq"], how="anti")
+    start_steps, end_steps = start_and_end_steps(steps, edges)
+    starts = steps.join(start_steps, on=["power_id", "seq"], how="semi")
     n_starts = starts.group_by("power_id").agg(
         pl.len().alias("n"), pl.col("seq").sort().first().alias("seq"),
         _label(pl.col("seq"), pl.col("name")).sort_by("seq").str.join("、").alias("labels"))
@@ -163,9 +197,7 @@ def flow_issues(steps: pl.DataFrame, edges: pl.DataFrame, powers: pl.DataFrame) 
                      .alias("labels")))
     out.append(_issues(unreached, K + "unreachable", steps=pl.col("labels")))
 
-    outgoing = edges.filter(pl.col("from_seq") != pl.col("to_seq")).select(
-        "power_id", pl.col("from_seq").alias("seq")).unique()
-    ends = steps.join(outgoing, on=["power_id", "seq"], how="anti").select("power_id").unique()
+    ends = end_steps.select("power_id").unique()
     no_end = with_steps.join(ends, on="power_id", how="anti")
     out.append(_issues(no_end, K + "no_end"))
 

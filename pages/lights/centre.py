@@ -10,26 +10,26 @@ from ui.lights.detail import alert_actions, alert_detail, flash, show_flash
 from ui.lights.filters import alert_filter, selected_alert, sync_url
 from ui.lights.format import alerts_display
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import t
 
 MAX_ROWS = 5000
 
 ctx = require_user("supervisor", "leader")
-engine = get_engine()
 is_supervisor = ctx.has_any("supervisor")
 
 head, button = st.columns([4, 1], vertical_alignment="bottom")
 head.title(t("lights.centre.title"))
 if is_supervisor and button.button(t("lights.centre.sync"), icon=":material/sync:"):
     with st.spinner(t("lights.centre.syncing")):
-        result = sync_alerts(engine, actor=ctx.username)
+        result = sync_alerts(get_engine(), actor=ctx.username)  # a unit of work of its own
     flash(t("lights.centre.synced", new=result.new, updated=result.updated + result.reopened,
             cleared=result.cleared, unchanged=result.unchanged, seconds=f"{result.seconds:.1f}"))
 show_flash()
 
-flt = alert_filter(engine, ctx)
-alerts = alerts_frame(engine, ctx.scope, flt, limit=MAX_ROWS + 1)
+flt = alert_filter(ctx)
+with unit_of_work() as session:
+    alerts = alerts_frame(session=session, scope=ctx.scope, flt=flt, limit=MAX_ROWS + 1)
 if alerts.height > MAX_ROWS:
     st.warning(t("lights.centre.truncated", n=MAX_ROWS))
     alerts = alerts.head(MAX_ROWS)
@@ -50,8 +50,8 @@ sync_url(flt, picked)
 if picked is not None:
     alert = alerts.filter(pl.col("id") == picked).row(0, named=True)
     st.divider()
-    alert_detail(engine, ctx, alert)
+    alert_detail(ctx, alert)
     if is_supervisor:
-        alert_actions(engine, ctx, alert, alerts)
+        alert_actions(ctx, alert, alerts)
 elif alerts.height == 0:
     st.info(t("lights.centre.empty"))

@@ -12,12 +12,11 @@ from services.lights.read import order_alerts, orders_frame
 from ui.lights.detail import run_action, show_flash
 from ui.lights.format import alerts_display, order_status_label, orders_display
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.formatting import local_time, md_escape
 from ui.platform.i18n import t
 
 ctx = require_user("supervisor", "data_officer", "leader")
-engine = get_engine()
 st.title(t("lights.orders.title"))
 st.caption(t("lights.orders.caption"))
 if ctx.has_any("supervisor"):
@@ -32,7 +31,8 @@ f1, f2 = st.columns([3, 1], vertical_alignment="bottom")
 statuses = f1.multiselect(t("lights.order.status"), list(ORDER_STATUSES), key="so_status",
                           format_func=order_status_label, placeholder=t("lights.f.any"))
 only_overdue = f2.toggle(t("lights.orders.only_overdue"), key="so_overdue")
-orders = orders_frame(engine, ctx.scope, statuses=tuple(statuses))
+with unit_of_work() as session:
+    orders = orders_frame(session=session, scope=ctx.scope, statuses=tuple(statuses))
 today = china_today()
 if only_overdue:
     orders = overdue_orders(orders, today)
@@ -74,17 +74,18 @@ if order["response"]:
 if order["decision_note"]:
     st.markdown(f"**{t('lights.order.decision_note')}**：{md_escape(order['decision_note'])}")
 st.markdown(f"**{t('lights.order.alerts')}**")
-st.dataframe(alerts_display(order_alerts(engine, ctx.scope, order["id"])), hide_index=True,
-             width="stretch")
+with unit_of_work() as session:
+    covered = order_alerts(session=session, scope=ctx.scope, order_id=order["id"])
+st.dataframe(alerts_display(covered), hide_index=True, width="stretch")
 
 
 if ctx.has_any("data_officer") and order["status"] in ("issued", "returned"):
     with st.form("so_answer"):
         response = st.text_area(t("lights.orders.response_label"), max_chars=2000, key="so_response")
         if st.form_submit_button(t("lights.orders.answer"), type="primary"):
-            run_action(lambda: order_service.answer_order(engine, actor=ctx.username, scope=ctx.scope,
-                                                 order_id=order["id"], response=response),
-                t("lights.orders.answered", no=order_no))
+            run_action(lambda s: order_service.answer_order(
+                session=s, actor=ctx.username, scope=ctx.scope, order_id=order["id"],
+                response=response), t("lights.orders.answered", no=order_no))
 
 if ctx.has_any("supervisor") and order["status"] == "answered":
     with st.form("so_decide"):
@@ -93,10 +94,10 @@ if ctx.has_any("supervisor") and order["status"] == "answered":
         accept = left.form_submit_button(t("lights.orders.accept"), type="primary")
         send_back = right.form_submit_button(t("lights.orders.return"))
     if accept:
-        run_action(lambda: order_service.accept_order(engine, actor=ctx.username, scope=ctx.scope,
-                                             order_id=order["id"], note=note),
+        run_action(lambda s: order_service.accept_order(
+            session=s, actor=ctx.username, scope=ctx.scope, order_id=order["id"], note=note),
             t("lights.orders.accepted", no=order_no))
     if send_back:
-        run_action(lambda: order_service.return_order(engine, actor=ctx.username, scope=ctx.scope,
-                                             order_id=order["id"], note=note),
+        run_action(lambda s: order_service.return_order(
+            session=s, actor=ctx.username, scope=ctx.scope, order_id=order["id"], note=note),
             t("lights.orders.returned", no=order_no))

@@ -10,18 +10,18 @@ from metrics.lights.registry import RULES
 from services.lights.rule_settings import RuleSettingError, settings_frame, update_param
 from ui.lights.format import level_label, system_label
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.formatting import local_time
 from ui.platform.i18n import error_text, t
 
 ctx = require_user("admin")
-engine = get_engine()
 st.title(t("lights.settings.title"))
 st.caption(t("lights.settings.caption", n=len(RULES)))
 if message := st.session_state.pop("rule_settings_flash", None):
     st.success(message)
 
-settings = settings_frame(engine)
+with unit_of_work() as session:
+    settings = settings_frame(session=session)
 for rule in sorted(RULES.values(), key=lambda r: r.id):
     with st.expander(f"{rule.id} · {t(rule.title_key)} · {level_label(rule.level)}"):
         st.markdown(f"**{t('lights.detail.system')}**：{system_label(rule.system)}　"
@@ -48,10 +48,11 @@ for rule in sorted(RULES.values(), key=lambda r: r.id):
                     values[p.name] = st.text_input(t(p.label_key), value=str(current),
                                                    help=help_text, key=f"rp_{rule.id}_{p.name}")
             if st.form_submit_button(t("core.save"), type="primary"):
-                try:
-                    for name, value in values.items():
-                        update_param(engine, actor=ctx.username, rule_id=rule.id, param=name,
-                                     value=value)
+                try:  # the rule's parameters are saved together or not at all
+                    with unit_of_work() as session:
+                        for name, value in values.items():
+                            update_param(session=session, actor=ctx.username, rule_id=rule.id,
+                                         param=name, value=value)
                 except RuleSettingError as exc:
                     st.error(error_text(exc))
                 else:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from services.platform import users as user_service
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.i18n import error_text, t
 
 ctx = require_user()
@@ -23,8 +23,9 @@ if submitted:
         st.error(t("account.err_mismatch"))
     else:
         try:
-            user_service.change_own_password(get_engine(), username=ctx.username,
-                                             current=current, new=new)
+            with unit_of_work() as session:
+                user_service.change_own_password(session=session, username=ctx.username,
+                                                 current=current, new=new)
         except user_service.UserError as exc:
             st.error(error_text(exc))
         else:

@@ -9,12 +9,11 @@ from services.platform.audit import events_frame, verify_chain
 from services.platform.export import to_xlsx
 from ui.platform.admin_tables import audit_display
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import get_engine, unit_of_work
 from ui.platform.formatting import CHINA_TZ
 from ui.platform.i18n import t
 
 ctx = require_user("admin")
-engine = get_engine()
 st.title(t("audit.title"))
 
 c1, c2, c3 = st.columns(3)
@@ -27,7 +26,9 @@ if isinstance(period, tuple) and len(period) == 2:
     since = datetime.combine(period[0], time.min, CHINA_TZ)
     until = datetime.combine(period[1] + timedelta(days=1), time.min, CHINA_TZ)
 
-events = events_frame(engine, actor=actor, action_prefix=action, since=since, until=until)
+with unit_of_work() as session:
+    events = events_frame(session=session, actor=actor, action_prefix=action, since=since,
+                          until=until)
 shown = audit_display(events)
 st.caption(t("audit.shown", n=events.height))
 st.dataframe(shown, hide_index=True, width="stretch")
@@ -38,7 +39,7 @@ left.download_button(t("core.export_xlsx"), data=to_xlsx({"audit": shown}), file
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 if right.button(t("audit.verify"), icon=":material/verified:"):
     with st.spinner(t("audit.verifying")):
-        report = verify_chain(engine)
+        report = verify_chain(get_engine())
     if report.ok:
         st.success(t("audit.verify_ok", n=report.checked))
     else:

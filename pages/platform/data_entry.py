@@ -4,12 +4,11 @@ import streamlit as st
 
 from services.platform import ingest
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import current_language, t
 from ui.platform.upload_widgets import entry_errors, field_widget, pick_kind
 
 ctx = require_user("admin", "data_officer")
-engine = get_engine()
 st.title(t("ingest.entry_title"))
 
 kind = pick_kind(ctx, "entry_kind")
@@ -25,10 +24,11 @@ with st.form(f"entry_{kind.key}"):
     submitted = st.form_submit_button(t("ingest.entry_submit"), type="primary")
 
 if submitted:
-    result = ingest.prepare_record(engine, kind.key, values, actor=ctx.username,
-                                   scope=ctx.scope, lang=lang, roles=ctx.roles)
+    with unit_of_work() as session:
+        result = ingest.prepare_record(kind.key, values, session=session, actor=ctx.username,
+                                       scope=ctx.scope, lang=lang, roles=ctx.roles)
     if result.status == "ready":
-        result = ingest.commit(engine, result, actor=ctx.username, scope=ctx.scope)
+        result = ingest.commit(get_engine(), result, actor=ctx.username, scope=ctx.scope)
     if result.status == "rejected":
         entry_errors(result)
     elif result.status == "unchanged":

@@ -4,7 +4,7 @@ import streamlit as st
 
 from services.platform import ingest
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import current_language, t
 from ui.platform.upload_widgets import (
     StageProgress,
@@ -16,7 +16,6 @@ from ui.platform.upload_widgets import (
 )
 
 ctx = require_user("admin", "data_officer")
-engine = get_engine()
 st.title(t("ingest.upload_title"))
 
 kind = pick_kind(ctx, "upload_kind")
@@ -33,9 +32,10 @@ with st.expander(t("ingest.sheet_label")):
 if st.button(t("ingest.check_button"), type="primary", disabled=uploaded is None,
              icon=":material/fact_check:"):
     progress = StageProgress("parse")
-    result = ingest.prepare(engine, kind.key, uploaded.name, uploaded.getvalue(),
-                            actor=ctx.username, scope=ctx.scope, lang=current_language(),
-                            roles=ctx.roles, sheet=sheet, progress=progress)
+    with unit_of_work() as session:
+        result = ingest.prepare(kind.key, uploaded.name, uploaded.getvalue(), session=session,
+                                actor=ctx.username, scope=ctx.scope, lang=current_language(),
+                                roles=ctx.roles, sheet=sheet, progress=progress)
     progress.finish(result.ok)
     st.session_state[state_key] = result
 
@@ -54,7 +54,7 @@ if result is not None:
         if left.button(t("ingest.confirm_button"), type="primary", icon=":material/upload:"):
             progress = StageProgress("write")
             try:
-                result = ingest.commit(engine, result, actor=ctx.username, scope=ctx.scope,
+                result = ingest.commit(get_engine(), result, actor=ctx.username, scope=ctx.scope,
                                        progress=progress)
             except ingest.IngestError as exc:
                 st.error(t(exc.key, **exc.params))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from services.platform.org import regions_frame
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.formatting import role_names
 from ui.platform.i18n import t
 from ui.platform.navigation import pages_for_roles
@@ -13,7 +13,8 @@ ctx = require_user()
 st.title(t("home.title"))
 st.write(t("home.greeting", name=ctx.display_name, roles=role_names(list(ctx.roles))))
 
-regions = regions_frame(get_engine(), ctx.scope)
+with unit_of_work() as session:
+    regions = regions_frame(ctx.scope, session=session)
 root = regions.filter(regions["code"] == ctx.region_code)
 root_name = root["name"][0] if root.height else ctx.region_code
 scope_text = t("home.scope_all") if ctx.scope.is_all else t("home.scope_region", region=root_name)

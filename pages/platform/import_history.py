@@ -4,15 +4,15 @@ import streamlit as st
 
 from services.platform import ingest
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
 from ui.platform.upload_widgets import XLSX_MIME, batches_table
 
 ctx = require_user("admin", "data_officer")
-engine = get_engine()
 st.title(t("ingest.history_title"))
 
-batches = ingest.batches_frame(engine, ctx.scope)
+with unit_of_work() as session:
+    batches = ingest.batches_frame(ctx.scope, session=session)
 if batches.height == 0:
     st.info(t("ingest.history_empty"))
     st.stop()
@@ -22,7 +22,8 @@ with_report = batches.filter(batches["has_report"])["id"].to_list()
 if with_report:
     batch_id = st.selectbox(t("ingest.history_pick"), with_report,
                             format_func=lambda b: t("ingest.hist_id") + f" {b}")
-    report = ingest.batch_error_report(engine, ctx.scope, batch_id)
+    with unit_of_work() as session:
+        report = ingest.batch_error_report(ctx.scope, batch_id, session=session)
     if report:
         st.download_button(t("ingest.history_download", batch=batch_id), data=report,
                            file_name=f"import_{batch_id}_errors.xlsx", mime=XLSX_MIME,

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from models.org import DepartmentCreate, RegionCreate, RegionLevel
-from services.platform.liaoning import DEPARTMENT_KINDS
 from services.platform.org import (
     OrgError,
     departments_frame,
@@ -11,16 +10,17 @@ from services.platform.org import (
     save_department,
     save_region,
 )
+from services.platform.reference import DEPARTMENT_KINDS
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.formatting import level_name
 from ui.platform.forms import validation_message
 from ui.platform.i18n import error_text, t
 
 ctx = require_user("admin")
-engine = get_engine()
 st.title(t("org.admin_title"))
-regions = regions_frame(engine, ctx.scope)
+with unit_of_work() as session:
+    regions = regions_frame(ctx.scope, session=session)
 names = dict(zip(regions["code"], regions["name"], strict=True))
 region_label = lambda code: f"{names.get(code, code)}（{code}）"  # noqa: E731
 
@@ -37,7 +37,8 @@ with tab_region, st.form("region_form", clear_on_submit=False):
     if st.form_submit_button(t("core.save"), type="primary"):
         try:
             data = RegionCreate(code=code.strip(), name=name.strip(), level=level, parent_code=parent)
-            region = save_region(engine, actor=ctx.username, scope=ctx.scope, data=data)
+            with unit_of_work() as session:
+                region = save_region(session=session, actor=ctx.username, scope=ctx.scope, data=data)
         except OrgError as exc:
             st.error(error_text(exc))
         except ValueError as exc:
@@ -47,7 +48,8 @@ with tab_region, st.form("region_form", clear_on_submit=False):
 
 kinds = {k: county for k, _, _, _, county in DEPARTMENT_KINDS} | {"other": t("org.kind_other")}
 with tab_dept:
-    existing = departments_frame(engine, ctx.scope)
+    with unit_of_work() as session:
+        existing = departments_frame(ctx.scope, session=session)
     pick = st.selectbox(t("org.edit_existing"), [""] + existing["code"].to_list(),
                         format_func=lambda c: t("org.new_department") if not c else
                         f"{existing.filter(existing['code'] == c)['name'][0]}（{c}）")
@@ -67,8 +69,9 @@ with tab_dept:
             try:
                 data = DepartmentCreate(code=(pick or d_code).strip(), name=d_name.strip(),
                                         region_code=d_region, kind=d_kind)
-                dept = save_department(engine, actor=ctx.username, scope=ctx.scope, data=data,
-                                       active=d_active)
+                with unit_of_work() as session:
+                    dept = save_department(session=session, actor=ctx.username, scope=ctx.scope,
+                                           data=data, active=d_active)
             except OrgError as exc:
                 st.error(error_text(exc))
             except ValueError as exc:

@@ -7,15 +7,15 @@ import streamlit as st
 from services.platform.export import to_xlsx
 from services.platform.org import departments_frame, regions_frame
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.formatting import level_name
 from ui.platform.i18n import t
 
 ctx = require_user()
-engine = get_engine()
 st.title(t("org.browser_title"))
 
-regions = regions_frame(engine, ctx.scope)
+with unit_of_work() as session:
+    regions = regions_frame(ctx.scope, session=session)
 if regions.height == 0:
     st.info(t("org.no_regions"))
     st.stop()
@@ -54,7 +54,8 @@ choice = st.selectbox(
     t("org.pick_region"), options=regions["code"].to_list(),
     format_func=lambda code: f"{names[code]}（{code}）",
 )
-depts = departments_frame(engine, ctx.scope, region_code=choice)
+with unit_of_work() as session:
+    depts = departments_frame(ctx.scope, region_code=choice, session=session)
 st.subheader(t("org.departments_of", region=names[choice]))
 shown = depts.select(
     pl.col("code").alias(t("org.col_code")),

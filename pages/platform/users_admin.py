@@ -8,17 +8,17 @@ from services.platform import users as user_service
 from services.platform.org import departments_frame, regions_frame
 from ui.platform.admin_tables import users_display
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.formatting import role_names
 from ui.platform.forms import validation_message
 from ui.platform.i18n import error_text, t
 
 ctx = require_user("admin")
-engine = get_engine()
 st.title(t("users.title"))
 
-users = user_service.users_frame(engine, ctx.scope)
-regions = regions_frame(engine, ctx.scope)
+with unit_of_work() as session:
+    users = user_service.users_frame(ctx.scope, session=session)
+    regions = regions_frame(ctx.scope, session=session)
 region_names = dict(zip(regions["code"], regions["name"], strict=True))
 region_codes = regions["code"].to_list()
 
@@ -28,7 +28,8 @@ def region_label(code: str) -> str:
 
 
 def department_picker(region_code: str, current: int | None, key: str) -> int | None:
-    depts = departments_frame(engine, ctx.scope, region_code=region_code)
+    with unit_of_work() as session:
+        depts = departments_frame(ctx.scope, region_code=region_code, session=session)
     options = [None, *depts["id"].to_list()]
     labels = dict(zip(depts["id"], depts["name"], strict=True))
     return st.selectbox(t("users.department"), options, key=key,
@@ -53,7 +54,9 @@ with tab_new:
                 data = UserCreate(username=username.strip(), display_name=display_name.strip(),
                                   roles=",".join(roles), region_code=region,
                                   department_id=department, password=password)
-                user_service.create_user(engine, actor=ctx.username, actor_scope=ctx.scope, data=data)
+                with unit_of_work() as session:
+                    user_service.create_user(session=session, actor=ctx.username,
+                                             actor_scope=ctx.scope, data=data)
             except user_service.UserError as exc:
                 st.error(error_text(exc))
             except ValueError as exc:
@@ -65,7 +68,8 @@ with tab_edit:
     target = st.selectbox(t("auth.username"), users["username"].to_list(), key="edit_user")
     if target:
         row = users.filter(pl.col("username") == target).row(0, named=True)
-        current = user_service.get_user(engine, target)
+        with unit_of_work() as session:
+            current = user_service.get_user(target, session=session)
         region = st.selectbox(t("users.region"), region_codes, format_func=region_label,
                               index=region_codes.index(row["region_code"]), key=f"edit_region_{target}")
         department = department_picker(region, current.department_id, key=f"edit_dept_{target}")
@@ -76,10 +80,11 @@ with tab_edit:
             active = st.checkbox(t("users.active_unlock"), value=row["active"])
             if st.form_submit_button(t("core.save"), type="primary"):
                 try:
-                    user_service.update_user(
-                        engine, actor=ctx.username, actor_scope=ctx.scope, username=target,
-                        display_name=display_name, roles=roles, region_code=region,
-                        department_id=department, active=active)
+                    with unit_of_work() as session:
+                        user_service.update_user(
+                            session=session, actor=ctx.username, actor_scope=ctx.scope,
+                            username=target, display_name=display_name, roles=roles,
+                            region_code=region, department_id=department, active=active)
                 except user_service.UserError as exc:
                     st.error(error_text(exc))
                 else:
@@ -90,8 +95,10 @@ with tab_pw, st.form("reset_pw", clear_on_submit=True):
     new_pw = st.text_input(t("account.new"), type="password", help=t("account.rules"))
     if st.form_submit_button(t("users.reset"), type="primary"):
         try:
-            user_service.reset_password(engine, actor=ctx.username, actor_scope=ctx.scope,
-                                        username=target, new_password=new_pw)
+            with unit_of_work() as session:
+                user_service.reset_password(session=session, actor=ctx.username,
+                                            actor_scope=ctx.scope, username=target,
+                                            new_password=new_pw)
         except user_service.UserError as exc:
             st.error(error_text(exc))
         else:

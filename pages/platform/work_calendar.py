@@ -12,17 +12,17 @@ from services.platform.workcalendar import (
     year_sources,
 )
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.i18n import error_text, t
 
 ctx = require_user("admin")
-engine = get_engine()
 st.title(t("calendar.title"))
 st.caption(t("calendar.intro"))
 
 this_year = china_today().year
 years = range(this_year - 2, this_year + 2)
-sources = year_sources(engine, years)
+with unit_of_work() as session:
+    sources = year_sources(years, session=session)
 st.dataframe(
     pl.DataFrame({t("calendar.year"): list(years),
                   t("calendar.source"): [t(f"calendar.source_{sources[y]}") for y in years]}),
@@ -34,7 +34,8 @@ if unknown:
 
 year = st.selectbox(t("calendar.year"), list(years), index=list(years).index(this_year + 1))
 kinds = {"holiday": t("calendar.kind_holiday"), "workday": t("calendar.kind_workday")}
-schedule = year_schedule(engine, year)
+with unit_of_work() as session:
+    schedule = year_schedule(year, session=session)
 st.caption(t("calendar.editor_help"))
 with st.form(f"calendar_{year}"):
     edited = st.data_editor(
@@ -50,7 +51,9 @@ with st.form(f"calendar_{year}"):
     if st.form_submit_button(t("calendar.save"), type="primary"):
         frame = pl.from_pandas(edited).with_columns(pl.col("day").cast(pl.Date))
         try:
-            n = save_year_schedule(engine, actor=ctx.username, year=year, days=frame, source_note=note)
+            with unit_of_work() as session:
+                n = save_year_schedule(session=session, actor=ctx.username, year=year, days=frame,
+                                       source_note=note)
         except CalendarError as exc:
             st.error(error_text(exc))
         else:

@@ -5,8 +5,9 @@ import streamlit as st
 from services.platform.export import to_xlsx
 from services.platform.org import departments_frame
 from services.power import catalog as power_service
+from services.power import lifecycle
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.i18n import error_text, t
 from ui.power.widgets import (
     SELECTED_KEY,
@@ -18,13 +19,13 @@ from ui.power.widgets import (
 )
 
 ctx = require_user()
-engine = get_engine()
 st.title(t("power.ui.catalog_title"))
 st.caption(t("power.ui.catalog_help"))
 
-flt = catalog_filters(engine, ctx, key="pc")
+flt = catalog_filters(ctx, key="pc")
 LIMIT = 5000
-df = power_service.powers_frame(engine, ctx.scope, **flt, limit=LIMIT)
+with unit_of_work() as session:
+    df = power_service.powers_frame(ctx.scope, session=session, **flt, limit=LIMIT)
 st.caption(t("power.ui.count_limited", n=LIMIT) if df.height == LIMIT
            else t("power.ui.count", n=df.height))
 chosen = pick_power(df, key="pc_table")
@@ -38,14 +39,16 @@ st.download_button(t("core.export_xlsx"), data=to_xlsx({t("power.ui.catalog_titl
 
 if can_edit(ctx):
     with st.expander(t("power.ui.create"), icon=":material/add:"):
-        depts = departments_frame(engine, ctx.scope)
+        with unit_of_work() as session:
+            depts = departments_frame(ctx.scope, session=session)
         if depts.is_empty():
             st.info(t("power.ui.no_departments"))
         else:
             data = power_form("pc_create", depts)
             if data is not None:
                 try:
-                    new_id = power_service.create_power(engine, actor=ctx.username,
+                    with unit_of_work() as session:
+                        new_id = lifecycle.create_power(session=session, actor=ctx.username,
                                                         scope=ctx.scope, data=data)
                 except ValueError as exc:
                     st.error(error_text(exc))

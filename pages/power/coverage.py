@@ -11,23 +11,24 @@ from core.clock import china_today
 from metrics.power.coverage import category_counts, largest_groups
 from services.platform.export import to_xlsx
 from services.platform.scope import Scope
+from services.platform.settings import get_settings
 from services.power.coverage import coverage_tables
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
 
 ctx = require_user()
-engine = get_engine()
 st.title(t("power.ui.coverage_title"))
 st.caption(t("power.ui.coverage_help"))
 
 
 @st.cache_data(ttl=300, max_entries=32, show_spinner=True)
-def _tables(scope: Scope, day: date) -> dict[str, pl.DataFrame]:
-    return coverage_tables(get_engine(), scope, today=day)
+def _tables(url: str, scope: Scope, day: date) -> dict[str, pl.DataFrame]:
+    with unit_of_work() as session:
+        return coverage_tables(scope, session=session, today=day)
 
 
-tables = _tables(ctx.scope, china_today())
+tables = _tables(get_settings().database_url, ctx.scope, china_today())
 dept, region, powers = tables["department"], tables["region"], tables["powers"]
 if powers.is_empty():
     st.info(t("power.ui.no_powers"))

@@ -6,9 +6,10 @@ import streamlit as st
 from metrics.power.risk import without_measures
 from services.platform.org import departments_frame
 from services.power import catalog as power_service
+from services.power import lifecycle
 from services.power import risk as risk_service
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
 from ui.power.detail_parts import (
@@ -21,19 +22,20 @@ from ui.power.detail_parts import (
 from ui.power.widgets import SELECTED_KEY, can_edit, flow_chart, power_form, status_label
 
 ctx = require_user()
-engine = get_engine()
 st.title(t("power.ui.detail_title"))
 
 code = st.text_input(t("power.ui.open_code"), key="pd_code")
 if code:
-    found = power_service.powers_frame(engine, ctx.scope, search=code.strip(), limit=1)
+    with unit_of_work() as session:
+        found = power_service.powers_frame(ctx.scope, session=session, search=code.strip(), limit=1)
     if found.height:
         st.session_state[SELECTED_KEY] = int(found["id"][0])
     else:
         st.warning(t("power.err_not_found"))
 
 power_id = st.session_state.get(SELECTED_KEY)
-power = power_service.get_power(engine, ctx.scope, power_id) if power_id else None
+with unit_of_work() as session:
+    power = power_service.get_power(ctx.scope, power_id, session=session) if power_id else None
 if power is None:
     st.info(t("power.ui.pick_first"))
     st.page_link("pages/power/catalog.py", label=t("power.ui.catalog_title"),
@@ -48,8 +50,9 @@ c3.metric(t("power.ui.status"), status_label(power["status"]))
 c4.metric(t("power.ui.promised"), t("power.ui.days", n=power["promised_limit_days"]))
 
 editable = can_edit(ctx) and power["is_current"] and power["status"] != "abolished"
-steps, edges = power_service.flow_frames(engine, power["id"])
-risks = risk_service.risks_frame(engine, ctx.scope, power_id=power["id"])
+with unit_of_work() as session:
+    steps, edges = power_service.flow_frames(power["id"], session=session)
+    risks = risk_service.risks_frame(ctx.scope, session=session, power_id=power["id"])
 
 tab_info, tab_flow, tab_risk, tab_versions = st.tabs([
     t("power.ui.tab_info"), t("power.ui.tab_flow"), t("power.ui.tab_risk"),
@@ -66,16 +69,18 @@ with tab_info:
     if power.get("internal_note"):
         st.caption(f"{t('power.ui.internal_note')}：{power['internal_note']}")
     if can_edit(ctx):
-        lifecycle_buttons(engine, ctx, power)
+        lifecycle_buttons(ctx, power)
     if editable:
         with st.expander(t("power.ui.edit"), icon=":material/edit:"):
             if power["status"] == "published":
                 st.info(t("power.ui.edit_published_note"))
-            depts = departments_frame(engine, ctx.scope)
+            with unit_of_work() as session:
+                depts = departments_frame(ctx.scope, session=session)
             data = power_form("pd_edit", depts, initial=power)
             if data is not None:
                 try:
-                    new_id = power_service.update_power(engine, actor=ctx.username,
+                    with unit_of_work() as session:
+                        new_id = lifecycle.update_power(session=session, actor=ctx.username,
                                                         scope=ctx.scope, power_id=power["id"],
                                                         data=data)
                 except ValueError as exc:
@@ -91,7 +96,7 @@ with tab_flow:
     if editable:
         if power["status"] == "published":
             st.info(t("power.ui.edit_published_note"))
-        flow_editor(engine, ctx, power, steps, edges)
+        flow_editor(ctx, power, steps, edges)
     else:
         st.dataframe(steps, hide_index=True, width="stretch")
 
@@ -104,7 +109,7 @@ with tab_risk:
     if missing.height:
         st.warning(t("power.ui.risks_missing_measures", n=missing.height))
     if can_edit(ctx) and power["status"] != "abolished":
-        risk_form(engine, ctx, power, steps, risks)
+        risk_form(ctx, power, steps, risks)
 
 with tab_versions:
-    versions_list(engine, ctx, power)
+    versions_list(ctx, power)

@@ -11,18 +11,18 @@ from services.platform.org import departments_frame
 from services.power import catalog as power_service
 from services.power import inspections as insp_service
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
 from ui.power.widgets import inspections_display
 
 ctx = require_user()
-engine = get_engine()
 st.title(t("power.ui.insp_title"))
 today = china_today()
 
 open_only = st.toggle(t("power.ui.insp_open_only"), key="pi_open")
-df = insp_service.inspections_frame(engine, ctx.scope, open_only=open_only)
+with unit_of_work() as session:
+    df = insp_service.inspections_frame(ctx.scope, session=session, open_only=open_only)
 df, counts = inspection_status(df, today)
 c1, c2, c3 = st.columns(3)
 c1.metric(t("power.ui.insp_total"), counts["total"])
@@ -46,8 +46,9 @@ if rows and writer:
             on = st.date_input(t("power.ui.rectified_on"), value=today)
             if st.form_submit_button(t("power.ui.mark_rectified"), type="primary"):
                 try:
-                    insp_service.mark_rectified(engine, actor=ctx.username, scope=ctx.scope,
-                                                inspection_id=row["id"], on=on)
+                    with unit_of_work() as session:
+                        insp_service.mark_rectified(session=session, actor=ctx.username,
+                                                    scope=ctx.scope, inspection_id=row["id"], on=on)
                 except ValueError as exc:
                     st.error(error_text(exc))
                 else:
@@ -56,11 +57,15 @@ if rows and writer:
 
 if ctx.has_any("admin", "supervisor"):
     with st.expander(t("power.ui.insp_new"), icon=":material/add:"):
-        depts = departments_frame(engine, ctx.scope)
+        with unit_of_work() as session:
+            depts = departments_frame(ctx.scope, session=session)
         dnames = dict(zip(depts["id"], depts["name"], strict=True))
         dept = st.selectbox(t("power.ui.department"), depts["id"].to_list(),
                             format_func=lambda d: dnames[d], key="pi_dept")
-        powers = power_service.powers_frame(engine, ctx.scope, department_id=dept) if dept else None
+        powers = None
+        if dept:
+            with unit_of_work() as session:
+                powers = power_service.powers_frame(ctx.scope, session=session, department_id=dept)
         pnames = {} if powers is None else dict(zip(powers["id"], powers["name"], strict=True))
         with st.form("pi_new"):
             pid = st.selectbox(t("power.ui.insp_power"), [None, *pnames],
@@ -72,12 +77,13 @@ if ctx.has_any("admin", "supervisor"):
             inspector = st.text_input(t("power.ui.inspector"))
             if st.form_submit_button(t("core.save"), type="primary"):
                 try:
-                    insp_service.record_inspection(
-                        engine, actor=ctx.username, scope=ctx.scope,
-                        data=insp_service.InspectionInput(
-                            department_id=dept, power_id=pid, inspected_on=inspected,
-                            findings=findings.strip(), rectify_by=rectify_by,
-                            inspector=inspector.strip()))
+                    data = insp_service.InspectionInput(
+                        department_id=dept, power_id=pid, inspected_on=inspected,
+                        findings=findings.strip(), rectify_by=rectify_by,
+                        inspector=inspector.strip())
+                    with unit_of_work() as session:
+                        insp_service.record_inspection(session=session, actor=ctx.username,
+                                                       scope=ctx.scope, data=data)
                 except ValueError as exc:
                     st.error(error_text(exc) if hasattr(exc, "key") else t("power.ui.insp_invalid"))
                 else:

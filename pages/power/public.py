@@ -6,11 +6,10 @@ import streamlit as st
 
 from models.power import POWER_CATEGORIES
 from services.power import catalog as power_service
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
 from ui.power.widgets import flow_chart, pick_power
 
-engine = get_engine()
 st.title(t("power.ui.public_title"))
 st.caption(t("power.ui.public_help"))
 
@@ -18,8 +17,9 @@ c1, c2 = st.columns([3, 1])
 search = c1.text_input(t("power.ui.public_search"), key="pub_search")
 category = c2.selectbox(t("power.ui.category"), [None, *POWER_CATEGORIES], key="pub_cat",
                         format_func=lambda c: t("power.ui.all") if c is None else c)
-df = power_service.public_powers_frame(engine, search=search or None, category=category,
-                                       limit=300)
+with unit_of_work() as session:
+    df = power_service.public_powers_frame(session=session, search=search or None,
+                                           category=category, limit=300)
 st.caption(t("power.ui.public_count", n=df.height))
 if df.is_empty():
     st.info(t("power.ui.public_none"))
@@ -30,7 +30,8 @@ if chosen is None:
     st.caption(t("power.ui.public_pick"))
     st.stop()
 
-power = power_service.get_power(engine, None, chosen, public=True)  # in force only
+with unit_of_work() as session:
+    power = power_service.get_power(None, chosen, session=session, public=True)  # in force only
 if power is None:
     st.stop()
 st.subheader(power["name"])
@@ -45,6 +46,7 @@ facts = pl.DataFrame({
                           t("power.ui.yes") if power["online_available"] else t("power.ui.no")],
 })
 st.dataframe(facts, hide_index=True, width="stretch")
-steps, edges = power_service.flow_frames(engine, power["id"])
+with unit_of_work() as session:
+    steps, edges = power_service.flow_frames(power["id"], session=session)
 flow_chart(steps, edges, None)  # risk points are internal: never on the public chart
 st.info(t("power.ui.complain", department=power["department"]), icon=":material/support_agent:")

@@ -12,19 +12,19 @@ from metrics.power.risk import without_measures
 from services.platform.export import to_xlsx
 from services.power import risk as risk_service
 from ui.platform.context import require_user
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
 from ui.power.detail_parts import risks_display
 from ui.power.widgets import SELECTED_KEY, can_edit
 
 ctx = require_user()
-engine = get_engine()
 st.title(t("power.ui.risks_title"))
 
 level = st.segmented_control(t("power.ui.level"), ["高", "中", "低"], key="pr_level")
 only_missing = st.toggle(t("power.ui.only_missing"), key="pr_missing")
-risks = risk_service.risks_frame(engine, ctx.scope, level=level)
+with unit_of_work() as session:
+    risks = risk_service.risks_frame(ctx.scope, session=session, level=level)
 if only_missing:
     risks = without_measures(risks)
 if risks.is_empty():
@@ -60,8 +60,9 @@ if rows:
         st.switch_page("pages/power/detail.py")
     if can_edit(ctx) and c2.button(t("power.ui.mark_reviewed"), icon=":material/fact_check:"):
         try:
-            risk_service.mark_reviewed(engine, actor=ctx.username, scope=ctx.scope,
-                                       risk_id=row["id"], on=china_today())
+            with unit_of_work() as session:
+                risk_service.mark_reviewed(session=session, actor=ctx.username, scope=ctx.scope,
+                                           risk_id=row["id"], on=china_today())
         except ValueError as exc:
             st.error(error_text(exc))
         else:
@@ -69,7 +70,8 @@ if rows:
             st.rerun()
 
 if ctx.has_any("admin"):
-    high_min, medium_min = risk_service.level_thresholds(engine)
+    with unit_of_work() as session:
+        high_min, medium_min = risk_service.level_thresholds(session=session)
     with st.expander(t("power.ui.thresholds"), icon=":material/tune:"):
         with st.form("pr_thresholds"):
             st.caption(t("power.ui.thresholds_help"))
@@ -77,8 +79,9 @@ if ctx.has_any("admin"):
             m = st.number_input(t("power.ui.medium_min"), 1, 5, medium_min)
             if st.form_submit_button(t("core.save"), type="primary"):
                 try:
-                    n = risk_service.set_level_thresholds(engine, actor=ctx.username,
-                                                          high_min=int(h), medium_min=int(m))
+                    with unit_of_work() as session:
+                        n = risk_service.set_level_thresholds(session=session, actor=ctx.username,
+                                                              high_min=int(h), medium_min=int(m))
                 except ValueError as exc:
                     st.error(error_text(exc))
                 else:

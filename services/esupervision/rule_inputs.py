@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from services.esupervision import read as es
+from services.esupervision import frames as es
 from services.lights.inputs import Bind, Loader, loader_table
 from services.lights.rule_inputs import clock
 
@@ -27,6 +27,11 @@ def ap_cases(bind: Bind) -> pl.DataFrame:
 @loader("ap_steps")
 def ap_steps(bind: Bind) -> pl.DataFrame:
     return es.timed_steps(bind, None, today=_today(bind)).drop("handler")
+
+
+@loader("ap_flow_steps")
+def ap_flow_steps(bind: Bind) -> pl.DataFrame:
+    return es.flow_steps(bind)
 
 
 @loader("ap_flow_edges")

@@ -6,8 +6,9 @@ tables of every system named in `systems.py` into `LOADERS` here. A loader reads
 scoped; reading the alerts is).
 
 The argument is an Engine OR a Connection (the demo seed runs the sync inside its own open
-transaction and passes that transaction's Connection, so the rows it just wrote are visible).
-Write loaders so that both work: `services.frames.read_frame(bind, stmt, schema)` (fast on
+transaction, `services.lights.sync.sync_alerts_in`, and passes that transaction's Connection,
+so the rows it just wrote are visible).
+Write loaders so that both work: `services.platform.frames.read_frame(bind, stmt, schema)` (fast on
 both), or `with Session(bind) as s: ...` for small reads — not `bind.begin()`."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 import polars as pl
 from sqlalchemy.engine import Connection, Engine
 
+from core.clock import one_today
 from services.platform.frames import read_snapshot
 
 Bind = Engine | Connection
@@ -45,12 +47,14 @@ def register_loaders(table: dict[str, Loader]) -> None:
 
 def load_inputs(bind: Bind, names: set[str]) -> dict[str, pl.DataFrame]:
     """The frames `names`, read on `bind`: inside its transaction when it is a Connection; on
-    an Engine, in one read snapshot of committed data (services.frames)."""
+    an Engine, in one read snapshot of committed data (services.platform.frames)."""
     missing = names - LOADERS.keys()
     if missing:
         raise KeyError(f"no loader for rule inputs: {sorted(missing)}")
-    if isinstance(bind, Engine):
-        with read_snapshot(bind):
-            return {name: LOADERS[name](bind) for name in sorted(names)}
-    return {name: LOADERS[name](bind) for name in sorted(names)}
+    # one China date for every loader (the `clock` frame and the working-day columns alike)
+    with one_today():
+        if isinstance(bind, Engine):
+            with read_snapshot(bind):
+                return {name: LOADERS[name](bind) for name in sorted(names)}
+        return {name: LOADERS[name](bind) for name in sorted(names)}
 

@@ -5,23 +5,24 @@ Orders: a supervisor issues one on alerts to a department (alerts -> supervising
 department's data officer answers (alerts -> rectified); the supervisor accepts (order and
 alerts closed) or returns it (alerts -> supervising again). Every transition writes the
 alert's history and an audit event in the same transaction; every call checks the caller's
-scope."""
+scope.
+
+Every function works inside the caller's transaction (`session`, keyword-only) and never
+commits: a page opens it with `ui.platform.db.unit_of_work()`, the CLI and tests with
+`models.db.session_scope(engine)`, the demo seed passes its own."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import date, datetime
 from uuid import uuid4
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.clock import CHINA_TZ, china_today
 from core.errors import AppError
 from models.base import utcnow
-from models.db import session_scope
 from models.lights import (
     ACTIVE_ORDER_STATUSES,
     Alert,
@@ -38,17 +39,6 @@ MAX_TEXT = 2000
 
 class LightsError(AppError):
     """A rejected action; `key` names the i18n message, `params` fill it."""
-
-
-@contextmanager
-def _unit(bind: Engine | Session) -> Iterator[Session]:
-    """Its own transaction on an Engine; the caller's on a Session (the demo seed)."""
-    if isinstance(bind, Session):
-        yield bind
-        bind.flush()
-    else:
-        with session_scope(bind) as s:
-            yield s
 
 
 def _text(value: str | None, err_key: str, *, required: bool = True) -> str | None:
@@ -93,34 +83,34 @@ def _move(s: Session, alerts: list[Alert], *, to: str, allowed: tuple[str, ...],
 
 # ---- alerts -------------------------------------------------------------------------------
 
-def acknowledge(bind: Engine | Session, *, actor: str, scope: Scope, alert_ids: Iterable[int],
+def acknowledge(*, session: Session, actor: str, scope: Scope, alert_ids: Iterable[int],
                 now: datetime | None = None) -> int:
-    with _unit(bind) as s:
-        alerts = _alerts(s, scope, alert_ids)
-        _move(s, alerts, to="acknowledged", allowed=("open",), actor=actor,
-              action="acknowledged", now=now or utcnow())
+    alerts = _alerts(session, scope, alert_ids)
+    _move(session, alerts, to="acknowledged", allowed=("open",), actor=actor,
+          action="acknowledged", now=now or utcnow())
+    session.flush()
     return len(alerts)
 
 
-def dismiss(bind: Engine | Session, *, actor: str, scope: Scope, alert_ids: Iterable[int],
+def dismiss(*, session: Session, actor: str, scope: Scope, alert_ids: Iterable[int],
             reason: str, now: datetime | None = None) -> int:
     reason = _text(reason, "lights.err_reason_required")
     now = now or utcnow()
-    with _unit(bind) as s:
-        alerts = _alerts(s, scope, alert_ids)
-        _move(s, alerts, to="dismissed", allowed=("open", "acknowledged", "cleared"), actor=actor,
-              action="dismissed", note=reason, now=now, dismiss_reason=reason[:500], closed_at=now)
+    alerts = _alerts(session, scope, alert_ids)
+    _move(session, alerts, to="dismissed", allowed=("open", "acknowledged", "cleared"), actor=actor,
+          action="dismissed", note=reason, now=now, dismiss_reason=reason[:500], closed_at=now)
+    session.flush()
     return len(alerts)
 
 
-def close_alerts(bind: Engine | Session, *, actor: str, scope: Scope, alert_ids: Iterable[int],
+def close_alerts(*, session: Session, actor: str, scope: Scope, alert_ids: Iterable[int],
                  note: str | None = None, now: datetime | None = None) -> int:
     note = _text(note, "", required=False)
     now = now or utcnow()
-    with _unit(bind) as s:
-        alerts = _alerts(s, scope, alert_ids)
-        _move(s, alerts, to="closed", allowed=("open", "acknowledged", "cleared"), actor=actor,
-              action="closed", note=note, now=now, closed_at=now)
+    alerts = _alerts(session, scope, alert_ids)
+    _move(session, alerts, to="closed", allowed=("open", "acknowledged", "cleared"), actor=actor,
+          action="closed", note=note, now=now, closed_at=now)
+    session.flush()
     return len(alerts)
 
 
@@ -150,97 +140,97 @@ def _order_alerts(s: Session, order: SupervisionOrder) -> list[Alert]:
     ).scalars().all())
 
 
-def issue_order(bind: Engine | Session, *, actor: str, scope: Scope, alert_ids: Iterable[int],
+def issue_order(*, session: Session, actor: str, scope: Scope, alert_ids: Iterable[int],
                 department_id: int, due_date: date, instructions: str,
                 today: date | None = None, now: datetime | None = None) -> SupervisionOrder:
     instructions = _text(instructions, "lights.err_instructions_required")
     if due_date < (today or china_today()):
         raise LightsError("lights.err_due_past")
     now = now or utcnow()
-    with _unit(bind) as s:
-        dept = s.get(Department, department_id)
-        if dept is None or not scope.allows_region(dept.region_code) or (
-                scope.department_id is not None and scope.department_id != dept.id):
-            raise LightsError("lights.err_department")
-        alerts = _alerts(s, scope, alert_ids)
-        order = SupervisionOrder(
-            order_no=f"tmp-{uuid4().hex[:24]}", issued_by=actor, issued_at=now,
-            department_id=dept.id, region_code=dept.region_code, due_date=due_date,
-            instructions=instructions, status="issued", updated_at=now,
-        )
-        s.add(order)
-        s.flush()
-        order.order_no = f"DB{now.astimezone(CHINA_TZ):%Y}{order.id:05d}"
-        s.add(order)
-        s.add_all(SupervisionOrderAlert(order_id=order.id, alert_id=a.id) for a in alerts)
-        _move(s, alerts, to="supervising", allowed=("open", "acknowledged"), actor=actor,
-              action="order_issued", note=order.order_no, now=now)
-        audit.record(s, actor=actor, action="supervision.issue", entity_type="supervision_order",
-                     entity_id=order.order_no,
-                     after=_order_snapshot(order) | {"alerts": [a.id for a in alerts]})
+    dept = session.get(Department, department_id)
+    if dept is None or not scope.allows_region(dept.region_code) or (
+            scope.department_id is not None and scope.department_id != dept.id):
+        raise LightsError("lights.err_department")
+    alerts = _alerts(session, scope, alert_ids)
+    order = SupervisionOrder(
+        order_no=f"tmp-{uuid4().hex[:24]}", issued_by=actor, issued_at=now,
+        department_id=dept.id, region_code=dept.region_code, due_date=due_date,
+        instructions=instructions, status="issued", updated_at=now,
+    )
+    session.add(order)
+    session.flush()
+    order.order_no = f"DB{now.astimezone(CHINA_TZ):%Y}{order.id:05d}"
+    session.add(order)
+    session.add_all(SupervisionOrderAlert(order_id=order.id, alert_id=a.id) for a in alerts)
+    _move(session, alerts, to="supervising", allowed=("open", "acknowledged"), actor=actor,
+          action="order_issued", note=order.order_no, now=now)
+    audit.record(session, actor=actor, action="supervision.issue", entity_type="supervision_order",
+                 entity_id=order.order_no,
+                 after=_order_snapshot(order) | {"alerts": [a.id for a in alerts]})
+    session.flush()
     return order
 
 
-def answer_order(bind: Engine | Session, *, actor: str, scope: Scope, order_id: int,
+def answer_order(*, session: Session, actor: str, scope: Scope, order_id: int,
                  response: str, now: datetime | None = None) -> SupervisionOrder:
     response = _text(response, "lights.err_response_required")
     now = now or utcnow()
-    with _unit(bind) as s:
-        order = _order(s, scope, order_id)
-        if order.status not in ("issued", "returned"):
-            raise LightsError("lights.err_order_status", status=order.status)
-        before = _order_snapshot(order)
-        order.status, order.response, order.answered_by, order.answered_at = (
-            "answered", response, actor, now)
-        order.updated_at = now
-        s.add(order)
-        alerts = [a for a in _order_alerts(s, order) if a.status == "supervising"]
-        _move(s, alerts, to="rectified", allowed=("supervising",), actor=actor,
-              action="order_answered", note=order.order_no, now=now)
-        audit.record(s, actor=actor, action="supervision.answer", entity_type="supervision_order",
-                     entity_id=order.order_no, before=before,
-                     after=_order_snapshot(order) | {"response": response})
+    order = _order(session, scope, order_id)
+    if order.status not in ("issued", "returned"):
+        raise LightsError("lights.err_order_status", status=order.status)
+    before = _order_snapshot(order)
+    order.status, order.response, order.answered_by, order.answered_at = (
+        "answered", response, actor, now)
+    order.updated_at = now
+    session.add(order)
+    alerts = [a for a in _order_alerts(session, order) if a.status == "supervising"]
+    _move(session, alerts, to="rectified", allowed=("supervising",), actor=actor,
+          action="order_answered", note=order.order_no, now=now)
+    audit.record(session, actor=actor, action="supervision.answer", entity_type="supervision_order",
+                 entity_id=order.order_no, before=before,
+                 after=_order_snapshot(order) | {"response": response})
+    session.flush()
     return order
 
 
-def _decide(bind: Engine | Session, *, actor: str, scope: Scope, order_id: int, accept: bool,
+def _decide(*, session: Session, actor: str, scope: Scope, order_id: int, accept: bool,
             note: str | None, now: datetime | None = None) -> SupervisionOrder:
     now = now or utcnow()
-    with _unit(bind) as s:
-        order = _order(s, scope, order_id)
-        if order.status != "answered":
-            raise LightsError("lights.err_order_status", status=order.status)
-        before = _order_snapshot(order)
-        order.status = "accepted" if accept else "returned"
-        order.decision_note, order.decided_by, order.updated_at = note, actor, now
-        if accept:
-            order.closed_at = now
-        s.add(order)
-        alerts = _order_alerts(s, order)
-        if accept:
-            _move(s, [a for a in alerts if a.status in ("rectified", "supervising")], to="closed",
-                  allowed=("rectified", "supervising"), actor=actor, action="order_accepted",
-                  note=order.order_no, now=now, closed_at=now)
-        else:
-            _move(s, [a for a in alerts if a.status == "rectified"], to="supervising",
-                  allowed=("rectified",), actor=actor, action="order_returned",
-                  note=order.order_no, now=now)
-        audit.record(s, actor=actor,
-                     action="supervision.accept" if accept else "supervision.return",
-                     entity_type="supervision_order", entity_id=order.order_no, before=before,
-                     after=_order_snapshot(order) | ({"note": note} if note else {}))
+    order = _order(session, scope, order_id)
+    if order.status != "answered":
+        raise LightsError("lights.err_order_status", status=order.status)
+    before = _order_snapshot(order)
+    order.status = "accepted" if accept else "returned"
+    order.decision_note, order.decided_by, order.updated_at = note, actor, now
+    if accept:
+        order.closed_at = now
+    session.add(order)
+    alerts = _order_alerts(session, order)
+    if accept:
+        _move(session, [a for a in alerts if a.status in ("rectified", "supervising")], to="closed",
+              allowed=("rectified", "supervising"), actor=actor, action="order_accepted",
+              note=order.order_no, now=now, closed_at=now)
+    else:
+        _move(session, [a for a in alerts if a.status == "rectified"], to="supervising",
+              allowed=("rectified",), actor=actor, action="order_returned",
+              note=order.order_no, now=now)
+    audit.record(session, actor=actor,
+                 action="supervision.accept" if accept else "supervision.return",
+                 entity_type="supervision_order", entity_id=order.order_no, before=before,
+                 after=_order_snapshot(order) | ({"note": note} if note else {}))
+    session.flush()
     return order
 
 
-def accept_order(bind: Engine | Session, *, actor: str, scope: Scope, order_id: int,
+def accept_order(*, session: Session, actor: str, scope: Scope, order_id: int,
                  note: str | None = None, now: datetime | None = None) -> SupervisionOrder:
-    return _decide(bind, actor=actor, scope=scope, order_id=order_id, accept=True,
+    return _decide(session=session, actor=actor, scope=scope, order_id=order_id, accept=True,
                    note=_text(note, "", required=False), now=now)
 
 
-def return_order(bind: Engine | Session, *, actor: str, scope: Scope, order_id: int, note: str,
+def return_order(*, session: Session, actor: str, scope: Scope, order_id: int, note: str,
                  now: datetime | None = None) -> SupervisionOrder:
-    return _decide(bind, actor=actor, scope=scope, order_id=order_id, accept=False,
+    return _decide(session=session, actor=actor, scope=scope, order_id=order_id, accept=False,
                    note=_text(note, "lights.err_return_note_required"), now=now)
 
 

@@ -1,5 +1,6 @@
 """Scoped reads for the lights centre, 督办 orders and the cockpit: every query applies the
-caller's Scope in SQL (region subtree, and department for department-level users)."""
+caller's Scope in SQL (region subtree, and department for department-level users). Each
+takes the caller's `session` (keyword-only) and only reads."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from datetime import date, datetime, time, timedelta
 
 import polars as pl
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.clock import CHINA_TZ
@@ -71,7 +71,7 @@ def _alert_select():  # noqa: ANN202
     )
 
 
-def alerts_frame(engine: Engine, scope: Scope, flt: AlertFilter | None = None, *,
+def alerts_frame(*, session: Session, scope: Scope, flt: AlertFilter | None = None,
                  limit: int | None = None) -> pl.DataFrame:
     """Alerts the caller may see, filtered, newest first."""
     flt = flt or AlertFilter()
@@ -99,11 +99,10 @@ def alerts_frame(engine: Engine, scope: Scope, flt: AlertFilter | None = None, *
     stmt = stmt.order_by(Alert.detected_at.desc(), Alert.id.desc())
     if limit:
         stmt = stmt.limit(limit)
-    with Session(engine) as s:
-        return _frame(s.execute(stmt).all(), ALERT_COLUMNS)
+    return _frame(session.execute(stmt).all(), ALERT_COLUMNS)
 
 
-def alert_history(engine: Engine, scope: Scope, alert_id: int) -> pl.DataFrame:
+def alert_history(*, session: Session, scope: Scope, alert_id: int) -> pl.DataFrame:
     """The alert's events, oldest first (empty when the alert is out of scope)."""
     stmt = (
         select(AlertEvent.ts, AlertEvent.actor, AlertEvent.action, AlertEvent.from_status,
@@ -113,8 +112,7 @@ def alert_history(engine: Engine, scope: Scope, alert_id: int) -> pl.DataFrame:
         .where(AlertEvent.alert_id == alert_id, scope.where(Alert.region_code, Alert.department_id))
         .order_by(AlertEvent.id)
     )
-    with Session(engine) as s:
-        rows = s.execute(stmt).all()
+    rows = session.execute(stmt).all()
     return _frame(rows, {"ts": UTC_TS, "actor": pl.String, "action": pl.String,
                          "from_status": pl.String, "to_status": pl.String,
                          "facts_before": pl.String, "facts_after": pl.String, "note": pl.String})
@@ -135,7 +133,7 @@ def _order_select():  # noqa: ANN202
     )
 
 
-def orders_frame(engine: Engine, scope: Scope, *, statuses: tuple[str, ...] = (),
+def orders_frame(*, session: Session, scope: Scope, statuses: tuple[str, ...] = (),
                  alert_id: int | None = None) -> pl.DataFrame:
     """督办 orders addressed to departments in the caller's scope, newest first."""
     o = SupervisionOrder
@@ -145,12 +143,11 @@ def orders_frame(engine: Engine, scope: Scope, *, statuses: tuple[str, ...] = ()
     if alert_id is not None:
         stmt = stmt.where(o.id.in_(select(SupervisionOrderAlert.order_id)
                                    .where(SupervisionOrderAlert.alert_id == alert_id)))
-    with Session(engine) as s:
-        return _frame(s.execute(stmt.order_by(o.issued_at.desc(), o.id.desc())).all(),
-                      ORDER_COLUMNS)
+    return _frame(session.execute(stmt.order_by(o.issued_at.desc(), o.id.desc())).all(),
+                  ORDER_COLUMNS)
 
 
-def order_alerts(engine: Engine, scope: Scope, order_id: int) -> pl.DataFrame:
+def order_alerts(*, session: Session, scope: Scope, order_id: int) -> pl.DataFrame:
     """The alerts an order covers (only if the order itself is in scope)."""
     o = SupervisionOrder
     in_scope = select(o.id).where(o.id == order_id, scope.where(o.region_code, o.department_id))
@@ -158,8 +155,7 @@ def order_alerts(engine: Engine, scope: Scope, order_id: int) -> pl.DataFrame:
             .join(SupervisionOrderAlert, SupervisionOrderAlert.alert_id == Alert.id)
             .where(SupervisionOrderAlert.order_id.in_(in_scope))
             .order_by(Alert.id))
-    with Session(engine) as s:
-        return _frame(s.execute(stmt).all(), ALERT_COLUMNS)
+    return _frame(session.execute(stmt).all(), ALERT_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -171,31 +167,30 @@ class CockpitFrames:
     orders: pl.DataFrame       # id, status, due_date, escalation_level, department_id
 
 
-def cockpit_frames(engine: Engine, scope: Scope) -> CockpitFrames:
+def cockpit_frames(*, session: Session, scope: Scope) -> CockpitFrames:
     """Everything the lights board and the cockpit compute from, in the caller's scope."""
     alert_scope = scope.where(Alert.region_code, Alert.department_id)
-    with Session(engine) as s:
-        regions = s.execute(
-            select(Region.code, Region.name, Region.level, Region.parent_code, Region.path)
-            .where(scope.region_filter(Region.code)).order_by(Region.path)).all()
-        depts = s.execute(
-            select(Department.id, Department.name, Department.region_code, Region.name)
-            .join(Region, Region.code == Department.region_code)
-            .where(scope.where(Department.region_code, Department.id), Department.active.is_(True))
-            .order_by(Department.id)).all()
-        alerts = s.execute(
-            select(Alert.id, Alert.rule_id, Alert.system, Alert.level, Alert.status,
-                   Alert.department_id, Alert.region_code).where(alert_scope)).all()
-        events = s.execute(
-            select(AlertEvent.alert_id, AlertEvent.ts, AlertEvent.from_status,
-                   AlertEvent.to_status, Alert.level)
-            .join(Alert, Alert.id == AlertEvent.alert_id)
-            .where(alert_scope, AlertEvent.from_status.is_distinct_from(AlertEvent.to_status))
-        ).all()
-        o = SupervisionOrder
-        orders = s.execute(
-            select(o.id, o.status, o.due_date, o.escalation_level, o.department_id)
-            .where(scope.where(o.region_code, o.department_id))).all()
+    regions = session.execute(
+        select(Region.code, Region.name, Region.level, Region.parent_code, Region.path)
+        .where(scope.region_filter(Region.code)).order_by(Region.path)).all()
+    depts = session.execute(
+        select(Department.id, Department.name, Department.region_code, Region.name)
+        .join(Region, Region.code == Department.region_code)
+        .where(scope.where(Department.region_code, Department.id), Department.active.is_(True))
+        .order_by(Department.id)).all()
+    alerts = session.execute(
+        select(Alert.id, Alert.rule_id, Alert.system, Alert.level, Alert.status,
+               Alert.department_id, Alert.region_code).where(alert_scope)).all()
+    events = session.execute(
+        select(AlertEvent.alert_id, AlertEvent.ts, AlertEvent.from_status,
+               AlertEvent.to_status, Alert.level)
+        .join(Alert, Alert.id == AlertEvent.alert_id)
+        .where(alert_scope, AlertEvent.from_status.is_distinct_from(AlertEvent.to_status))
+    ).all()
+    o = SupervisionOrder
+    orders = session.execute(
+        select(o.id, o.status, o.due_date, o.escalation_level, o.department_id)
+        .where(scope.where(o.region_code, o.department_id))).all()
     return CockpitFrames(
         regions=pl.DataFrame(
             [(r[0], r[1], str(getattr(r[2], "value", r[2])), r[3], r[4]) for r in regions],
@@ -213,19 +208,17 @@ def cockpit_frames(engine: Engine, scope: Scope) -> CockpitFrames:
     )
 
 
-def rule_choices(engine: Engine, scope: Scope) -> list[str]:
+def rule_choices(*, session: Session, scope: Scope) -> list[str]:
     """Rule ids that have alerts in scope (for the filter), sorted."""
-    with Session(engine) as s:
-        return list(s.execute(
-            select(Alert.rule_id).where(scope.where(Alert.region_code, Alert.department_id))
-            .distinct().order_by(Alert.rule_id)).scalars())
+    return list(session.execute(
+        select(Alert.rule_id).where(scope.where(Alert.region_code, Alert.department_id))
+        .distinct().order_by(Alert.rule_id)).scalars())
 
 
-def data_stamp(engine: Engine) -> tuple:
+def data_stamp(*, session: Session) -> tuple:
     """Changes whenever alerts, their history or orders change: a cache key for the cockpit."""
-    with Session(engine) as s:
-        a = s.execute(select(func.count(), func.max(Alert.updated_at)).select_from(Alert)).one()
-        e = s.execute(select(func.max(AlertEvent.id))).scalar_one()
-        o = s.execute(select(func.count(), func.max(SupervisionOrder.updated_at))
-                      .select_from(SupervisionOrder)).one()
+    a = session.execute(select(func.count(), func.max(Alert.updated_at)).select_from(Alert)).one()
+    e = session.execute(select(func.max(AlertEvent.id))).scalar_one()
+    o = session.execute(select(func.count(), func.max(SupervisionOrder.updated_at))
+                  .select_from(SupervisionOrder)).one()
     return (a[0], str(a[1]), e, o[0], str(o[1]))

@@ -1,5 +1,8 @@
 """Rule parameters: defaults declared by each rule, overridden by `rule_setting` rows that an
-admin changes (audited). The next alert sync reads them."""
+admin changes (audited). The next alert sync reads them.
+
+Depends only on the rule registry and the table, never on the rule-input loaders, so any
+loader or page may read the parameters without an import loop."""
 
 from __future__ import annotations
 
@@ -8,15 +11,12 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.errors import AppError
 from metrics.lights.registry import RULES, Param, Rule
 from models.base import utcnow
-from models.db import session_scope
 from models.rules import RuleSetting
-from services.lights.inputs import Bind
 from services.platform import audit
 
 
@@ -24,14 +24,10 @@ class RuleSettingError(AppError):
     """A rejected parameter change; `key` names the i18n message."""
 
 
-def stored_settings(bind: Bind | Session) -> dict[str, dict[str, Any]]:
+def stored_settings(*, session: Session) -> dict[str, dict[str, Any]]:
     """{rule_id: {param: value}} of every stored override."""
-    stmt = select(RuleSetting.rule_id, RuleSetting.param, RuleSetting.value)
-    if isinstance(bind, Session):
-        rows = bind.execute(stmt).all()
-    else:
-        with Session(bind) as s:
-            rows = s.execute(stmt).all()
+    rows = session.execute(
+        select(RuleSetting.rule_id, RuleSetting.param, RuleSetting.value)).all()
     out: dict[str, dict[str, Any]] = {}
     for rule_id, param, value in rows:
         out.setdefault(rule_id, {})[param] = json.loads(value)
@@ -45,10 +41,9 @@ def effective_params(rule: Rule, stored: dict[str, dict[str, Any]]) -> dict[str,
     return rule.defaults() | overrides
 
 
-def settings_frame(engine: Engine) -> pl.DataFrame:
+def settings_frame(*, session: Session) -> pl.DataFrame:
     """One row per rule parameter: default, effective value, who changed it and when."""
-    with Session(engine) as s:
-        rows = {(r.rule_id, r.param): r for r in s.execute(select(RuleSetting)).scalars()}
+    rows = {(r.rule_id, r.param): r for r in session.execute(select(RuleSetting)).scalars()}
     records = []
     for rule in sorted(RULES.values(), key=lambda r: r.id):
         for p in rule.params:
@@ -84,25 +79,24 @@ def _coerce(p: Param, raw: Any) -> int | float | str:
     return value
 
 
-def update_param(engine: Engine, *, actor: str, rule_id: str, param: str, value: Any) -> Any:
+def update_param(*, session: Session, actor: str, rule_id: str, param: str, value: Any) -> Any:
     """Set one parameter (validated against its declaration); returns the stored value."""
     rule = RULES.get(rule_id)
     declared = {p.name: p for p in rule.params} if rule else {}
     if param not in declared:
         raise RuleSettingError("lights.settings.err_unknown", rule=rule_id, param=param)
     new = _coerce(declared[param], value)
-    with session_scope(engine) as s:
-        row = s.get(RuleSetting, (rule_id, param))
-        before = json.loads(row.value) if row else declared[param].default
-        if before == new:
-            return new
-        if row is None:
-            row = RuleSetting(rule_id=rule_id, param=param, value=json.dumps(new),
-                              updated_by=actor, updated_at=utcnow())
-        else:
-            row.value, row.updated_by, row.updated_at = json.dumps(new), actor, utcnow()
-        s.add(row)
-        audit.record(s, actor=actor, action="rules.param_update", entity_type="rule_setting",
-                     entity_id=f"{rule_id}.{param}", before={"value": before},
-                     after={"value": new})
+    row = session.get(RuleSetting, (rule_id, param))
+    before = json.loads(row.value) if row else declared[param].default
+    if before == new:
+        return new
+    if row is None:
+        row = RuleSetting(rule_id=rule_id, param=param, value=json.dumps(new),
+                          updated_by=actor, updated_at=utcnow())
+    else:
+        row.value, row.updated_by, row.updated_at = json.dumps(new), actor, utcnow()
+    session.add(row)
+    audit.record(session, actor=actor, action="rules.param_update", entity_type="rule_setting",
+                 entity_id=f"{rule_id}.{param}", before={"value": before}, after={"value": new})
+    session.flush()
     return new

@@ -15,6 +15,7 @@ from models.base import utcnow
 from models.lights import Alert
 from models.users import User
 from services.lights import orders as order_service
+from services.lights.sync import sync_alerts_in
 from services.platform.scope import ALL
 
 SUPERVISOR = "prov_supervisor"
@@ -41,10 +42,9 @@ def _officers(session: Session) -> dict[int, str]:
 
 
 def seed_lights(session: Session, *, scale: str) -> dict[str, int]:  # noqa: ARG001
-    from services.lights.sync import sync_alerts  # services.alerts imports services.seed.bulk
-
     now = utcnow()
-    first = sync_alerts(session, actor="system", now=now - timedelta(days=DETECTED_DAYS_AGO))
+    first = sync_alerts_in(session=session, actor="system",
+                           now=now - timedelta(days=DETECTED_DAYS_AGO))
     officers = _officers(session)
     rows = session.execute(
         select(Alert.id, Alert.department_id).where(Alert.status == "open",
@@ -81,37 +81,37 @@ def seed_lights(session: Session, *, scale: str) -> dict[str, int]:  # noqa: ARG
     for spec, alert in zip(ORDERS, picked_for_orders, strict=False):
         issued, due_in, answered, decision, decided = spec
         order = order_service.issue_order(
-            session, actor=SUPERVISOR, scope=ALL, alert_ids=[alert.id],
+            session=session, actor=SUPERVISOR, scope=ALL, alert_ids=[alert.id],
             department_id=alert.department_id,
             due_date=(now + timedelta(days=due_in)).astimezone(CHINA_TZ).date(),
             instructions=INSTRUCTIONS, today=ago(issued).astimezone(CHINA_TZ).date(), now=ago(issued))
         if answered is not None:
-            order_service.answer_order(session, actor=officers.get(alert.department_id, "system"),
+            order_service.answer_order(session=session, actor=officers.get(alert.department_id, "system"),
                                      scope=ALL, order_id=order.id, response=RESPONSES,
                                      now=ago(answered))
         if decision == "accept":
-            order_service.accept_order(session, actor=SUPERVISOR, scope=ALL, order_id=order.id,
+            order_service.accept_order(session=session, actor=SUPERVISOR, scope=ALL, order_id=order.id,
                                      note="整改到位，同意办结。", now=ago(decided))
         elif decision == "return":
-            order_service.return_order(session, actor=SUPERVISOR, scope=ALL, order_id=order.id,
+            order_service.return_order(session=session, actor=SUPERVISOR, scope=ALL, order_id=order.id,
                                      note="佐证材料不全，请补充后重新反馈。", now=ago(decided))
         orders_made.append(order)
     counts["orders"] = len(orders_made)
 
     ack = [r.id for r in take(3)]
     if ack:
-        counts["acknowledged"] = order_service.acknowledge(session, actor=SUPERVISOR, scope=ALL,
+        counts["acknowledged"] = order_service.acknowledge(session=session, actor=SUPERVISOR, scope=ALL,
                                                          alert_ids=ack, now=ago(20))
     dismissed = [r.id for r in take(1)]
     if dismissed:
         counts["dismissed"] = order_service.dismiss(
-            session, actor=SUPERVISOR, scope=ALL, alert_ids=dismissed, now=ago(18),
+            session=session, actor=SUPERVISOR, scope=ALL, alert_ids=dismissed, now=ago(18),
             reason="经核实为数据录入错误，相关记录已更正，不属违规。")
     closed = [r.id for r in take(2)]
     if closed:
-        counts["closed"] = order_service.close_alerts(session, actor=SUPERVISOR, scope=ALL,
+        counts["closed"] = order_service.close_alerts(session=session, actor=SUPERVISOR, scope=ALL,
                                                     alert_ids=closed, note="已当面督促整改完毕。",
                                                     now=ago(15))
     # today's run: rules see the orders (the overdue one lights LC-R1 and is escalated)
-    last = sync_alerts(session, actor="system", now=now)
+    last = sync_alerts_in(session=session, actor="system", now=now)
     return {"alerts": first.new + last.new, **counts, "escalated": last.escalated}

@@ -75,7 +75,8 @@ class ChainReport:
 
 
 def verify_chain(engine: Engine, *, batch: int = 5000) -> ChainReport:
-    """Walk the chain in id order; the first event whose hash, link or id does not fit is bad."""
+    """Walk the chain in id order; the first event whose hash, link or id does not fit is bad.
+    Takes the engine: the walk is one read transaction of its own, in batches of `batch`."""
     prev_hash, expected_id, checked = GENESIS_HASH, 1, 0
     with Session(engine) as session:
         last_id = 0
@@ -111,7 +112,7 @@ def verify_chain(engine: Engine, *, batch: int = 5000) -> ChainReport:
 
 
 def events_frame(
-    engine: Engine, *, actor: str | None = None, action_prefix: str | None = None,
+    *, session: Session, actor: str | None = None, action_prefix: str | None = None,
     since: datetime | None = None, until: datetime | None = None, limit: int = 1000,
 ) -> pl.DataFrame:
     """Newest events first, filtered; for the audit page and exports (admins only)."""
@@ -124,8 +125,7 @@ def events_frame(
         stmt = stmt.where(AuditEvent.ts >= since)
     if until:
         stmt = stmt.where(AuditEvent.ts < until)
-    with Session(engine) as s:
-        rows = s.execute(stmt).scalars().all()
+    rows = session.execute(stmt).scalars().all()
     return pl.DataFrame(
         [(e.id, e.ts, e.actor, e.action, e.entity_type, e.entity_id, e.before, e.after, e.hash)
          for e in rows],

@@ -25,20 +25,21 @@ class SeedError(RuntimeError):
     pass
 
 
-def database_is_empty(engine: Engine) -> bool:
-    with Session(engine) as s:
-        return s.execute(select(func.count()).select_from(Region)).scalar_one() == 0
+def database_is_empty(*, session: Session) -> bool:
+    return session.execute(select(func.count()).select_from(Region)).scalar_one() == 0
 
 
 def seed_demo(engine: Engine, *, scale: str = "small",
               progress: Callable[[str], None] | None = None) -> dict[str, dict[str, int]]:
-    """Fill an empty database with the demo province; refuses a database that has data."""
+    """Fill an empty database with the demo province; refuses a database that has data.
+    Takes the engine: every step runs in one transaction of its own (all or nothing), with
+    fresh planner statistics between steps on PostgreSQL."""
     if scale not in SCALES:
         raise SeedError(f"unknown scale {scale!r}; use one of {', '.join(SCALES)}")
-    if not database_is_empty(engine):
-        raise SeedError("the database already holds regions; seed-demo needs an empty database")
     results: dict[str, dict[str, int]] = {}
     with session_scope(engine) as s:
+        if not database_is_empty(session=s):
+            raise SeedError("the database already holds regions; seed-demo needs an empty database")
         for name, step in SEED_STEPS:
             if progress:
                 progress(name)

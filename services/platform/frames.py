@@ -120,7 +120,20 @@ def _via_arrow(adbc, sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame: 
         table = cur.fetch_arrow_table()
     if table.num_rows == 0:
         return pl.DataFrame(schema=schema)
-    return cast_to_schema(pl.from_arrow(table.rename_columns(list(schema))), schema)
+    return cast_to_schema(pl.from_arrow(_storage(table.rename_columns(list(schema)))), schema)
+
+
+def _storage(table):  # noqa: ANN001, ANN202
+    """ADBC hands NUMERIC over as an opaque extension type holding its exact text: keep the
+    text (cast_to_schema turns it into pl.Decimal)."""
+    import pyarrow as pa
+
+    for i, col in enumerate(table.columns):
+        if isinstance(col.type, pa.BaseExtensionType):
+            table = table.set_column(i, table.field(i).name,
+                                     pa.chunked_array([c.storage for c in col.chunks],
+                                                      type=col.type.storage_type))
+    return table
 
 
 @dataclass

@@ -1,14 +1,12 @@
-"""Regions and departments: scoped reads and audited writes."""
+"""Regions and departments: scoped reads and audited writes, in the caller's session."""
 
 from __future__ import annotations
 
 import polars as pl
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.errors import AppError
-from models.db import session_scope
 from models.org import Department, DepartmentCreate, Region, RegionCreate, RegionLevel
 from models.users import User
 from services.platform import audit
@@ -21,7 +19,7 @@ class OrgError(AppError):
     """A rejected org change; `key` names the i18n message, `params` fill it."""
 
 
-def regions_frame(engine: Engine, scope: Scope) -> pl.DataFrame:
+def regions_frame(scope: Scope, *, session: Session) -> pl.DataFrame:
     """Regions in scope with department and user counts, ordered as a tree (by path)."""
     dept_counts = (
         select(Department.region_code, func.count().label("departments"))
@@ -40,8 +38,7 @@ def regions_frame(engine: Engine, scope: Scope) -> pl.DataFrame:
         .where(scope.region_filter(Region.code))
         .order_by(Region.path)
     )
-    with Session(engine) as s:
-        rows = s.execute(stmt).all()
+    rows = session.execute(stmt).all()
     return pl.DataFrame(
         [(r.code, r.name, str(r.level.value if hasattr(r.level, "value") else r.level),
           r.parent_code, r.path, int(r.departments), int(r.users)) for r in rows],
@@ -52,7 +49,8 @@ def regions_frame(engine: Engine, scope: Scope) -> pl.DataFrame:
     )
 
 
-def departments_frame(engine: Engine, scope: Scope, region_code: str | None = None) -> pl.DataFrame:
+def departments_frame(scope: Scope, region_code: str | None = None, *,
+                      session: Session) -> pl.DataFrame:
     stmt = (
         select(Department.id, Department.code, Department.name, Department.kind,
                Department.region_code, Region.name.label("region_name"), Department.active)
@@ -62,8 +60,7 @@ def departments_frame(engine: Engine, scope: Scope, region_code: str | None = No
     )
     if region_code:
         stmt = stmt.where(Department.region_code == region_code)
-    with Session(engine) as s:
-        rows = s.execute(stmt).all()
+    rows = session.execute(stmt).all()
     return pl.DataFrame(
         [tuple(r) for r in rows],
         schema={"id": pl.Int64, "code": pl.String, "name": pl.String, "kind": pl.String,
@@ -76,38 +73,37 @@ def _region_snapshot(r: Region) -> dict:
     return {"code": r.code, "name": r.name, "level": str(r.level), "parent_code": r.parent_code}
 
 
-def save_region(engine: Engine, *, actor: str, scope: Scope, data: RegionCreate) -> Region:
+def save_region(*, session: Session, actor: str, scope: Scope, data: RegionCreate) -> Region:
     """Create a region, or rename an existing one (code, level and parent are fixed)."""
     data = RegionCreate.model_validate(data.model_dump())
-    with session_scope(engine) as s:
-        existing = s.get(Region, data.code)
-        if existing is not None:
-            if not scope.allows_region(existing.code):
-                raise OrgError("org.err_out_of_scope", code=existing.code)
-            before = _region_snapshot(existing)
-            existing.name = data.name
-            s.add(existing)
-            audit.record(s, actor=actor, action="region.update", entity_type="region",
-                         entity_id=existing.code, before=before, after=_region_snapshot(existing))
-            return existing
-        if data.parent_code is None:
-            if data.level != RegionLevel.province or s.execute(select(func.count()).select_from(Region)).scalar_one():
-                raise OrgError("org.err_parent_required")
-            path = f"{data.code}/"
-        else:
-            parent = s.get(Region, data.parent_code)
-            if parent is None:
-                raise OrgError("org.err_parent_missing", code=data.parent_code)
-            if not scope.allows_region(parent.code):
-                raise OrgError("org.err_out_of_scope", code=parent.code)
-            if _CHILD_LEVEL.get(RegionLevel(parent.level)) != data.level:
-                raise OrgError("org.err_level", level=str(data.level))
-            path = f"{parent.path}{data.code}/"
-        region = Region(**data.model_dump(), path=path)
-        s.add(region)
-        audit.record(s, actor=actor, action="region.create", entity_type="region",
-                     entity_id=region.code, after=_region_snapshot(region))
-        return region
+    existing = session.get(Region, data.code)
+    if existing is not None:
+        if not scope.allows_region(existing.code):
+            raise OrgError("org.err_out_of_scope", code=existing.code)
+        before = _region_snapshot(existing)
+        existing.name = data.name
+        session.add(existing)
+        audit.record(session, actor=actor, action="region.update", entity_type="region",
+                     entity_id=existing.code, before=before, after=_region_snapshot(existing))
+        return existing
+    if data.parent_code is None:
+        if data.level != RegionLevel.province or session.execute(select(func.count()).select_from(Region)).scalar_one():
+            raise OrgError("org.err_parent_required")
+        path = f"{data.code}/"
+    else:
+        parent = session.get(Region, data.parent_code)
+        if parent is None:
+            raise OrgError("org.err_parent_missing", code=data.parent_code)
+        if not scope.allows_region(parent.code):
+            raise OrgError("org.err_out_of_scope", code=parent.code)
+        if _CHILD_LEVEL.get(RegionLevel(parent.level)) != data.level:
+            raise OrgError("org.err_level", level=str(data.level))
+        path = f"{parent.path}{data.code}/"
+    region = Region(**data.model_dump(), path=path)
+    session.add(region)
+    audit.record(session, actor=actor, action="region.create", entity_type="region",
+                 entity_id=region.code, after=_region_snapshot(region))
+    return region
 
 
 def _dept_snapshot(d: Department) -> dict:
@@ -115,31 +111,30 @@ def _dept_snapshot(d: Department) -> dict:
             "active": d.active}
 
 
-def save_department(engine: Engine, *, actor: str, scope: Scope, data: DepartmentCreate,
+def save_department(*, session: Session, actor: str, scope: Scope, data: DepartmentCreate,
                     active: bool = True) -> Department:
     """Create a department, or update the one with this code."""
     data = DepartmentCreate.model_validate(data.model_dump())
     if not scope.allows_region(data.region_code):
         raise OrgError("org.err_out_of_scope", code=data.region_code)
-    with session_scope(engine) as s:
-        if s.get(Region, data.region_code) is None:
-            raise OrgError("org.err_parent_missing", code=data.region_code)
-        existing = s.execute(select(Department).where(Department.code == data.code)).scalar_one_or_none()
-        if existing is not None:
-            if not scope.allows_region(existing.region_code):
-                raise OrgError("org.err_out_of_scope", code=existing.region_code)
-            before = _dept_snapshot(existing)
-            for field, value in data.model_dump().items():
-                setattr(existing, field, value)
-            existing.active = active
-            s.add(existing)
-            s.flush()
-            audit.record(s, actor=actor, action="department.update", entity_type="department",
-                         entity_id=existing.code, before=before, after=_dept_snapshot(existing))
-            return existing
-        dept = Department(**data.model_dump(), active=active)
-        s.add(dept)
-        s.flush()
-        audit.record(s, actor=actor, action="department.create", entity_type="department",
-                     entity_id=dept.code, after=_dept_snapshot(dept))
-        return dept
+    if session.get(Region, data.region_code) is None:
+        raise OrgError("org.err_parent_missing", code=data.region_code)
+    existing = session.execute(select(Department).where(Department.code == data.code)).scalar_one_or_none()
+    if existing is not None:
+        if not scope.allows_region(existing.region_code):
+            raise OrgError("org.err_out_of_scope", code=existing.region_code)
+        before = _dept_snapshot(existing)
+        for field, value in data.model_dump().items():
+            setattr(existing, field, value)
+        existing.active = active
+        session.add(existing)
+        session.flush()
+        audit.record(session, actor=actor, action="department.update", entity_type="department",
+                     entity_id=existing.code, before=before, after=_dept_snapshot(existing))
+        return existing
+    dept = Department(**data.model_dump(), active=active)
+    session.add(dept)
+    session.flush()
+    audit.record(session, actor=actor, action="department.create", entity_type="department",
+                 entity_id=dept.code, after=_dept_snapshot(dept))
+    return dept

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, select, true
 from sqlmodel import Session
 
 from models.org import Region
-from models.users import User, parse_roles
+from models.users import UserBase, parse_roles
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Scope:
 ALL = Scope(region_codes=None)
 
 
-def regions_under(session: Session, root_code: str) -> frozenset[str]:
+def regions_under(root_code: str, *, session: Session) -> frozenset[str]:
     root = session.get(Region, root_code)
     if root is None:
         return frozenset()
@@ -57,12 +57,12 @@ def regions_under(session: Session, root_code: str) -> frozenset[str]:
     return frozenset(codes)
 
 
-def scope_for(session: Session, user: User) -> Scope:
+def scope_for(user: UserBase, *, session: Session) -> Scope:
     """Admins see everything; everyone else their own region and below (and department)."""
     if "admin" in parse_roles(user.roles):
         return ALL
     return Scope(
-        region_codes=regions_under(session, user.region_code),
+        region_codes=regions_under(user.region_code, session=session),
         department_id=user.department_id,
         root_region=user.region_code,
     )

@@ -1,4 +1,7 @@
-"""Users: accounts, roles, scope, passwords and lockout. Every change is audited."""
+"""Users: accounts, roles, scope, passwords and lockout. Every change is audited.
+
+Every function takes the caller's session (keyword-only) and never commits; what leaves this
+module is a `UserPublic` (no password hash, no failed-attempt count), never the ORM `User`."""
 
 from __future__ import annotations
 
@@ -8,14 +11,12 @@ from datetime import datetime, timedelta
 import bcrypt
 import polars as pl
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.errors import AppError
 from models.base import utcnow
-from models.db import session_scope
 from models.org import Department, Region
-from models.users import ALL_ROLES, User, UserCreate, parse_roles
+from models.users import ALL_ROLES, User, UserBase, UserCreate, UserPublic, parse_roles
 from services.platform import audit
 from services.platform.scope import Scope, scope_for
 
@@ -58,30 +59,37 @@ def _check_roles(roles: list[str]) -> str:
     return ",".join(cleaned)
 
 
-def _check_scope(s: Session, actor_scope: Scope, region_code: str, department_id: int | None) -> None:
-    if s.get(Region, region_code) is None:
+def _check_scope(session: Session, actor_scope: Scope, region_code: str, department_id: int | None) -> None:
+    if session.get(Region, region_code) is None:
         raise UserError("users.err_region", code=region_code)
     if not actor_scope.allows_region(region_code):
         raise UserError("users.err_out_of_scope", code=region_code)
     if department_id is not None:
-        dept = s.get(Department, department_id)
+        dept = session.get(Department, department_id)
         if dept is None or dept.region_code != region_code:
             raise UserError("users.err_department")
 
 
 # ---- reads -------------------------------------------------------------------------------
 
-def get_user(engine: Engine, username: str) -> User | None:
-    with Session(engine) as s:
-        return s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+def _public(user: User) -> UserPublic:
+    return UserPublic.model_validate(user, from_attributes=True)
 
 
-def user_scope(engine: Engine, user: User) -> Scope:
-    with Session(engine) as s:
-        return scope_for(s, user)
+def _find(session: Session, username: str) -> User | None:
+    return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
 
 
-def users_frame(engine: Engine, scope: Scope) -> pl.DataFrame:
+def get_user(username: str, *, session: Session) -> UserPublic | None:
+    user = _find(session, username)
+    return None if user is None else _public(user)
+
+
+def user_scope(user: UserBase, *, session: Session) -> Scope:
+    return scope_for(user, session=session)
+
+
+def users_frame(scope: Scope, *, session: Session) -> pl.DataFrame:
     stmt = (
         select(User.id, User.username, User.display_name, User.roles, User.region_code,
                Region.name.label("region_name"), Department.name.label("department_name"),
@@ -91,8 +99,7 @@ def users_frame(engine: Engine, scope: Scope) -> pl.DataFrame:
         .where(scope.region_filter(User.region_code))
         .order_by(User.region_code, User.username)
     )
-    with Session(engine) as s:
-        rows = s.execute(stmt).all()
+    rows = session.execute(stmt).all()
     return pl.DataFrame(
         [tuple(r) for r in rows],
         schema={"id": pl.Int64, "username": pl.String, "display_name": pl.String,
@@ -114,13 +121,13 @@ class LoginAccount:
     failed_attempts: int  # effective count; reaching the limit means locked
 
 
-def login_accounts(engine: Engine, *, lockout_attempts: int, now: datetime | None = None) -> list[LoginAccount]:
+def login_accounts(*, session: Session, lockout_attempts: int,
+                   now: datetime | None = None) -> list[LoginAccount]:
     """Active accounts with a password. A lock that has run out counts as no failures."""
     now = now or utcnow()
-    with Session(engine) as s:
-        users = s.execute(
-            select(User).where(User.active.is_(True), User.password_hash.is_not(None))
-        ).scalars().all()
+    users = session.execute(
+        select(User).where(User.active.is_(True), User.password_hash.is_not(None))
+    ).scalars().all()
     out = []
     for u in users:
         if u.locked_until is not None and u.locked_until > now:
@@ -134,8 +141,8 @@ def login_accounts(engine: Engine, *, lockout_attempts: int, now: datetime | Non
     return out
 
 
-def locked_until(engine: Engine, username: str) -> datetime | None:
-    user = get_user(engine, username)
+def locked_until(username: str, *, session: Session) -> datetime | None:
+    user = _find(session, username)
     if user is None or user.locked_until is None or user.locked_until <= utcnow():
         return None
     return user.locked_until
@@ -143,114 +150,107 @@ def locked_until(engine: Engine, username: str) -> datetime | None:
 
 # ---- login bookkeeping --------------------------------------------------------------------
 
-def record_login(engine: Engine, username: str) -> None:
-    with session_scope(engine) as s:
-        user = s.execute(select(User).where(User.username == username)).scalar_one()
-        user.failed_attempts, user.locked_until, user.last_login_at = 0, None, utcnow()
-        s.add(user)
-        audit.record(s, actor=username, action="auth.login", entity_type="user", entity_id=username)
+def record_login(username: str, *, session: Session) -> None:
+    user = session.execute(select(User).where(User.username == username)).scalar_one()
+    user.failed_attempts, user.locked_until, user.last_login_at = 0, None, utcnow()
+    session.add(user)
+    audit.record(session, actor=username, action="auth.login", entity_type="user", entity_id=username)
 
 
-def record_failed_login(engine: Engine, username: str, *, lockout_attempts: int,
+def record_failed_login(username: str, *, session: Session, lockout_attempts: int,
                         lockout_minutes: int) -> bool:
     """Count a wrong password; returns True when this failure locked the account."""
-    with session_scope(engine) as s:
-        user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        if user is None:
-            audit.record(s, actor=username[:64] or "?", action="auth.login_failed",
-                         entity_type="user", entity_id=username[:128], after={"known": False})
-            return False
-        now = utcnow()
-        if user.locked_until is not None and user.locked_until <= now:
-            user.failed_attempts, user.locked_until = 0, None  # the old lock ran out
-        user.failed_attempts += 1
-        locked = user.failed_attempts >= lockout_attempts
-        if locked:
-            user.locked_until = now + timedelta(minutes=lockout_minutes)
-        s.add(user)
-        audit.record(s, actor=username, action="auth.login_failed", entity_type="user",
-                     entity_id=username, after={"failed_attempts": user.failed_attempts})
-        if locked:
-            audit.record(s, actor="system", action="auth.locked", entity_type="user",
-                         entity_id=username, after={"locked_until": user.locked_until})
-        return locked
+    user = _find(session, username)
+    if user is None:
+        audit.record(session, actor=username[:64] or "?", action="auth.login_failed",
+                     entity_type="user", entity_id=username[:128], after={"known": False})
+        return False
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until <= now:
+        user.failed_attempts, user.locked_until = 0, None  # the old lock ran out
+    user.failed_attempts += 1
+    locked = user.failed_attempts >= lockout_attempts
+    if locked:
+        user.locked_until = now + timedelta(minutes=lockout_minutes)
+    session.add(user)
+    audit.record(session, actor=username, action="auth.login_failed", entity_type="user",
+                 entity_id=username, after={"failed_attempts": user.failed_attempts})
+    if locked:
+        audit.record(session, actor="system", action="auth.locked", entity_type="user",
+                     entity_id=username, after={"locked_until": user.locked_until})
+    return locked
 
 
-def record_logout(engine: Engine, username: str) -> None:
-    with session_scope(engine) as s:
-        audit.record(s, actor=username, action="auth.logout", entity_type="user", entity_id=username)
+def record_logout(username: str, *, session: Session) -> None:
+    audit.record(session, actor=username, action="auth.logout", entity_type="user", entity_id=username)
 
 
 # ---- account changes ----------------------------------------------------------------------
 
-def create_user(engine: Engine, *, actor: str, actor_scope: Scope, data: UserCreate,
-                rounds: int = 12) -> User:
+def create_user(*, session: Session, actor: str, actor_scope: Scope, data: UserCreate,
+                rounds: int = 12) -> UserPublic:
     data = UserCreate.model_validate(data.model_dump())
     validate_new_password(data.password)
     roles = _check_roles([r.strip() for r in data.roles.split(",") if r.strip()])
-    with session_scope(engine) as s:
-        if s.execute(select(User.id).where(User.username == data.username)).first():
-            raise UserError("users.err_exists", username=data.username)
-        _check_scope(s, actor_scope, data.region_code, data.department_id)
-        user = User(**data.model_dump(exclude={"password", "roles"}), roles=roles,
-                    password_hash=hash_password(data.password, rounds=rounds))
-        s.add(user)
-        s.flush()
-        audit.record(s, actor=actor, action="user.create", entity_type="user",
-                     entity_id=user.username, after=_snapshot(user))
-        return user
+    if session.execute(select(User.id).where(User.username == data.username)).first():
+        raise UserError("users.err_exists", username=data.username)
+    _check_scope(session, actor_scope, data.region_code, data.department_id)
+    user = User(**data.model_dump(exclude={"password", "roles"}), roles=roles,
+                password_hash=hash_password(data.password, rounds=rounds))
+    session.add(user)
+    session.flush()
+    audit.record(session, actor=actor, action="user.create", entity_type="user",
+                 entity_id=user.username, after=_snapshot(user))
+    return _public(user)
 
 
-def _load_in_scope(s: Session, actor_scope: Scope, username: str) -> User:
-    user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+def _load_in_scope(session: Session, actor_scope: Scope, username: str) -> User:
+    user = _find(session, username)
     if user is None or not actor_scope.allows_region(user.region_code):
         raise UserError("users.err_not_found", username=username)
     return user
 
 
-def update_user(engine: Engine, *, actor: str, actor_scope: Scope, username: str,
+def update_user(*, session: Session, actor: str, actor_scope: Scope, username: str,
                 display_name: str, roles: list[str], region_code: str,
-                department_id: int | None, active: bool) -> User:
+                department_id: int | None, active: bool) -> UserPublic:
     role_text = _check_roles(roles)
     if not display_name.strip():
         raise UserError("users.err_display_name")
-    with session_scope(engine) as s:
-        user = _load_in_scope(s, actor_scope, username)
-        _check_scope(s, actor_scope, region_code, department_id)
-        if username == actor and ("admin" not in roles or not active):
-            raise UserError("users.err_self_lockout")
-        before = _snapshot(user)
-        user.display_name, user.roles = display_name.strip(), role_text
-        user.region_code, user.department_id, user.active = region_code, department_id, active
-        if active:
-            user.failed_attempts, user.locked_until = 0, None
-        s.add(user)
-        audit.record(s, actor=actor, action="user.update", entity_type="user",
-                     entity_id=username, before=before, after=_snapshot(user))
-        return user
+    user = _load_in_scope(session, actor_scope, username)
+    _check_scope(session, actor_scope, region_code, department_id)
+    if username == actor and ("admin" not in roles or not active):
+        raise UserError("users.err_self_lockout")
+    before = _snapshot(user)
+    user.display_name, user.roles = display_name.strip(), role_text
+    user.region_code, user.department_id, user.active = region_code, department_id, active
+    if active:
+        user.failed_attempts, user.locked_until = 0, None
+    session.add(user)
+    audit.record(session, actor=actor, action="user.update", entity_type="user",
+                 entity_id=username, before=before, after=_snapshot(user))
+    return _public(user)
 
 
-def reset_password(engine: Engine, *, actor: str, actor_scope: Scope, username: str,
+def reset_password(*, session: Session, actor: str, actor_scope: Scope, username: str,
                    new_password: str) -> None:
     validate_new_password(new_password)
-    with session_scope(engine) as s:
-        user = _load_in_scope(s, actor_scope, username)
-        user.password_hash = hash_password(new_password)
-        user.failed_attempts, user.locked_until = 0, None
-        s.add(user)
-        audit.record(s, actor=actor, action="user.reset_password", entity_type="user",
-                     entity_id=username)
+    user = _load_in_scope(session, actor_scope, username)
+    user.password_hash = hash_password(new_password)
+    user.failed_attempts, user.locked_until = 0, None
+    session.add(user)
+    audit.record(session, actor=actor, action="user.reset_password", entity_type="user",
+                 entity_id=username)
 
 
-def change_own_password(engine: Engine, *, username: str, current: str, new: str) -> None:
-    with session_scope(engine) as s:
-        user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        if user is None or not check_password(current, user.password_hash):
-            raise UserError("account.err_current_wrong")
-        if current == new:
-            raise UserError("account.err_same")
-        validate_new_password(new)
-        user.password_hash = hash_password(new)
-        s.add(user)
-        audit.record(s, actor=username, action="user.change_password", entity_type="user",
-                     entity_id=username)
+def change_own_password(*, session: Session, username: str, current: str, new: str) -> None:
+    user = _find(session, username)
+    if user is None or not check_password(current, user.password_hash):
+        raise UserError("account.err_current_wrong")
+    if current == new:
+        raise UserError("account.err_same")
+    validate_new_password(new)
+    user.password_hash = hash_password(new)
+    session.add(user)
+    audit.record(session, actor=username, action="user.change_password", entity_type="user",
+                 entity_id=username)

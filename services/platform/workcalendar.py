@@ -9,13 +9,11 @@ from datetime import date
 import chinese_calendar
 import polars as pl
 from sqlalchemy import delete, select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.errors import AppError
 from metrics.platform.workdays import calendar_frame
 from models.calendar import CalendarDay, CalendarYear
-from models.db import session_scope
 from services.platform import audit
 
 LIBRARY_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
@@ -39,23 +37,21 @@ class WorkCalendar:
     sources: dict[int, str]         # year -> "admin" / "library" / "weekdays"
 
 
-def year_sources(engine: Engine, years: range) -> dict[int, str]:
-    with Session(engine) as s:
-        entered = set(s.execute(select(CalendarYear.year)).scalars())
+def year_sources(years: range, *, session: Session) -> dict[int, str]:
+    entered = set(session.execute(select(CalendarYear.year)).scalars())
     return {y: "admin" if y in entered else "library" if y in LIBRARY_YEARS else "weekdays"
             for y in years}
 
 
-def load_calendar(engine: Engine, start: date, end: date) -> WorkCalendar:
+def load_calendar(start: date, end: date, *, session: Session) -> WorkCalendar:
     years = range(start.year, end.year + 1)
-    sources = year_sources(engine, years)
+    sources = year_sources(years, session=session)
     holidays: set[date] = set()
     makeup: set[date] = set()
     admin_years = [y for y, src in sources.items() if src == "admin"]
     if admin_years:
-        with Session(engine) as s:
-            rows = s.execute(select(CalendarDay.day, CalendarDay.kind)
-                             .where(CalendarDay.year.in_(admin_years))).all()
+        rows = session.execute(select(CalendarDay.day, CalendarDay.kind)
+                               .where(CalendarDay.year.in_(admin_years))).all()
         holidays |= {d for d, k in rows if k == "holiday"}
         makeup |= {d for d, k in rows if k == "workday"}
     library_years = {y for y, src in sources.items() if src == "library"}
@@ -66,12 +62,11 @@ def load_calendar(engine: Engine, start: date, end: date) -> WorkCalendar:
                         unknown, sources)
 
 
-def year_schedule(engine: Engine, year: int) -> pl.DataFrame:
+def year_schedule(year: int, *, session: Session) -> pl.DataFrame:
     """The year's holidays and make-up workdays as entered, or as the library knows them."""
     schema = {"day": pl.Date, "kind": pl.String, "name": pl.String}
-    with Session(engine) as s:
-        rows = s.execute(select(CalendarDay.day, CalendarDay.kind, CalendarDay.name)
-                         .where(CalendarDay.year == year).order_by(CalendarDay.day)).all()
+    rows = session.execute(select(CalendarDay.day, CalendarDay.kind, CalendarDay.name)
+                           .where(CalendarDay.year == year).order_by(CalendarDay.day)).all()
     if rows:
         return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
     if year in LIBRARY_YEARS:
@@ -82,7 +77,7 @@ def year_schedule(engine: Engine, year: int) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
 
-def save_year_schedule(engine: Engine, *, actor: str, year: int, days: pl.DataFrame,
+def save_year_schedule(*, session: Session, actor: str, year: int, days: pl.DataFrame,
                        source_note: str = "") -> int:
     """Replace the year's official schedule. `days` has day, kind (holiday/workday), name.
     A make-up workday must fall on a weekend and a holiday should not (a weekday is fine too:
@@ -103,23 +98,22 @@ def save_year_schedule(engine: Engine, *, actor: str, year: int, days: pl.DataFr
     dupes = clean.filter(pl.col("day").is_duplicated())["day"].unique().sort().to_list()
     if dupes:
         raise CalendarError("calendar.err_duplicate", day=dupes[0].isoformat())
-    with session_scope(engine) as s:
-        before = s.execute(select(CalendarDay.day, CalendarDay.kind)
-                           .where(CalendarDay.year == year)).all()
-        s.execute(delete(CalendarDay).where(CalendarDay.year == year))
-        existing = s.get(CalendarYear, year)
-        if existing is None:
-            s.add(CalendarYear(year=year, source_note=source_note, entered_by=actor))
-        else:
-            existing.source_note, existing.entered_by = source_note, actor
-            s.add(existing)
-        s.flush()
-        s.add_all(CalendarDay(day=r["day"], year=year, kind=r["kind"], name=r["name"][:32])
-                  for r in clean.iter_rows(named=True))
-        audit.record(s, actor=actor, action="calendar.save_year", entity_type="calendar_year",
-                     entity_id=year,
-                     before={"days": len(before)} if before else None,
-                     after={"holidays": clean.filter(pl.col("kind") == "holiday").height,
-                            "workdays": clean.filter(pl.col("kind") == "workday").height,
-                            "note": source_note})
+    before = session.execute(select(CalendarDay.day, CalendarDay.kind)
+                       .where(CalendarDay.year == year)).all()
+    session.execute(delete(CalendarDay).where(CalendarDay.year == year))
+    existing = session.get(CalendarYear, year)
+    if existing is None:
+        session.add(CalendarYear(year=year, source_note=source_note, entered_by=actor))
+    else:
+        existing.source_note, existing.entered_by = source_note, actor
+        session.add(existing)
+    session.flush()
+    session.add_all(CalendarDay(day=r["day"], year=year, kind=r["kind"], name=r["name"][:32])
+              for r in clean.iter_rows(named=True))
+    audit.record(session, actor=actor, action="calendar.save_year", entity_type="calendar_year",
+                 entity_id=year,
+                 before={"days": len(before)} if before else None,
+                 after={"holidays": clean.filter(pl.col("kind") == "holiday").height,
+                        "workdays": clean.filter(pl.col("kind") == "workday").height,
+                        "note": source_note})
     return clean.height

@@ -7,7 +7,6 @@ from datetime import date
 
 import polars as pl
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from metrics.power.coverage import coverage
@@ -17,7 +16,7 @@ from models.org import Department
 from models.power import Inspection, Power, PowerEdge, PowerStep, RiskPoint
 from services.platform.scope import Scope
 from services.power.catalog import frame, in_force_clause
-from services.power.risk import level_thresholds
+from services.power.thresholds import level_thresholds
 
 
 @dataclass(frozen=True)
@@ -33,54 +32,53 @@ def _current(scope: Scope):  # noqa: ANN202
             scope.where(Power.region_code, Power.department_id))
 
 
-def coverage_inputs(engine: Engine, scope: Scope) -> CoverageInputs:
+def coverage_inputs(scope: Scope, *, session: Session) -> CoverageInputs:
     """Current, not abolished versions in scope, with their flows' validity, risk points and
     the inspections of departments in scope."""
-    with Session(engine) as s:
-        powers = frame(s.execute(
-            select(Power.id, Power.code, Power.department_id, Department.name,
-                   Power.region_code, Power.category, Power.status, Power.promised_limit_days)
-            .join(Department, Department.id == Power.department_id).where(*_current(scope))
-        ).all(), {"power_id": pl.Int64, "code": pl.String, "department_id": pl.Int64,
-                  "department": pl.String, "region_code": pl.String, "category": pl.String,
-                  "status": pl.String, "promised_limit_days": pl.Int64})
-        in_force = frame(s.execute(select(Power.code).where(
-            in_force_clause(), scope.where(Power.region_code, Power.department_id))).all(),
-            {"code": pl.String})
-        steps = frame(s.execute(
-            select(PowerStep.power_id, PowerStep.seq, PowerStep.name, PowerStep.limit_days)
-            .join(Power, Power.id == PowerStep.power_id).where(*_current(scope))).all(),
-            {"power_id": pl.Int64, "seq": pl.Int64, "name": pl.String, "limit_days": pl.Int64})
-        edges = frame(s.execute(
-            select(PowerEdge.power_id, PowerEdge.from_seq, PowerEdge.to_seq)
-            .join(Power, Power.id == PowerEdge.power_id).where(*_current(scope))).all(),
-            {"power_id": pl.Int64, "from_seq": pl.Int64, "to_seq": pl.Int64})
-        high_min, medium_min = level_thresholds(s)
-        risks = frame(s.execute(
-            select(RiskPoint.power_id, Department.name,
-                   func.coalesce(func.trim(RiskPoint.measures), "") != "",
-                   *(getattr(RiskPoint, c) for c in CRITERIA))
-            .join(Power, Power.id == RiskPoint.power_id)
-            .join(Department, Department.id == Power.department_id).where(*_current(scope))
-        ).all(), {"power_id": pl.Int64, "department": pl.String, "has_measures": pl.Boolean,
-                  **{c: pl.Boolean for c in CRITERIA}})
-        risks = risks.with_columns(risk_level_expr(high_min=high_min, medium_min=medium_min)) \
-            .select("power_id", "department", "level", "has_measures")
-        inspections = frame(s.execute(
-            select(Inspection.department_id, Department.name, Inspection.region_code,
-                   Inspection.rectify_by, Inspection.rectified_on)
-            .join(Department, Department.id == Inspection.department_id)
-            .where(scope.where(Inspection.region_code, Inspection.department_id))).all(),
-            {"department_id": pl.Int64, "department": pl.String, "region_code": pl.String,
-             "rectify_by": pl.Date, "rectified_on": pl.Date})
+    powers = frame(session.execute(
+        select(Power.id, Power.code, Power.department_id, Department.name,
+               Power.region_code, Power.category, Power.status, Power.promised_limit_days)
+        .join(Department, Department.id == Power.department_id).where(*_current(scope))
+    ).all(), {"power_id": pl.Int64, "code": pl.String, "department_id": pl.Int64,
+              "department": pl.String, "region_code": pl.String, "category": pl.String,
+              "status": pl.String, "promised_limit_days": pl.Int64})
+    in_force = frame(session.execute(select(Power.code).where(
+        in_force_clause(), scope.where(Power.region_code, Power.department_id))).all(),
+        {"code": pl.String})
+    steps = frame(session.execute(
+        select(PowerStep.power_id, PowerStep.seq, PowerStep.name, PowerStep.limit_days)
+        .join(Power, Power.id == PowerStep.power_id).where(*_current(scope))).all(),
+        {"power_id": pl.Int64, "seq": pl.Int64, "name": pl.String, "limit_days": pl.Int64})
+    edges = frame(session.execute(
+        select(PowerEdge.power_id, PowerEdge.from_seq, PowerEdge.to_seq)
+        .join(Power, Power.id == PowerEdge.power_id).where(*_current(scope))).all(),
+        {"power_id": pl.Int64, "from_seq": pl.Int64, "to_seq": pl.Int64})
+    high_min, medium_min = level_thresholds(session=session)
+    risks = frame(session.execute(
+        select(RiskPoint.power_id, Department.name,
+               func.coalesce(func.trim(RiskPoint.measures), "") != "",
+               *(getattr(RiskPoint, c) for c in CRITERIA))
+        .join(Power, Power.id == RiskPoint.power_id)
+        .join(Department, Department.id == Power.department_id).where(*_current(scope))
+    ).all(), {"power_id": pl.Int64, "department": pl.String, "has_measures": pl.Boolean,
+              **{c: pl.Boolean for c in CRITERIA}})
+    risks = risks.with_columns(risk_level_expr(high_min=high_min, medium_min=medium_min)) \
+        .select("power_id", "department", "level", "has_measures")
+    inspections = frame(session.execute(
+        select(Inspection.department_id, Department.name, Inspection.region_code,
+               Inspection.rectify_by, Inspection.rectified_on)
+        .join(Department, Department.id == Inspection.department_id)
+        .where(scope.where(Inspection.region_code, Inspection.department_id))).all(),
+        {"department_id": pl.Int64, "department": pl.String, "region_code": pl.String,
+         "rectify_by": pl.Date, "rectified_on": pl.Date})
     powers = powers.with_columns(pl.col("code").is_in(in_force["code"].implode()).alias("published"))
     validity = flow_validity(steps, edges, powers.select("power_id", "promised_limit_days"))
     return CoverageInputs(powers, validity, risks, inspections)
 
 
-def coverage_tables(engine: Engine, scope: Scope, *, today: date) -> dict[str, pl.DataFrame]:
+def coverage_tables(scope: Scope, *, session: Session, today: date) -> dict[str, pl.DataFrame]:
     """Coverage by department and by region, plus the raw inputs for charts."""
-    inp = coverage_inputs(engine, scope)
+    inp = coverage_inputs(scope, session=session)
     return {
         "department": coverage(inp.powers, inp.validity, inp.risks, inp.inspections,
                                by=["department_id", "department", "region_code"], today=today),

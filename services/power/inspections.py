@@ -7,15 +7,13 @@ from datetime import date
 import polars as pl
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from models.db import session_scope
 from models.org import Department
 from models.power import Inspection, Power
 from services.platform import audit
 from services.platform.scope import Scope
-from services.power.catalog import PowerError, _department_in_scope, frame
+from services.power.catalog import PowerError, department_in_scope, frame
 
 INSPECTION_SCHEMA = {
     "id": pl.Int64, "ref_no": pl.String, "department_id": pl.Int64, "department": pl.String,
@@ -40,7 +38,7 @@ class InspectionInput(BaseModel):
         return self
 
 
-def inspections_frame(engine: Engine, scope: Scope, *, department_id: int | None = None,
+def inspections_frame(scope: Scope, *, session: Session, department_id: int | None = None,
                       open_only: bool = False) -> pl.DataFrame:
     stmt = (select(Inspection.id, Inspection.ref_no, Inspection.department_id, Department.name,
                    Inspection.region_code, Inspection.power_id, Power.name,
@@ -54,46 +52,43 @@ def inspections_frame(engine: Engine, scope: Scope, *, department_id: int | None
         stmt = stmt.where(Inspection.department_id == department_id)
     if open_only:
         stmt = stmt.where(Inspection.rectified_on.is_(None))
-    with Session(engine) as s:
-        return frame(s.execute(stmt).all(), INSPECTION_SCHEMA)
+    return frame(session.execute(stmt).all(), INSPECTION_SCHEMA)
 
 
-def record_inspection(engine: Engine, *, actor: str, scope: Scope,
+def record_inspection(*, session: Session, actor: str, scope: Scope,
                       data: InspectionInput) -> int:
     try:
         data = InspectionInput.model_validate(data.model_dump())
     except ValueError as exc:
         raise PowerError("power.insp.err_dates") from exc
-    with session_scope(engine) as s:
-        dept = _department_in_scope(s, scope, data.department_id)
-        if data.power_id is not None:
-            p = s.get(Power, data.power_id)
-            if p is None or p.department_id != dept.id:
-                raise PowerError("power.insp.err_power")
-        n = s.execute(select(func.count()).where(
-            Inspection.department_id == dept.id,
-            Inspection.inspected_on == data.inspected_on)).scalar_one()
-        ref_no = f"JC-{dept.code}-{data.inspected_on:%Y%m%d}-{n + 1:02d}"
-        row = Inspection(**data.model_dump(), ref_no=ref_no, region_code=dept.region_code)
-        s.add(row)
-        s.flush()
-        audit.record(s, actor=actor, action="power.inspection.create", entity_type="inspection",
-                     entity_id=row.id, after=row.model_dump(exclude={"created_at"}))
-        return int(row.id)
+    dept = department_in_scope(data.department_id, scope, session=session)
+    if data.power_id is not None:
+        p = session.get(Power, data.power_id)
+        if p is None or p.department_id != dept.id:
+            raise PowerError("power.insp.err_power")
+    n = session.execute(select(func.count()).where(
+        Inspection.department_id == dept.id,
+        Inspection.inspected_on == data.inspected_on)).scalar_one()
+    ref_no = f"JC-{dept.code}-{data.inspected_on:%Y%m%d}-{n + 1:02d}"
+    row = Inspection(**data.model_dump(), ref_no=ref_no, region_code=dept.region_code)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=actor, action="power.inspection.create", entity_type="inspection",
+                 entity_id=row.id, after=row.model_dump(exclude={"created_at"}))
+    return int(row.id)
 
 
-def mark_rectified(engine: Engine, *, actor: str, scope: Scope, inspection_id: int,
+def mark_rectified(*, session: Session, actor: str, scope: Scope, inspection_id: int,
                    on: date) -> None:
-    with session_scope(engine) as s:
-        row = s.get(Inspection, inspection_id)
-        if row is None or not scope.allows_region(row.region_code) or (
-                scope.department_id is not None and scope.department_id != row.department_id):
-            raise PowerError("power.err_not_found")
-        if on < row.inspected_on:
-            raise PowerError("power.insp.err_rectified_before")
-        before = row.rectified_on
-        row.rectified_on = on
-        s.add(row)
-        audit.record(s, actor=actor, action="power.inspection.rectified",
-                     entity_type="inspection", entity_id=row.id,
-                     before={"rectified_on": before}, after={"rectified_on": on})
+    row = session.get(Inspection, inspection_id)
+    if row is None or not scope.allows_region(row.region_code) or (
+            scope.department_id is not None and scope.department_id != row.department_id):
+        raise PowerError("power.err_not_found")
+    if on < row.inspected_on:
+        raise PowerError("power.insp.err_rectified_before")
+    before = row.rectified_on
+    row.rectified_on = on
+    session.add(row)
+    audit.record(session, actor=actor, action="power.inspection.rectified",
+                 entity_type="inspection", entity_id=row.id,
+                 before={"rectified_on": before}, after={"rectified_on": on})

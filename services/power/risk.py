@@ -13,27 +13,25 @@ from datetime import date
 import polars as pl
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select, update
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from metrics.power.risk import (
     CRITERIA,
-    DEFAULT_HIGH_MIN,
-    DEFAULT_MEDIUM_MIN,
     check_thresholds,
     risk_level,
     risk_level_expr,
 )
 from models.base import utcnow
-from models.db import session_scope
 from models.org import Department
 from models.power import Power, PowerStatus, RiskPoint
 from models.rules import RuleSetting
 from services.platform import audit
 from services.platform.scope import Scope
-from services.power.catalog import PowerError, _load, frame
+from services.power.catalog import PowerError, frame, load_in_scope
+from services.power.thresholds import LEVEL_RULE_ID, level_thresholds
 
-LEVEL_RULE_ID = "PW-LEVEL"
+__all__ = ["LEVEL_RULE_ID", "RISK_SCHEMA", "RiskPointInput", "level_thresholds", "mark_reviewed",
+           "risks_frame", "save_risk_point", "set_level_thresholds"]
 
 RISK_SCHEMA = {
     "id": pl.Int64, "power_id": pl.Int64, "no": pl.Int64, "code": pl.String, "power": pl.String,
@@ -61,47 +59,34 @@ class RiskPointInput(BaseModel):
         return sum(bool(getattr(self, c)) for c in CRITERIA)
 
 
-def level_thresholds(engine_or_session: Engine | Session) -> tuple[int, int]:
-    """(high_min, medium_min) as set by an admin, or the defaults."""
-    stmt = select(RuleSetting.param, RuleSetting.value).where(RuleSetting.rule_id == LEVEL_RULE_ID)
-    if isinstance(engine_or_session, Session):
-        rows = dict(engine_or_session.execute(stmt).all())
-    else:
-        with Session(engine_or_session) as s:
-            rows = dict(s.execute(stmt).all())
-    return (int(json.loads(rows.get("high_min", str(DEFAULT_HIGH_MIN)))),
-            int(json.loads(rows.get("medium_min", str(DEFAULT_MEDIUM_MIN)))))
-
-
-def set_level_thresholds(engine: Engine, *, actor: str, high_min: int, medium_min: int) -> int:
+def set_level_thresholds(*, session: Session, actor: str, high_min: int, medium_min: int) -> int:
     """Store new thresholds and re-grade every risk point; returns how many changed level."""
     try:
         check_thresholds(high_min, medium_min)
     except ValueError as exc:
         raise PowerError("power.risk.err_thresholds") from exc
-    with session_scope(engine) as s:
-        before = level_thresholds(s)
-        for param, value in (("high_min", high_min), ("medium_min", medium_min)):
-            row = s.get(RuleSetting, (LEVEL_RULE_ID, param))
-            if row is None:
-                row = RuleSetting(rule_id=LEVEL_RULE_ID, param=param, value="", updated_by=actor)
-            row.value, row.updated_by, row.updated_at = json.dumps(value), actor, utcnow()
-            s.add(row)
-        points = s.execute(select(RiskPoint)).scalars().all()
-        changed = 0
-        for rp in points:
-            n = sum(bool(getattr(rp, c)) for c in CRITERIA)
-            level = risk_level(n, high_min=high_min, medium_min=medium_min)
-            if level != rp.level:
-                rp.level, changed = level, changed + 1
-                s.add(rp)
-        audit.record(s, actor=actor, action="power.risk.thresholds", entity_type="rule_setting",
-                     entity_id=LEVEL_RULE_ID, before=list(before),
-                     after={"high_min": high_min, "medium_min": medium_min, "regraded": changed})
-        return changed
+    before = level_thresholds(session=session)
+    for param, value in (("high_min", high_min), ("medium_min", medium_min)):
+        row = session.get(RuleSetting, (LEVEL_RULE_ID, param))
+        if row is None:
+            row = RuleSetting(rule_id=LEVEL_RULE_ID, param=param, value="", updated_by=actor)
+        row.value, row.updated_by, row.updated_at = json.dumps(value), actor, utcnow()
+        session.add(row)
+    points = session.execute(select(RiskPoint)).scalars().all()
+    changed = 0
+    for rp in points:
+        n = sum(bool(getattr(rp, c)) for c in CRITERIA)
+        level = risk_level(n, high_min=high_min, medium_min=medium_min)
+        if level != rp.level:
+            rp.level, changed = level, changed + 1
+            session.add(rp)
+    audit.record(session, actor=actor, action="power.risk.thresholds", entity_type="rule_setting",
+                 entity_id=LEVEL_RULE_ID, before=list(before),
+                 after={"high_min": high_min, "medium_min": medium_min, "regraded": changed})
+    return changed
 
 
-def risks_frame(engine: Engine, scope: Scope, *, power_id: int | None = None,
+def risks_frame(scope: Scope, *, session: Session, power_id: int | None = None,
                 current_only: bool = True, level: str | None = None) -> pl.DataFrame:
     stmt = (select(RiskPoint.id, RiskPoint.power_id, RiskPoint.no, Power.code, Power.name,
                    Power.version,
@@ -118,9 +103,8 @@ def risks_frame(engine: Engine, scope: Scope, *, power_id: int | None = None,
     elif current_only:
         stmt = stmt.where(Power.is_current.is_(True),
                           Power.status != PowerStatus.abolished.value)
-    with Session(engine) as s:
-        high_min, medium_min = level_thresholds(s)
-        df = frame(s.execute(stmt).all(), RISK_SCHEMA)
+    high_min, medium_min = level_thresholds(session=session)
+    df = frame(session.execute(stmt).all(), RISK_SCHEMA)
     # Graded on read with the current thresholds (uploads store the default grading).
     df = df.with_columns(risk_level_expr(high_min=high_min, medium_min=medium_min))
     return df.filter(pl.col("level") == level) if level else df
@@ -130,47 +114,45 @@ def _snapshot(rp: RiskPoint) -> dict:
     return rp.model_dump(exclude={"created_at", "updated_at"})
 
 
-def save_risk_point(engine: Engine, *, actor: str, scope: Scope, power_id: int,
+def save_risk_point(*, session: Session, actor: str, scope: Scope, power_id: int,
                     data: RiskPointInput, risk_id: int | None = None) -> int:
     data = RiskPointInput.model_validate(data.model_dump())
-    with session_scope(engine) as s:
-        p = _load(s, scope, power_id)
-        if p.status == PowerStatus.abolished.value:
-            raise PowerError("power.err_abolished")
-        high_min, medium_min = level_thresholds(s)
-        level = risk_level(data.criteria_count(), high_min=high_min, medium_min=medium_min)
-        values = data.model_dump() | {"level": level,
-                                      "measures": (data.measures or "").strip() or None}
-        if risk_id is None:
-            top = s.execute(select(func.max(RiskPoint.no))
-                            .where(RiskPoint.power_id == p.id)).scalar_one()
-            rp, before = RiskPoint(power_id=p.id, no=(top or 0) + 1, **values), None
-        else:
-            rp = s.get(RiskPoint, risk_id)
-            if rp is None or rp.power_id != p.id:
-                raise PowerError("power.err_not_found")
-            before = _snapshot(rp)
-            for k, v in values.items():
-                setattr(rp, k, v)
-            rp.updated_at = utcnow()
-        s.add(rp)
-        s.flush()
-        audit.record(s, actor=actor, action="power.risk.save", entity_type="risk_point",
-                     entity_id=rp.id, before=before, after=_snapshot(rp))
-        return int(rp.id)
-
-
-def mark_reviewed(engine: Engine, *, actor: str, scope: Scope, risk_id: int,
-                  on: date) -> None:
-    with session_scope(engine) as s:
-        rp = s.get(RiskPoint, risk_id)
-        if rp is None:
+    p = load_in_scope(power_id, scope, session=session)
+    if p.status == PowerStatus.abolished.value:
+        raise PowerError("power.err_abolished")
+    high_min, medium_min = level_thresholds(session=session)
+    level = risk_level(data.criteria_count(), high_min=high_min, medium_min=medium_min)
+    values = data.model_dump() | {"level": level,
+                                  "measures": (data.measures or "").strip() or None}
+    if risk_id is None:
+        top = session.execute(select(func.max(RiskPoint.no))
+                        .where(RiskPoint.power_id == p.id)).scalar_one()
+        rp, before = RiskPoint(power_id=p.id, no=(top or 0) + 1, **values), None
+    else:
+        rp = session.get(RiskPoint, risk_id)
+        if rp is None or rp.power_id != p.id:
             raise PowerError("power.err_not_found")
-        _load(s, scope, rp.power_id)  # scope check
-        before = rp.last_review
-        s.execute(update(RiskPoint).where(RiskPoint.id == risk_id)
-                  .values(last_review=on, updated_at=utcnow()))
-        audit.record(s, actor=actor, action="power.risk.review", entity_type="risk_point",
-                     entity_id=risk_id, before={"last_review": before},
-                     after={"last_review": on})
+        before = _snapshot(rp)
+        for k, v in values.items():
+            setattr(rp, k, v)
+        rp.updated_at = utcnow()
+    session.add(rp)
+    session.flush()
+    audit.record(session, actor=actor, action="power.risk.save", entity_type="risk_point",
+                 entity_id=rp.id, before=before, after=_snapshot(rp))
+    return int(rp.id)
+
+
+def mark_reviewed(*, session: Session, actor: str, scope: Scope, risk_id: int,
+                  on: date) -> None:
+    rp = session.get(RiskPoint, risk_id)
+    if rp is None:
+        raise PowerError("power.err_not_found")
+    load_in_scope(rp.power_id, scope, session=session)  # scope check
+    before = rp.last_review
+    session.execute(update(RiskPoint).where(RiskPoint.id == risk_id)
+              .values(last_review=on, updated_at=utcnow()))
+    audit.record(session, actor=actor, action="power.risk.review", entity_type="risk_point",
+                 entity_id=risk_id, before={"last_review": before},
+                 after={"last_review": on})
 

@@ -18,7 +18,7 @@ from models.power import Inspection, Power, PowerEdge, PowerStep, RiskPoint
 from services.lights.inputs import Bind, Loader, loader_table
 from services.platform.frames import read_frame
 from services.power.catalog import in_force_clause
-from services.power.risk import level_thresholds
+from services.power.thresholds import level_thresholds
 
 LOADERS: dict[str, Loader] = {}
 loader = loader_table(LOADERS)
@@ -37,7 +37,7 @@ def power_risk_points(bind: Bind) -> pl.DataFrame:
             .where(Power.status != "abolished"))
     schema = RISK_POINT_SCHEMA | {c: pl.Boolean() for c in CRITERIA}
     with Session(bind) as s:
-        high_min, medium_min = level_thresholds(s)
+        high_min, medium_min = level_thresholds(session=s)
     frame = read_frame(bind, stmt, schema)
     return frame.with_columns(risk_level_expr(high_min=high_min, medium_min=medium_min)) \
         .select(list(RISK_POINT_SCHEMA))

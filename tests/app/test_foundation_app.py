@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from i18n import translate
 from services.platform import users as user_service
-from tests.app.helpers import login, new_app, open_page, texts
+from tests.app.helpers import act, login, new_app, open_page, stored_user, texts
 from ui.platform.navigation import PAGES, pages_for_roles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +58,7 @@ def test_wrong_password_shows_error_and_no_session(seeded):
     assert at.session_state["authentication_status"] is False
     assert at.session_state["user_ctx"] is None
     assert listed_pages(at) >= {"登录"}
-    assert user_service.get_user(seeded, "prov_leader").failed_attempts == 1
+    assert stored_user(seeded, "prov_leader").failed_attempts == 1
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password(seeded):
@@ -75,7 +75,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(seeded):
     at.run()
     assert any("已被锁定" in e for e in texts(at.error))
     assert not at.session_state["authentication_status"]
-    assert user_service.locked_until(seeded, "city_data") is not None
+    assert act(seeded, user_service.locked_until, "city_data") is not None
 
 
 def test_guest_on_a_protected_page_gets_the_login_form(seeded):
@@ -122,7 +122,7 @@ def test_admin_creates_a_user_through_the_form(seeded):
     next(b for b in at.button if b.label == "创建用户").click()
     at.run()
     assert "已创建用户 wang.wu。" in texts(at.success)
-    user = user_service.get_user(seeded, "wang.wu")
+    user = act(seeded, user_service.get_user, "wang.wu")
     assert (user.display_name, user.roles, user.region_code) == ("王五", "leader", "210000")
 
 
@@ -135,16 +135,16 @@ def test_change_password_mismatch_is_refused(seeded):
     at.button[0].click()
     at.run()
     assert "两次输入的新密码不一致。" in texts(at.error)
-    assert user_service.check_password("Demo@2026", user_service.get_user(seeded, "county_leader").password_hash)
+    assert user_service.check_password("Demo@2026", stored_user(seeded, "county_leader").password_hash)
 
 
 def test_deactivated_user_is_logged_out_on_next_click(seeded):
     at = login("county_leader")
     from services.platform.scope import ALL
 
-    user_service.update_user(seeded, actor="admin", actor_scope=ALL, username="county_leader",
-                             display_name="和平区领导", roles=["leader"], region_code="210102",
-                             department_id=None, active=False)
+    act(seeded, user_service.update_user, actor="admin", actor_scope=ALL, username="county_leader",
+        display_name="和平区领导", roles=["leader"], region_code="210102",
+        department_id=None, active=False)
     at.run()
     assert at.session_state["user_ctx"] is None
     assert texts(at.title) == ["五大系统廉政监督平台"] and len(at.text_input) == 2

@@ -81,14 +81,14 @@ def test_risk_register_and_coverage_render(seeded):
 
 def test_data_officer_confirms_and_publishes_a_draft(seeded):
     from models.users import User
-    from services.power.catalog import publish_problems
+    from services.power.lifecycle import publish_problems
 
     with Session(seeded) as s:
         dept = s.execute(select(User.department_id).where(User.username == "city_data")).scalar_one()
         candidates = s.execute(select(Power).where(
             Power.department_id == dept, Power.status.in_(["draft", "confirmed"]),
             Power.is_current.is_(True)).order_by(Power.status.desc())).scalars().all()
-        ready = next(p for p in candidates if not publish_problems(s, p))
+        ready = next(p for p in candidates if not publish_problems(p, session=s))
     at = login("city_data")
     at.session_state["power_selected_id"] = ready.id
     open_page(at, "pages/power/detail.py")

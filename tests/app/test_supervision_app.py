@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import polars as pl
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from i18n import translate
+from models.base import utcnow
 from models.esupervision import ApprovalCase, SpecialFund
 from models.org import Department
+from models.power import Power
 from models.users import User
 from services.lights.inputs import load_inputs
+from services.power.catalog import in_force_clause
 from tests.app.helpers import login, open_page
 
 
@@ -63,11 +68,29 @@ def test_cases_page_leader_sees_province_and_a_case_timeline(seeded):
 
 def test_cases_page_data_officer_sees_own_department_only(seeded):
     dept = _officer_dept(seeded, "county_data")
+    # an open case of the officer's department, so the table has rows to check
+    with Session(seeded) as s:
+        power = s.execute(select(Power).where(Power.department_id == dept.id, in_force_clause())
+                          .order_by(Power.id)).scalars().first()
+        s.add(ApprovalCase(case_no="APP-OPEN-0001", power_id=power.id, department_id=dept.id,
+                           region_code=dept.region_code, channel="online",
+                           received_at=utcnow() - timedelta(days=1),
+                           promised_limit_days=power.promised_limit_days, status="in_progress"))
+        s.commit()
     at = open_page(login("county_data"), "pages/esupervision/cases.py")
     assert not at.exception, at.exception
-    assert metric(at, tr("esupervision.cases.open")) == str(_open_cases(seeded, department_id=dept.id))
-    if at.dataframe:
-        assert set(at.dataframe[0].value[tr("esupervision.col.department")]) <= {dept.name}
+    n_open = _open_cases(seeded, department_id=dept.id)
+    assert n_open >= 1
+    assert metric(at, tr("esupervision.cases.open")) == str(n_open)
+    table = at.dataframe[0].value
+    # every open case of the department and nothing of any other department
+    assert len(table) == n_open
+    assert set(table[tr("esupervision.col.department")]) == {dept.name}
+    with Session(seeded) as s:
+        own = set(s.execute(select(ApprovalCase.case_no).where(
+            ApprovalCase.department_id == dept.id,
+            ApprovalCase.status.in_(["in_progress", "suspended"]))).scalars())
+    assert set(table[tr("esupervision.col.case_no")]) == own
 
 
 def test_stats_page_supervisor_on_time_rate(seeded):

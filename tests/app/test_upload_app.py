@@ -7,8 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from models.imports import ImportBatch
 from models.org import Department
-from services.platform.users import get_user
-from tests.app.helpers import login, open_page, texts
+from tests.app.helpers import login, open_page, stored_user, texts
 
 GOOD = ("部门代码,部门名称,所属区划代码,部门类别,在用\n"
         "210102960,和平区上传测试局,210102,其他,是\n").encode("gb18030")
@@ -92,5 +91,5 @@ def test_entry_form_creates_a_user_without_password(org):
     at.run(timeout=TIMEOUT)
     assert not at.exception, at.exception
     assert texts(at.success) == ["已保存：新增 1 条，修改 0 条。"]
-    user = get_user(org, "form_user")
+    user = stored_user(org, "form_user")
     assert (user.roles, user.password_hash, user.region_code) == ("leader", None, "210102")

@@ -33,8 +33,9 @@ Fixtures
     A fresh browser context (no cookies; zh-CN, Asia/Shanghai, 1400x900) and a page in it.
     On failure a screenshot ``failure.png`` is saved in the test's ``tmp_path``.
 
-Helpers (import from ``tests.e2e.conftest``)
---------------------------------------------
+Helpers (import from ``tests.e2e.conftest``; they live in ``tests/e2e/browser.py``, the
+server in ``tests/e2e/server.py``)
+------------------------------------------------------------------------------------------
 ``login(page, base_url, username, password="Demo@2026")``
     Open the app, fill the login form, submit, wait until the sidebar navigation is shown.
 ``login_attempt(page, base_url, username, password, wait=True)``
@@ -64,32 +65,42 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-APT_HINT = "apt-get install chromium fonts-noto-cjk"
-DEMO_PASSWORD = "Demo@2026"
+from tests.e2e.browser import (
+    APT_HINT,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CONTEXT_OPTIONS,
+    DEMO_PASSWORD,
+    FIRST_LOAD_TIMEOUT_S,
+    IDLE_TIMEOUT_S,
+    ROOT,
+    assert_no_exception,
+    click_sidebar_link,
+    login,
+    login_attempt,
+    logout,
+    logout_button,
+    open_page,
+    screenshot,
+    sidebar_links,
+    tr,
+    wait_for_idle,
+)
+from tests.e2e.server import START_TIMEOUT_S, StreamlitServer, free_port, start_streamlit
 
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
+# The helpers' home was this module: tests import them from here.
+__all__ = [
+    "APT_HINT", "CHROMIUM", "CHROMIUM_ARGS", "CONTEXT_OPTIONS", "DEMO_PASSWORD",
+    "FIRST_LOAD_TIMEOUT_S", "IDLE_TIMEOUT_S", "ROOT", "START_TIMEOUT_S", "StreamlitServer",
+    "assert_no_exception", "browser_required", "click_sidebar_link", "free_port", "login",
+    "login_attempt", "logout", "logout_button", "open_page", "screenshot", "sidebar_links",
+    "start_streamlit", "tr", "wait_for_idle",
 ]
-START_TIMEOUT_S = 90        # until /_stcore/health answers
-FIRST_LOAD_TIMEOUT_S = 300  # first page load migrates and seeds the demo province
-IDLE_TIMEOUT_S = 60         # any later script run
 
 
 # --------------------------------------------------------------------------- browser gate
@@ -116,116 +127,7 @@ def _chromium_available() -> None:
     pytest.skip(msg)
 
 
-# --------------------------------------------------------------------------- server
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class StreamlitServer:
-    url: str
-    port: int
-    log_path: Path
-    db_path: Path
-    proc: subprocess.Popen = field(repr=False)
-    warmed: bool = False
-
-    def log_tail(self, lines: int = 80) -> str:
-        try:
-            text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return "(no server log)"
-        return "\n".join(text.splitlines()[-lines:])
-
-    def warm_up(self, page, timeout_s: float = FIRST_LOAD_TIMEOUT_S) -> None:  # noqa: ANN001
-        """Load the app once so it migrates and seeds before the tests start timing."""
-        if self.warmed:
-            return
-        page.goto(self.url, wait_until="domcontentloaded")
-        try:
-            # The login form, or an error (a failing migration or seed step) ends the wait.
-            page.locator('[data-testid="stForm"], [data-testid="stException"], '
-                         '[data-testid="stAlert"]').first.wait_for(timeout=timeout_s * 1000)
-            wait_for_idle(page, timeout=timeout_s)
-            assert_no_exception(page)
-            page.locator('[data-testid="stForm"]').first.wait_for(timeout=5000)
-        except Exception as exc:
-            main = page.locator('[data-testid="stMain"]')
-            shown = main.inner_text()[:2000] if main.count() else "(nothing rendered)"
-            raise RuntimeError(
-                f"the app did not show its login form after its first load: {exc}\n"
-                f"--- page ---\n{shown}\n"
-                f"--- server log ({self.log_path}) ---\n{self.log_tail()}") from exc
-        self.warmed = True
-
-
-def _health_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-            return resp.status == 200 and resp.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop the server and everything it started (it runs in its own process group)."""
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
-@contextlib.contextmanager
-def start_streamlit(tmp_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[StreamlitServer]:
-    """`streamlit run streamlit_app.py` on a free loopback port with a fresh SQLite database in
-    `tmp_dir`; yields once `/_stcore/health` answers; stops the server (and children) after."""
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    db_path = tmp_dir / "e2e.db"
-    log_path = tmp_dir / "streamlit.log"
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FIVESYS_")}
-    env.update({
-        "DATABASE_URL": f"sqlite:///{db_path}",
-        "FIVESYS_DEMO_MODE": "true",
-        "PYTHONUNBUFFERED": "1",
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-        "STREAMLIT_SERVER_HEADLESS": "true",
-    })
-    env.update(extra_env or {})
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-    ]
-    url = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    server = StreamlitServer(url=url, port=port, log_path=log_path, db_path=db_path, proc=proc)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _health_ok(url):
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode} before answering "
-                                   f"/_stcore/health\n--- server log ---\n{server.log_tail()}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within "
-                                   f"{START_TIMEOUT_S} s\n--- server log ---\n{server.log_tail()}")
-            time.sleep(0.25)
-        yield server
-    finally:
-        _stop(proc)
-
+# --------------------------------------------------------------------------- servers
 
 @pytest.fixture(scope="session")
 def streamlit_server(tmp_path_factory, browser) -> Iterator[StreamlitServer]:  # noqa: ANN001
@@ -255,10 +157,6 @@ def _warm(browser, server: StreamlitServer) -> None:  # noqa: ANN001
 
 
 # --------------------------------------------------------------------------- browser
-
-CONTEXT_OPTIONS = {"viewport": {"width": 1400, "height": 900}, "locale": "zh-CN",
-                   "timezone_id": "Asia/Shanghai"}
-
 
 @pytest.fixture(scope="session")
 def browser():  # noqa: ANN201
@@ -300,131 +198,3 @@ def pytest_runtest_makereport(item, call):  # noqa: ANN001
                 servers = [item._request.getfixturevalue("streamlit_server")]
         for server in servers:
             rep.sections.append((f"streamlit server log ({server.log_path})", server.log_tail()))
-
-
-# --------------------------------------------------------------------------- helpers
-
-def tr(key: str, /, **params: object) -> str:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from i18n import translate
-
-    return translate(key, "zh_CN", **params)
-
-
-def wait_for_idle(page, timeout: float = IDLE_TIMEOUT_S, settle_s: float = 0.4) -> None:  # noqa: ANN001
-    """Wait until Streamlit has finished running the script and rendered the main block.
-
-    The script state must stay `notRunning` for `settle_s`, because custom components (the
-    cookie manager) answer after the run and can start another one."""
-    deadline = time.monotonic() + timeout
-    app = page.locator('[data-testid="stApp"]')
-    idle_since: float | None = None
-    while True:
-        remaining_ms = max(1.0, (deadline - time.monotonic()) * 1000)
-        app.wait_for(state="attached", timeout=remaining_ms)
-        state = app.get_attribute("data-test-script-state")
-        conn = app.get_attribute("data-test-connection-state")
-        running = page.locator('[data-testid="stStatusWidgetRunningIcon"], '
-                               '[data-testid="stStatusWidgetRunningManIcon"]').count()
-        main = page.locator('[data-testid="stMainBlockContainer"]').count()
-        idle = state == "notRunning" and conn == "CONNECTED" and not running and main > 0
-        now = time.monotonic()
-        if idle:
-            idle_since = idle_since or now
-            if now - idle_since >= settle_s:
-                return
-        else:
-            idle_since = None
-        if now > deadline:
-            raise TimeoutError(f"Streamlit not idle after {timeout} s "
-                               f"(script state {state!r}, connection {conn!r}, main blocks {main})")
-        page.wait_for_timeout(100)
-
-
-def assert_no_exception(page) -> None:  # noqa: ANN001
-    exc = page.locator('[data-testid="stException"]')
-    if exc.count():
-        texts = "\n---\n".join(exc.nth(i).inner_text() for i in range(exc.count()))
-        raise AssertionError(f"Streamlit exception on {page.url}:\n{texts}")
-
-
-def screenshot(page, tmp_path: Path, name: str) -> Path:  # noqa: ANN001
-    path = Path(tmp_path) / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def _login_form(page):  # noqa: ANN001, ANN202
-    return page.locator('[data-testid="stForm"]').filter(has=page.locator('input[type="password"]'))
-
-
-def login_attempt(page, base_url: str, username: str, password: str, *, wait: bool = True) -> None:  # noqa: ANN001
-    """Open `base_url`, fill the login form and submit it; waits for the run to finish unless
-    `wait=False` (to act the moment something shows up, as an impatient user does)."""
-    page.goto(base_url, wait_until="domcontentloaded")
-    form = _login_form(page)
-    form.wait_for(timeout=FIRST_LOAD_TIMEOUT_S * 1000)
-    wait_for_idle(page)
-    form.locator('input[type="text"], input:not([type])').first.fill(username)
-    form.locator('input[type="password"]').fill(password)
-    form.locator('[data-testid="stFormSubmitButton"] button').click()
-    if wait:
-        page.wait_for_timeout(200)
-        wait_for_idle(page)
-
-
-def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:  # noqa: ANN001
-    """Log in through the real form and wait until the menu for the user is shown."""
-    login_attempt(page, base_url, username, password)
-    page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=IDLE_TIMEOUT_S * 1000)
-    logout_button(page).wait_for(timeout=IDLE_TIMEOUT_S * 1000)
-    wait_for_idle(page)
-    assert_no_exception(page)
-
-
-def logout_button(page):  # noqa: ANN001, ANN201
-    return page.locator('[data-testid="stSidebar"] button').filter(has_text=tr("auth.logout"))
-
-
-def logout(page) -> None:  # noqa: ANN001
-    """Click 退出登录 in the sidebar and wait for the login form."""
-    logout_button(page).click()
-    _login_form(page).wait_for(timeout=IDLE_TIMEOUT_S * 1000)
-    wait_for_idle(page)
-
-
-def open_page(page, base_url: str, url_path: str) -> None:  # noqa: ANN001
-    """A full page load of `<base_url>/<url_path>` (what a reload or a bookmark does)."""
-    page.goto(f"{base_url.rstrip('/')}/{url_path.lstrip('/')}", wait_until="domcontentloaded")
-    page.locator('[data-testid="stApp"]').wait_for()
-    page.wait_for_timeout(200)
-    wait_for_idle(page)
-
-
-def _expand_nav(page) -> None:  # noqa: ANN001
-    more = page.locator('[data-testid="stSidebarNavViewButton"]')
-    if more.count() and "more" in (more.first.inner_text() or "").lower():
-        more.first.click()
-        page.wait_for_timeout(200)
-
-
-def sidebar_links(page) -> list[tuple[str, str]]:  # noqa: ANN001
-    """(title, href) of every entry in the sidebar menu, in menu order."""
-    _expand_nav(page)
-    links = page.locator('[data-testid="stSidebarNav"] a[data-testid="stSidebarNavLink"]')
-    out = []
-    for i in range(links.count()):
-        link = links.nth(i)
-        # The material icon is rendered as text ("dashboard") before the title.
-        lines = [ln.strip() for ln in link.inner_text().splitlines() if ln.strip()]
-        out.append((lines[-1] if lines else "", link.get_attribute("href") or ""))
-    return out
-
-
-def click_sidebar_link(page, title: str) -> None:  # noqa: ANN001
-    _expand_nav(page)
-    page.locator('[data-testid="stSidebarNav"] a[data-testid="stSidebarNavLink"]').filter(
-        has_text=title).first.click()
-    page.wait_for_timeout(200)
-    wait_for_idle(page)

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from metrics.lights.registry import RULES, Param, Rule, facts_json, register
 from models.audit import AuditEvent
+from models.db import session_scope
 from models.lights import Alert, AlertEvent
 from models.org import Department, Region
 from services.lights import orders as order_service
@@ -68,6 +69,12 @@ def run(engine, rows, now=T0):
     return sync_alerts(engine, actor="tester", rule_ids=["T-R1"], inputs=items(rows), now=now)
 
 
+def act(engine, service, **kwargs):
+    """Call a service the way an edge does: in a unit of work that commits when it ends."""
+    with session_scope(engine) as session:
+        return service(session=session, **kwargs)
+
+
 def alerts(engine):
     with Session(engine) as s:
         return {a.subject_id: a for a in s.execute(select(Alert)).scalars()}
@@ -108,7 +115,7 @@ def test_changed_facts_update_and_keep_status(org, test_rules):
     engine, (d1, _) = org
     run(engine, [("a", d1, "210000", 11, 1)])
     a = alerts(engine)["a"]
-    order_service.acknowledge(engine, actor="sup", scope=ALL, alert_ids=[a.id])
+    act(engine, order_service.acknowledge, actor="sup", scope=ALL, alert_ids=[a.id])
     r = run(engine, [("a", d1, "210000", 30, 1)], now=T0 + timedelta(days=1))
     assert (r.updated, r.new) == (1, 0)
     a = alerts(engine)["a"]
@@ -151,9 +158,9 @@ def test_closed_and_dismissed_stay_unless_facts_change(org, test_rules, final):
     run(engine, [("a", d1, "210000", 11, 1)])
     a_id = alerts(engine)["a"].id
     if final == "closed":
-        order_service.close_alerts(engine, actor="sup", scope=ALL, alert_ids=[a_id], note="已核实")
+        act(engine, order_service.close_alerts, actor="sup", scope=ALL, alert_ids=[a_id], note="已核实")
     else:
-        order_service.dismiss(engine, actor="sup", scope=ALL, alert_ids=[a_id], reason="数据录入错误")
+        act(engine, order_service.dismiss, actor="sup", scope=ALL, alert_ids=[a_id], reason="数据录入错误")
     for rows in ([("a", d1, "210000", 11, 1)], [("a", d1, "210000", 11, 9)], []):
         r = run(engine, rows)
         assert r.unchanged == 1 and r.changed == 0
@@ -169,16 +176,16 @@ def test_active_order_keeps_alert_from_clearing(org, test_rules):
     engine, (d1, _) = org
     run(engine, [("a", d1, "210000", 11, 1), ("b", d1, "210000", 12, 1)])
     got = alerts(engine)
-    order = order_service.issue_order(engine, actor="sup", scope=ALL, alert_ids=[got["a"].id],
+    order = act(engine, order_service.issue_order, actor="sup", scope=ALL, alert_ids=[got["a"].id],
                                     department_id=d1, due_date=date(2030, 1, 1),
                                     instructions="限期整改")
     r = run(engine, [])
     assert (r.cleared, r.unchanged) == (1, 1)
     got = alerts(engine)
     assert (got["a"].status, got["b"].status) == ("supervising", "cleared")
-    order_service.answer_order(engine, actor="data", scope=ALL, order_id=order.id, response="已整改")
+    act(engine, order_service.answer_order, actor="data", scope=ALL, order_id=order.id, response="已整改")
     assert run(engine, []).cleared == 0 and alerts(engine)["a"].status == "rectified"
-    order_service.accept_order(engine, actor="sup", scope=ALL, order_id=order.id)
+    act(engine, order_service.accept_order, actor="sup", scope=ALL, order_id=order.id)
     assert alerts(engine)["a"].status == "closed"
     assert run(engine, []).changed == 0 and alerts(engine)["a"].status == "closed"
 
@@ -188,11 +195,11 @@ def test_parameter_change_applies_at_next_sync(org, test_rules):
     rows = [("a", d1, "210000", 11, 1), ("b", d1, "210000", 25, 1)]
     assert run(engine, rows).new == 2
     with pytest.raises(rule_settings.RuleSettingError) as exc:
-        rule_settings.update_param(engine, actor="admin", rule_id="T-R1", param="threshold", value="abc")
+        act(engine, rule_settings.update_param, actor="admin", rule_id="T-R1", param="threshold", value="abc")
     assert exc.value.key == "lights.settings.err_number"
     with pytest.raises(rule_settings.RuleSettingError):
-        rule_settings.update_param(engine, actor="admin", rule_id="T-R1", param="threshold", value=5000)
-    rule_settings.update_param(engine, actor="admin", rule_id="T-R1", param="threshold", value="20")
+        act(engine, rule_settings.update_param, actor="admin", rule_id="T-R1", param="threshold", value=5000)
+    act(engine, rule_settings.update_param, actor="admin", rule_id="T-R1", param="threshold", value="20")
     r = run(engine, rows)
     assert (r.cleared, r.updated) == (1, 1)  # a no longer fires; b's facts carry the new threshold
     got = alerts(engine)
@@ -205,7 +212,7 @@ def test_parameter_change_applies_at_next_sync(org, test_rules):
 def test_lc_r1_on_overdue_order_raises_escalation(org, test_rules):
     engine, (d1, _) = org
     run(engine, [("a", d1, "210000", 11, 1)])
-    order = order_service.issue_order(engine, actor="sup", scope=ALL,
+    order = act(engine, order_service.issue_order, actor="sup", scope=ALL,
                                     alert_ids=[alerts(engine)["a"].id], department_id=d1,
                                     due_date=date(2026, 11, 10), instructions="限期整改",
                                     today=date(2026, 11, 1))
@@ -231,8 +238,8 @@ def test_lc_r1_on_overdue_order_raises_escalation(org, test_rules):
                                 .where(AuditEvent.action == "supervision.escalate")).all()
     assert [(e, json.loads(a)["escalation_level"]) for e, a in escalations] == \
         [(order.order_no, 1), (order.order_no, 2)]
-    order_service.answer_order(engine, actor="data", scope=ALL, order_id=order.id, response="已整改")
-    order_service.accept_order(engine, actor="sup", scope=ALL, order_id=order.id)
+    act(engine, order_service.answer_order, actor="data", scope=ALL, order_id=order.id, response="已整改")
+    act(engine, order_service.accept_order, actor="sup", scope=ALL, order_id=order.id)
     assert lc(date(2026, 11, 18)).cleared == 1
 
 
@@ -248,7 +255,7 @@ def test_cli_lights_prints_filtered_alerts(org, test_rules, capsys):
 
     engine, (d1, _) = org
     run(engine, [("a", d1, "210000", 11, 1), ("b", d1, "210000", 12, 1)])
-    order_service.close_alerts(engine, actor="sup", scope=ALL, alert_ids=[alerts(engine)["b"].id])
+    act(engine, order_service.close_alerts, actor="sup", scope=ALL, alert_ids=[alerts(engine)["b"].id])
     assert manage.main(["lights", "--level", "red", "--status", "open", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [(r["rule_id"], r["level"], r["subject_id"], r["department_name"], r["region_code"],
@@ -277,16 +284,16 @@ def test_reads_and_actions_are_scoped(org, test_rules):
     got = alerts(engine)
     elsewhere = Scope(region_codes=frozenset({"210102"}), root_region="210102")
     own_dept = Scope(region_codes=frozenset({"210000"}), department_id=d2, root_region="210000")
-    assert alerts_frame(engine, elsewhere).height == 0
-    assert alerts_frame(engine, own_dept)["subject_id"].to_list() == ["b"]
-    assert alerts_frame(engine, ALL, AlertFilter(department_id=d1))["subject_id"].to_list() == ["a"]
+    assert act(engine, alerts_frame, scope=elsewhere).height == 0
+    assert act(engine, alerts_frame, scope=own_dept)["subject_id"].to_list() == ["b"]
+    assert act(engine, alerts_frame, scope=ALL, flt=AlertFilter(department_id=d1))["subject_id"].to_list() == ["a"]
     with pytest.raises(order_service.LightsError) as exc:
-        order_service.acknowledge(engine, actor="x", scope=elsewhere, alert_ids=[got["a"].id])
+        act(engine, order_service.acknowledge, actor="x", scope=elsewhere, alert_ids=[got["a"].id])
     assert exc.value.key == "lights.err_alert_not_found"
-    order = order_service.issue_order(engine, actor="sup", scope=ALL, alert_ids=[got["a"].id],
+    order = act(engine, order_service.issue_order, actor="sup", scope=ALL, alert_ids=[got["a"].id],
                                     department_id=d1, due_date=date(2030, 1, 1), instructions="整改")
-    assert orders_frame(engine, own_dept).height == 0  # addressed to d1, not to d2
+    assert act(engine, orders_frame, scope=own_dept).height == 0  # addressed to d1, not to d2
     with pytest.raises(order_service.LightsError) as exc:
-        order_service.answer_order(engine, actor="x", scope=own_dept, order_id=order.id, response="好")
+        act(engine, order_service.answer_order, actor="x", scope=own_dept, order_id=order.id, response="好")
     assert exc.value.key == "lights.err_order_not_found"
     assert alerts(engine)["a"].status == "supervising"

@@ -81,7 +81,7 @@ def test_numbers_in_xlsx_arrive_as_text():
     ("d.xlsx", b"PK\x03\x04broken zip", "ingest.err_bad_xlsx"),
     ("d.csv", b"a,a\n1,2\n", "ingest.err_duplicate_header"),
     ("d.csv", b"a,,b\n1,2,3\n", "ingest.err_blank_header"),
-    ("d.csv", b"a,b\n1,2,3,4\n", "ingest.err_csv_malformed"),
+    ("d.csv", b"a,b\n1,2,3,4\n", "security.err_csv_fields"),
 ])
 def test_refused_files(name, content, key):
     with pytest.raises(UploadError) as exc:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from data_checks.kinds import get_kind
+from models.db import session_scope
 from models.org import Department
 from services.platform import ingest
 from services.platform.scope import ALL
@@ -25,12 +26,17 @@ cells = st.one_of(st.none(), st.text(max_size=12),
 
 @pytest.fixture
 def org(engine):
-    from models.db import session_scope
     from services.platform.seed import seed_org
 
     with session_scope(engine) as s:
         seed_org(s, scale="small")
     return engine
+
+
+def act(engine, service, *args, **kwargs):
+    """Call a service the way an edge does: in a unit of work that commits when it ends."""
+    with session_scope(engine) as session:
+        return service(*args, session=session, **kwargs)
 
 
 def departments(engine) -> int:
@@ -42,7 +48,7 @@ def departments(engine) -> int:
 @given(content=st.binary(max_size=600), ext=st.sampled_from([".csv", ".xlsx", ".txt"]))
 def test_random_bytes_never_crash_nor_write(org, content, ext):
     before = departments(org)
-    result = ingest.prepare(org, "departments", f"f{ext}", content, actor="admin", scope=ALL)
+    result = act(org, ingest.prepare, "departments", f"f{ext}", content, actor="admin", scope=ALL)
     assert result.status in ("rejected", "ready", "unchanged")
     if result.status == "rejected":
         assert result.errors.height > 0 and result.frame is None
@@ -64,7 +70,7 @@ def test_random_cells_never_crash_nor_write(org, rows, fmt):
         except UnicodeEncodeError:
             content, name = frame.write_csv().encode("utf-8"), "f.csv"
     before = departments(org)
-    result = ingest.prepare(org, "departments", name, content, actor="admin", scope=ALL)
+    result = act(org, ingest.prepare, "departments", name, content, actor="admin", scope=ALL)
     assert result.status in ("rejected", "ready", "unchanged")
     if result.status == "rejected":
         assert result.errors.height > 0

@@ -2,12 +2,19 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from models.db import session_scope
 from models.org import Department, DepartmentCreate, Region, RegionCreate
 from services.platform.demo import SeedError, seed_demo
 from services.platform.org import OrgError, save_department, save_region
+from services.platform.reference import region_rows
 from services.platform.scope import ALL
-from services.platform.seed import region_rows
 from services.platform.users import get_user, user_scope
+
+
+def act(engine, service, *args, **kwargs):
+    """Call a service the way an edge does: in a unit of work that commits when it ends."""
+    with session_scope(engine) as session:
+        return service(*args, session=session, **kwargs)
 
 
 def test_demo_province_is_deterministic_and_real(seeded):
@@ -46,16 +53,16 @@ def test_seed_refuses_a_database_with_data(seeded):
 
 
 def test_region_rules(seeded):
-    city_scope = user_scope(seeded, get_user(seeded, "city_leader"))
-    r = save_region(seeded, actor="admin", scope=ALL,
+    city_scope = act(seeded, user_scope, act(seeded, get_user, "city_leader"))
+    r = act(seeded, save_region, actor="admin", scope=ALL,
                     data=RegionCreate(code="210104", name="大东区", level="county", parent_code="210100"))
     assert r.path == "210000/210100/210104/"
     with pytest.raises(OrgError) as err:
-        save_region(seeded, actor="city_leader", scope=city_scope,
+        act(seeded, save_region, actor="city_leader", scope=city_scope,
                     data=RegionCreate(code="210205", name="某区", level="county", parent_code="210200"))
     assert err.value.key == "org.err_out_of_scope"
     with pytest.raises(OrgError) as err:
-        save_region(seeded, actor="admin", scope=ALL,
+        act(seeded, save_region, actor="admin", scope=ALL,
                     data=RegionCreate(code="210199", name="错级", level="city", parent_code="210100"))
     assert err.value.key == "org.err_level"
     with pytest.raises(ValueError):
@@ -65,9 +72,9 @@ def test_region_rules(seeded):
 def test_department_create_and_update_are_audited(seeded):
     from models.audit import AuditEvent
 
-    d = save_department(seeded, actor="admin", scope=ALL,
+    d = act(seeded, save_department, actor="admin", scope=ALL,
                         data=DepartmentCreate(code="210102099", name="和平区审计局", region_code="210102", kind="other"))
-    save_department(seeded, actor="admin", scope=ALL, active=False,
+    act(seeded, save_department, actor="admin", scope=ALL, active=False,
                     data=DepartmentCreate(code="210102099", name="和平区审计局（撤并）", region_code="210102", kind="other"))
     with Session(seeded) as s:
         dept = s.get(Department, d.id)

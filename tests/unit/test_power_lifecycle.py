@@ -11,15 +11,24 @@ from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from models.audit import AuditEvent
+from models.db import session_scope
 from models.org import Department, Region
 from models.power import Power, PowerCreate, PowerEdge, PowerStep, RiskPoint
 from services.platform.audit import verify_chain
 from services.platform.scope import ALL, Scope
 from services.power import catalog as svc
 from services.power import inspections as insp_service
+from services.power import lifecycle
 from services.power import risk as risk_service
-from services.power.catalog import PowerError, PublishRefused
+from services.power.catalog import PowerError
+from services.power.lifecycle import PublishRefused
 from services.power.risk import RiskPointInput
+
+
+def act(engine, service, *args, **kwargs):
+    """Call a service the way an edge does: in a unit of work that commits when it ends."""
+    with session_scope(engine) as session:
+        return service(*args, session=session, **kwargs)
 
 
 @pytest.fixture
@@ -62,53 +71,53 @@ def city_scope(dept_id: int | None = None) -> Scope:
 
 def test_draft_to_published_and_versions(org):
     engine, dept, _ = org
-    pid = svc.create_power(engine, actor="city_data", scope=city_scope(dept), data=form(dept))
-    _, issues = svc.save_flow(engine, actor="city_data", scope=city_scope(dept), power_id=pid,
+    pid = act(engine, lifecycle.create_power, actor="city_data", scope=city_scope(dept), data=form(dept))
+    _, issues = act(engine, lifecycle.save_flow, actor="city_data", scope=city_scope(dept), power_id=pid,
                               steps=STEPS, edges=EDGES)
     assert issues == []
-    risk_id = risk_service.save_risk_point(
-        engine, actor="city_data", scope=city_scope(dept), power_id=pid,
+    risk_id = act(
+        engine, risk_service.save_risk_point, actor="city_data", scope=city_scope(dept), power_id=pid,
         data=RiskPointInput(step_seq=2, description="降低标准审批", controls_resources=True,
                             discretion=True, high_incidence=True))
     with pytest.raises(PowerError) as exc:  # draft cannot jump to published
-        svc.transition(engine, actor="city_data", scope=ALL, power_id=pid, to_status="published")
+        act(engine, lifecycle.transition, actor="city_data", scope=ALL, power_id=pid, to_status="published")
     assert exc.value.key == "power.err_transition"
-    svc.transition(engine, actor="city_data", scope=ALL, power_id=pid, to_status="confirmed")
+    act(engine, lifecycle.transition, actor="city_data", scope=ALL, power_id=pid, to_status="confirmed")
     with pytest.raises(PublishRefused) as refused:  # 高 risk point without measures
-        svc.transition(engine, actor="city_data", scope=ALL, power_id=pid, to_status="published")
+        act(engine, lifecycle.transition, actor="city_data", scope=ALL, power_id=pid, to_status="published")
     assert [k for k, _ in refused.value.problems] == ["power.err_publish_measures"]
     assert refused.value.problems[0][1]["level"] == "高"
-    risk_service.save_risk_point(
-        engine, actor="city_data", scope=ALL, power_id=pid, risk_id=risk_id,
+    act(
+        engine, risk_service.save_risk_point, actor="city_data", scope=ALL, power_id=pid, risk_id=risk_id,
         data=RiskPointInput(step_seq=2, description="降低标准审批", controls_resources=True,
                             discretion=True, high_incidence=True, measures="审批分离、抽查复核"))
-    svc.transition(engine, actor="city_data", scope=ALL, power_id=pid, to_status="published")
-    assert svc.public_powers_frame(engine)["id"].to_list() == [pid]
+    act(engine, lifecycle.transition, actor="city_data", scope=ALL, power_id=pid, to_status="published")
+    assert act(engine, svc.public_powers_frame)["id"].to_list() == [pid]
 
     # Editing the published power makes version 2 (a draft) with the flow and risks copied;
     # version 1 stays in force and public.
-    v2 = svc.update_power(engine, actor="city_data", scope=ALL, power_id=pid,
+    v2 = act(engine, lifecycle.update_power, actor="city_data", scope=ALL, power_id=pid,
                           data=form(dept, fee_standard=20.0))
     assert v2 != pid
-    versions = svc.versions_frame(engine, ALL, "XK-210100003-001")
+    versions = act(engine, svc.versions_frame, ALL, "XK-210100003-001")
     assert versions.select("version", "is_current", "status", "fee_standard").rows() == [
         (2, True, "draft", 20.0), (1, False, "published", None)]
-    steps2, edges2 = svc.flow_frames(engine, v2)
+    steps2, edges2 = act(engine, svc.flow_frames, v2)
     assert steps2["name"].to_list() == ["受理", "审查", "决定", "不予受理"]
     assert edges2.height == 3
-    assert risk_service.risks_frame(engine, ALL, power_id=v2)["measures"].to_list() == [
+    assert act(engine, risk_service.risks_frame, ALL, power_id=v2)["measures"].to_list() == [
         "审批分离、抽查复核"]
-    assert svc.public_powers_frame(engine)["id"].to_list() == [pid]
+    assert act(engine, svc.public_powers_frame)["id"].to_list() == [pid]
     with pytest.raises(PowerError) as old:  # the old version is read-only
-        svc.update_power(engine, actor="x", scope=ALL, power_id=pid, data=form(dept))
+        act(engine, lifecycle.update_power, actor="x", scope=ALL, power_id=pid, data=form(dept))
     assert old.value.key == "power.err_not_current"
 
-    svc.transition(engine, actor="city_data", scope=ALL, power_id=v2, to_status="confirmed")
-    svc.transition(engine, actor="city_data", scope=ALL, power_id=v2, to_status="published")
-    assert svc.public_powers_frame(engine)["id"].to_list() == [v2]
-    svc.transition(engine, actor="city_data", scope=ALL, power_id=v2, to_status="abolished")
-    assert svc.public_powers_frame(engine).height == 0
-    assert svc.get_power(engine, ALL, pid, public=True) is None
+    act(engine, lifecycle.transition, actor="city_data", scope=ALL, power_id=v2, to_status="confirmed")
+    act(engine, lifecycle.transition, actor="city_data", scope=ALL, power_id=v2, to_status="published")
+    assert act(engine, svc.public_powers_frame)["id"].to_list() == [v2]
+    act(engine, lifecycle.transition, actor="city_data", scope=ALL, power_id=v2, to_status="abolished")
+    assert act(engine, svc.public_powers_frame).height == 0
+    assert act(engine, svc.get_power, ALL, pid, public=True) is None
 
     with Session(engine) as s:
         actions = s.execute(select(AuditEvent.action).order_by(AuditEvent.id)).scalars().all()
@@ -122,45 +131,45 @@ def test_draft_to_published_and_versions(org):
 
 def test_publish_refused_for_invalid_flow_and_scope_is_enforced(org):
     engine, dept, other = org
-    pid = svc.create_power(engine, actor="a", scope=ALL, data=form(dept))
-    svc.save_flow(engine, actor="a", scope=ALL, power_id=pid, steps=STEPS,
+    pid = act(engine, lifecycle.create_power, actor="a", scope=ALL, data=form(dept))
+    act(engine, lifecycle.save_flow, actor="a", scope=ALL, power_id=pid, steps=STEPS,
                   edges=EDGES.filter(pl.col("to_seq") != 4))  # step 4 becomes a second start
-    svc.transition(engine, actor="a", scope=ALL, power_id=pid, to_status="confirmed")
+    act(engine, lifecycle.transition, actor="a", scope=ALL, power_id=pid, to_status="confirmed")
     with pytest.raises(PublishRefused) as refused:
-        svc.transition(engine, actor="a", scope=ALL, power_id=pid, to_status="published")
+        act(engine, lifecycle.transition, actor="a", scope=ALL, power_id=pid, to_status="published")
     assert [k for k, _ in refused.value.problems] == ["power.flow.many_starts"]
     with Session(engine) as s:
         assert s.get(Power, pid).status == "confirmed"  # nothing written
 
     dalian = Scope(region_codes=frozenset({"210200"}), department_id=other, root_region="210200")
-    assert svc.powers_frame(engine, dalian).height == 0
-    assert svc.get_power(engine, dalian, pid) is None
+    assert act(engine, svc.powers_frame, dalian).height == 0
+    assert act(engine, svc.get_power, dalian, pid) is None
     with pytest.raises(PowerError) as exc:
-        svc.update_power(engine, actor="b", scope=dalian, power_id=pid, data=form(dept))
+        act(engine, lifecycle.update_power, actor="b", scope=dalian, power_id=pid, data=form(dept))
     assert exc.value.key == "power.err_not_found"
     with pytest.raises(PowerError) as exc:  # creating for another department
-        svc.create_power(engine, actor="b", scope=dalian, data=form(dept, code="XK-X-2"))
+        act(engine, lifecycle.create_power, actor="b", scope=dalian, data=form(dept, code="XK-X-2"))
     assert exc.value.key == "power.err_department_scope"
     with pytest.raises(PowerError) as exc:
-        svc.create_power(engine, actor="a", scope=ALL, data=form(dept))
+        act(engine, lifecycle.create_power, actor="a", scope=ALL, data=form(dept))
     assert exc.value.key == "power.err_code_taken"
     with pytest.raises(PowerError) as exc:
-        svc.create_power(engine, actor="a", scope=ALL,
+        act(engine, lifecycle.create_power, actor="a", scope=ALL,
                          data=form(dept, code="XK-X-3", promised_limit_days=9))
     assert exc.value.key == "power.err_promised_over_statutory"
 
 
 def test_flow_table_errors_name_row_and_column(org):
     engine, dept, _ = org
-    pid = svc.create_power(engine, actor="a", scope=ALL, data=form(dept))
+    pid = act(engine, lifecycle.create_power, actor="a", scope=ALL, data=form(dept))
     bad = STEPS.with_columns(pl.when(pl.col("seq") == 3).then(pl.lit("  "))
                              .otherwise(pl.col("name")).alias("name"))
     with pytest.raises(PowerError) as exc:
-        svc.save_flow(engine, actor="a", scope=ALL, power_id=pid, steps=bad, edges=EDGES)
+        act(engine, lifecycle.save_flow, actor="a", scope=ALL, power_id=pid, steps=bad, edges=EDGES)
     assert (exc.value.key, exc.value.params) == ("power.err_step_cell", {"row": 3, "column": "name"})
     with Session(engine) as s:
         assert s.execute(select(func.count()).select_from(PowerStep)).scalar_one() == 0
-    _, issues = svc.save_flow(engine, actor="a", scope=ALL, power_id=pid, steps=STEPS,
+    _, issues = act(engine, lifecycle.save_flow, actor="a", scope=ALL, power_id=pid, steps=STEPS,
                               edges=pl.concat([EDGES, pl.DataFrame(
                                   {"from_seq": [3], "to_seq": [7], "condition": [None]})]))
     assert [i.key for i in issues] == ["power.flow.edge_missing_step"]
@@ -170,31 +179,31 @@ def test_flow_table_errors_name_row_and_column(org):
 
 def test_thresholds_regrade_and_inspections(org):
     engine, dept, _ = org
-    pid = svc.create_power(engine, actor="a", scope=ALL, data=form(dept))
-    rid = risk_service.save_risk_point(
-        engine, actor="a", scope=ALL, power_id=pid,
+    pid = act(engine, lifecycle.create_power, actor="a", scope=ALL, data=form(dept))
+    rid = act(
+        engine, risk_service.save_risk_point, actor="a", scope=ALL, power_id=pid,
         data=RiskPointInput(description="x", controls_resources=True, discretion=True))
     with Session(engine) as s:
         assert s.get(RiskPoint, rid).level == "中"
-    assert risk_service.set_level_thresholds(engine, actor="admin", high_min=2, medium_min=1) == 1
+    assert act(engine, risk_service.set_level_thresholds, actor="admin", high_min=2, medium_min=1) == 1
     with Session(engine) as s:
         assert s.get(RiskPoint, rid).level == "高"
-    assert risk_service.level_thresholds(engine) == (2, 1)
+    assert act(engine, risk_service.level_thresholds) == (2, 1)
     with pytest.raises(PowerError):
-        risk_service.set_level_thresholds(engine, actor="admin", high_min=2, medium_min=2)
+        act(engine, risk_service.set_level_thresholds, actor="admin", high_min=2, medium_min=2)
 
-    iid = insp_service.record_inspection(
-        engine, actor="sup", scope=ALL, data=insp_service.InspectionInput(
+    iid = act(
+        engine, insp_service.record_inspection, actor="sup", scope=ALL, data=insp_service.InspectionInput(
             department_id=dept, power_id=pid, inspected_on=date(2026, 3, 1),
             findings="案卷不全", rectify_by=date(2026, 4, 1)))
-    assert insp_service.inspections_frame(engine, city_scope(dept), open_only=True)["id"].to_list() == [iid]
-    assert insp_service.inspections_frame(engine, Scope(frozenset({"210200"}))).height == 0
+    assert act(engine, insp_service.inspections_frame, city_scope(dept), open_only=True)["id"].to_list() == [iid]
+    assert act(engine, insp_service.inspections_frame, Scope(frozenset({"210200"}))).height == 0
     with pytest.raises(PowerError):
-        insp_service.mark_rectified(engine, actor="sup", scope=ALL, inspection_id=iid,
+        act(engine, insp_service.mark_rectified, actor="sup", scope=ALL, inspection_id=iid,
                                     on=date(2026, 2, 1))
-    insp_service.mark_rectified(engine, actor="sup", scope=ALL, inspection_id=iid,
+    act(engine, insp_service.mark_rectified, actor="sup", scope=ALL, inspection_id=iid,
                                 on=date(2026, 3, 20))
-    assert insp_service.inspections_frame(engine, ALL, open_only=True).height == 0
+    assert act(engine, insp_service.inspections_frame, ALL, open_only=True).height == 0
 
 
 def test_rules_produce_and_clear_alerts_through_the_lights_sync(org):
@@ -202,14 +211,14 @@ def test_rules_produce_and_clear_alerts_through_the_lights_sync(org):
     from services.lights.sync import sync_alerts
 
     engine, dept, _ = org
-    pid = svc.create_power(engine, actor="a", scope=ALL, data=form(dept))
-    svc.save_flow(engine, actor="a", scope=ALL, power_id=pid, steps=STEPS, edges=EDGES)
-    rid = risk_service.save_risk_point(
-        engine, actor="a", scope=ALL, power_id=pid,
+    pid = act(engine, lifecycle.create_power, actor="a", scope=ALL, data=form(dept))
+    act(engine, lifecycle.save_flow, actor="a", scope=ALL, power_id=pid, steps=STEPS, edges=EDGES)
+    rid = act(
+        engine, risk_service.save_risk_point, actor="a", scope=ALL, power_id=pid,
         data=RiskPointInput(step_seq=2, description="降低标准审批", controls_resources=True,
                             discretion=True, high_incidence=True, last_review=date(2020, 1, 1)))
-    svc.transition(engine, actor="a", scope=ALL, power_id=pid, to_status="confirmed")
-    insp_service.record_inspection(engine, actor="sup", scope=ALL, data=insp_service.InspectionInput(
+    act(engine, lifecycle.transition, actor="a", scope=ALL, power_id=pid, to_status="confirmed")
+    act(engine, insp_service.record_inspection, actor="sup", scope=ALL, data=insp_service.InspectionInput(
         department_id=dept, inspected_on=date(2025, 1, 2), findings="未整改",
         rectify_by=date(2025, 2, 1)))
     sync_alerts(engine, actor="test")
@@ -220,8 +229,8 @@ def test_rules_produce_and_clear_alerts_through_the_lights_sync(org):
         ("PW-R1", "red", "open"), ("PW-R2", "red", "open"), ("PW-Y3", "yellow", "open")]
     assert {sid for r, _, sid, _ in alerts if r == "PW-R1"} == {str(rid)}
 
-    risk_service.save_risk_point(
-        engine, actor="a", scope=ALL, power_id=pid, risk_id=rid,
+    act(
+        engine, risk_service.save_risk_point, actor="a", scope=ALL, power_id=pid, risk_id=rid,
         data=RiskPointInput(step_seq=2, description="降低标准审批", controls_resources=True,
                             discretion=True, high_incidence=True, measures="分离审批",
                             last_review=date(2020, 1, 1)))

@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from models.db import session_scope
 from models.power import Inspection, Power, PowerEdge, PowerStep, RiskPoint
 from services.platform import ingest
 from services.platform.scope import ALL, Scope
 from services.power import catalog as power_service
+from services.power import lifecycle
 from services.power import risk as risk_service
 
 POWERS = ("职权编码,职权名称,职权类别,部门代码,设定依据,法定时限,承诺时限,收费标准,可网上办理\n"
@@ -36,7 +38,6 @@ INSPECTIONS = ("检查编号,部门代码,职权编码,检查日期,发现问题
 
 @pytest.fixture
 def org(engine):
-    from models.db import session_scope
     from services.platform.seed import seed_org
 
     with session_scope(engine) as s:
@@ -44,9 +45,15 @@ def org(engine):
     return engine
 
 
+def act(engine, service, *args, **kwargs):
+    """Call a service the way an edge does: in a unit of work that commits when it ends."""
+    with session_scope(engine) as session:
+        return service(*args, session=session, **kwargs)
+
+
 def upload(engine, kind, text, *, scope=ALL, actor="admin"):
-    prepared = ingest.prepare(engine, kind, f"{kind}.csv", text.encode("utf-8"), actor=actor,
-                              scope=scope)
+    prepared = act(engine, ingest.prepare, kind, f"{kind}.csv", text.encode("utf-8"),
+                   actor=actor, scope=scope)
     if prepared.status != "ready":
         return prepared
     return ingest.commit(engine, prepared, actor=actor, scope=scope)
@@ -79,10 +86,10 @@ def test_each_kind_uploads_and_builds_a_publishable_power(org):
     assert levels == {1: "高", 2: "低"}
     assert insp.power_id == p.id and insp.rectified_on is None
 
-    steps, edges = power_service.flow_frames(org, p.id)
+    steps, edges = act(org, power_service.flow_frames, p.id)
     assert steps["name"].to_list() == ["受理", "审查", "决定", "不予受理告知"]
-    power_service.transition(org, actor="admin", scope=ALL, power_id=p.id, to_status="confirmed")
-    power_service.transition(org, actor="admin", scope=ALL, power_id=p.id, to_status="published")
+    act(org, lifecycle.transition, actor="admin", scope=ALL, power_id=p.id, to_status="confirmed")
+    act(org, lifecycle.transition, actor="admin", scope=ALL, power_id=p.id, to_status="published")
     # Steps of a published power are refused: its flow changes by a new version on the page.
     refused = upload(org, "power_steps", STEPS.replace("审查岗", "审查二岗"))
     assert refused.status == "rejected"
@@ -123,8 +130,8 @@ def test_uploaded_levels_follow_admin_thresholds_on_read(org):
     upload(org, "powers", POWERS)
     upload(org, "power_steps", STEPS)
     upload(org, "risk_points", RISKS)
-    risk_service.set_level_thresholds(org, actor="admin", high_min=4, medium_min=3)
+    act(org, risk_service.set_level_thresholds, actor="admin", high_min=4, medium_min=3)
     upload(org, "risk_points", RISKS.replace("受理拖延", "受理故意拖延"))  # stored with defaults
-    got = risk_service.risks_frame(org, ALL).sort("no").select("no", "level").rows()
+    got = act(org, risk_service.risks_frame, ALL).sort("no").select("no", "level").rows()
     assert got == [(1, "中"), (2, "低")]
-    assert date(2026, 3, 1) in risk_service.risks_frame(org, ALL)["last_review"].to_list()
+    assert date(2026, 3, 1) in act(org, risk_service.risks_frame, ALL)["last_review"].to_list()

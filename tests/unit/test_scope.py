@@ -2,20 +2,27 @@
 
 from sqlmodel import Session
 
+from models.db import session_scope
 from services.platform.org import departments_frame, regions_frame
 from services.platform.scope import ALL
 from services.platform.users import get_user, user_scope, users_frame
 
 
+def act(engine, service, *args, **kwargs):
+    """Call a service the way an edge does: in a unit of work that commits when it ends."""
+    with session_scope(engine) as session:
+        return service(*args, session=session, **kwargs)
+
+
 def _scope(engine, username):
-    return user_scope(engine, get_user(engine, username))
+    return act(engine, user_scope, act(engine, get_user, username))
 
 
 def test_province_city_county_region_counts(seeded):
-    assert regions_frame(seeded, _scope(seeded, "prov_leader")).height == 43
-    assert regions_frame(seeded, _scope(seeded, "city_leader"))["code"].to_list() == ["210100", "210102", "210103"]
-    assert regions_frame(seeded, _scope(seeded, "county_leader"))["code"].to_list() == ["210102"]
-    assert regions_frame(seeded, ALL).height == 43
+    assert act(seeded, regions_frame, _scope(seeded, "prov_leader")).height == 43
+    assert act(seeded, regions_frame, _scope(seeded, "city_leader"))["code"].to_list() == ["210100", "210102", "210103"]
+    assert act(seeded, regions_frame, _scope(seeded, "county_leader"))["code"].to_list() == ["210102"]
+    assert act(seeded, regions_frame, ALL).height == 43
 
 
 def test_admin_sees_everything(seeded):
@@ -24,21 +31,21 @@ def test_admin_sees_everything(seeded):
 
 def test_county_user_reads_no_row_of_another_county(seeded):
     scope = _scope(seeded, "county_leader")
-    depts = departments_frame(seeded, scope)
+    depts = act(seeded, departments_frame, scope)
     assert depts.height == 12
     assert set(depts["region_code"]) == {"210102"}
-    assert departments_frame(seeded, scope, region_code="210103").height == 0
-    assert set(users_frame(seeded, scope)["region_code"]) == {"210102"}
+    assert act(seeded, departments_frame, scope, region_code="210103").height == 0
+    assert set(act(seeded, users_frame, scope)["region_code"]) == {"210102"}
 
 
 def test_department_scope_narrows_to_one_department(seeded):
     scope = _scope(seeded, "county_data")
-    depts = departments_frame(seeded, scope)
+    depts = act(seeded, departments_frame, scope)
     assert depts["name"].to_list() == ["和平区市场监督管理局"]
 
 
 def test_counts_in_region_tree(seeded):
-    frame = regions_frame(seeded, _scope(seeded, "city_leader"))
+    frame = act(seeded, regions_frame, _scope(seeded, "city_leader"))
     row = frame.filter(frame["code"] == "210100").row(0, named=True)
     assert (row["departments"], row["users"]) == (12, 4)
     assert frame.filter(frame["code"] == "210102")["users"].item() == 4

@@ -49,7 +49,9 @@ def test_step_elapsed_excludes_suspension_inside_the_step():
                           "started_on": [D(2026, 9, 29), D(2026, 10, 7), D(2026, 10, 12)],
                           "finished_on": [D(2026, 10, 7), D(2026, 10, 12), None]})
     s = susp((1, D(2026, 10, 8), D(2026, 10, 9)))
-    out = step_timing(steps, s, CAL, today=D(2026, 10, 14))
+    cases = pl.DataFrame({"case_id": [1, 2], "received_on": [D(2026, 9, 29), D(2026, 10, 12)],
+                          "finished_on": [D(2026, 10, 12), None]})
+    out = step_timing(steps, s, CAL, today=D(2026, 10, 14), cases=cases)
     # step 1: 9-30 only (holidays after); step 2: 10-08..10-12 = 4 less 2 suspended; open step: 2
     assert out["step_elapsed_workdays"].to_list() == [1, 2, 2]
 
@@ -57,7 +59,9 @@ def test_step_elapsed_excludes_suspension_inside_the_step():
 def test_suspension_lengths_running_and_closed():
     s = pl.DataFrame({"case_id": [1, 2], "start_on": [D(2026, 9, 30), D(2026, 10, 12)],
                       "end_on": [D(2026, 10, 9), None], "kind": ["听证", "补正材料"]})
-    out = suspension_lengths(s, CAL, D(2026, 10, 14))
+    cases = pl.DataFrame({"case_id": [1, 2], "received_on": [D(2026, 9, 29), D(2026, 10, 9)],
+                          "finished_on": [None, None]}, schema_overrides={"finished_on": pl.Date})
+    out = suspension_lengths(s, CAL, D(2026, 10, 14), cases=cases)
     assert out["suspension_workdays"].to_list() == [3, 3]
     assert out["end_on"].to_list() == [D(2026, 10, 9), None]
 
@@ -71,7 +75,7 @@ def test_on_time_rate_weekly_volumes_and_fund_progress():
         "deadline": [D(2026, 10, 14), D(2026, 10, 19), D(2026, 10, 30), D(2026, 10, 30)]})
     assert_frame_equal(on_time_rate(cases, ["department"]), pl.DataFrame(
         {"department": ["甲", "乙"], "concluded": [2, 1], "on_time": [1, 1], "late": [1, 0],
-         "on_time_rate": [50.0, 100.0]}), check_dtypes=False)
+         "on_time_rate": [50.0, 100.0], "no_deadline": [0, 0]}), check_dtypes=False)
     weekly = weekly_volumes(cases)
     assert weekly.rows() == [(D(2026, 10, 12), 2, 1, 1, 1), (D(2026, 10, 19), 2, 2, 0, 2)]
     funds = pl.DataFrame({"fund_id": [1, 2], "budget": [1000.0, 0.0],

@@ -16,7 +16,8 @@ CLOCK = pl.DataFrame({"today": [TODAY]}, schema={"today": pl.Date})
 
 
 def cases(*rows: dict) -> pl.DataFrame:
-    base = dict(case_id=1, case_no="C1", power_id=10, power_name="食品经营许可", department_id=5,
+    base = dict(case_id=1, case_no="C1", power_id=10, power_code="XK-210102004-001",
+                power_category="行政许可", power_name="食品经营许可", power_version=1, department_id=5,
                 region_code="210102", channel="online", status="in_progress",
                 received_on=date(2026, 6, 1), finished_on=None, limit_days=10,
                 suspended_workdays=0, deadline=date(2026, 6, 15), elapsed_workdays=5,
@@ -52,7 +53,9 @@ def test_ap_y1_remaining_days_and_share():
     assert set(out["level"]) == {"yellow"}
     f = facts(out, "C")
     assert (f["remaining_workdays"], f["deadline"], f["limit_days"]) == (2, "2026-06-17", 10)
-    assert ids(run(r.AP_Y1, ap_cases=c).head(0)) == []
+    # the share is inclusive: at 75 % A (15 of 20 used) joins, at 76 % it does not
+    assert ids(evaluate(r.AP_Y1, {"ap_cases": c, "clock": CLOCK}, {"share": 0.75})) == ["A", "B", "C"]
+    assert ids(evaluate(r.AP_Y1, {"ap_cases": c, "clock": CLOCK}, {"share": 0.76})) == ["B", "C"]
     # raising the threshold to 5 days left brings in A
     assert ids(evaluate(r.AP_Y1, {"ap_cases": c, "clock": CLOCK}, {"remaining_days": 5})) == ["A", "B", "C"]
 
@@ -94,9 +97,10 @@ def test_ap_y2_step_over_own_limit_within_total():
 
 
 def _steps(case_id: int, path: list[int]) -> list[dict]:
-    return [dict(case_id=case_id, seq=s, step_name=f"S{s}", started_on=date(2026, 6, i + 1),
-                 finished_on=date(2026, 6, i + 2), step_limit_days=None, step_elapsed_workdays=1,
-                 step_order=i + 1) for i, s in enumerate(path)]
+    return [dict(case_id=case_id, seq=s, pass_no=path[:i + 1].count(s), step_name=f"S{s}",
+                 started_on=date(2026, 6, i + 1), finished_on=date(2026, 6, i + 2),
+                 step_limit_days=None, step_elapsed_workdays=1, step_order=i + 1)
+            for i, s in enumerate(path)]
 
 
 def test_ap_r2_skipped_step_wrong_order_and_branches():
@@ -110,10 +114,11 @@ def test_ap_r2_skipped_step_wrong_order_and_branches():
               dict(case_id=8, case_no="P8", status="in_progress"))
     steps = pl.DataFrame([s for i, p in paths.items() for s in _steps(i, p)] + _steps(8, [1, 5]),
                          schema=r.STEPS_SCHEMA)
-    out = run(r.AP_R2, ap_cases=c, ap_steps=steps, ap_flow_edges=edges)
+    chart = pl.DataFrame({"power_id": [10] * 6, "seq": [1, 2, 3, 4, 5, 6]}, schema=r.FLOW_STEPS_SCHEMA)
+    out = run(r.AP_R2, ap_cases=c, ap_steps=steps, ap_flow_steps=chart, ap_flow_edges=edges)
     assert ids(out) == ["P4", "P5", "P6", "P7"]
     assert facts(out, "P4") == {"case_no": "P4", "power_name": "食品经营许可", "path": "1→4→5",
-                                "first_bad_seq": 1}
+                                "first_bad_seq": 1, "no_steps": False}
     assert facts(out, "P6")["first_bad_seq"] == 4  # stopped before the end
     assert facts(out, "P7")["first_bad_seq"] == 2  # did not begin at the start
 
@@ -125,9 +130,9 @@ def test_ap_r3_fee_above_standard():
               dict(case_no="free_zero", fee_charged=0.0, fee_standard=None))
     out = run(r.AP_R3, ap_cases=c)
     assert ids(out) == ["above", "free_charged"]
-    assert facts(out, "above")["fee_standard"] == 80.0
+    assert facts(out, "above")["fee_standard"] == "80.00"  # exact money as decimal text
     # a free power's standard is 0 yuan, said as such (never "None")
-    assert facts(out, "free_charged")["fee_standard"] == 0.0
+    assert facts(out, "free_charged")["fee_standard"] == "0.00"
     assert ids(evaluate(r.AP_R3, {"ap_cases": c}, {"tolerance_yuan": 1.0})) == ["free_charged"]
 
 
@@ -169,8 +174,8 @@ def test_ap_y6_outlier_department_fence():
     c = cases(*rows)
     out = run(r.AP_Y6, ap_cases=c)
     # Q1 5, Q3 6, IQR 1 -> fence 7.5: dept 5 (median 9) lights
-    assert ids(out) == ["5:食品经营许可"]
-    f = facts(out, "5:食品经营许可")
+    assert ids(out) == ["5:XK-210102004-001"]
+    f = facts(out, "5:XK-210102004-001")
     assert (f["median_workdays"], f["q1"], f["q3"], f["fence"], f["departments"]) == (9.0, 5.0, 6.0, 7.5, 5)
     below = c.with_columns(pl.when(pl.col("department_id") == 5).then(pl.lit(7, dtype=pl.Int32))
                            .otherwise(pl.col("elapsed_workdays")).alias("elapsed_workdays"))
@@ -201,7 +206,7 @@ def test_fd_r1_over_budget():
                  dict(fund_id=2, fund_code="F2", amount=1500.0), dict(fund_id=2, fund_code="F2", amount=500.01))
     out = run(r.FD_R1, fd_funds=f, fd_payments=p)
     assert ids(out) == ["F2"]
-    assert facts(out, "F2")["paid"] == 2000.01
+    assert facts(out, "F2")["paid"] == "2000.01"
 
 
 def test_fd_r2_duplicate_within_window():
@@ -219,14 +224,14 @@ def test_fd_r2_duplicate_within_window():
 def test_fd_y1_split_payments_just_under_threshold():
     t = 100000.0
     split = payments(dict(amount=0.85 * t, paid_on=date(2026, 4, 1)), dict(amount=0.99 * t, paid_on=date(2026, 4, 10)),
-                     dict(amount=t, paid_on=date(2026, 5, 1)))
+                     dict(amount=t - 0.01, paid_on=date(2026, 5, 1)))
     out = run(r.FD_Y1, fd_payments=split)
-    assert ids(out) == ["F1:91210100MA0000001X"]
-    f = facts(out, "F1:91210100MA0000001X")
+    assert ids(out) == ["5:91210100MA0000001X"]  # per department and recipient (issue 11)
+    f = facts(out, "5:91210100MA0000001X")
     assert (f["payments_in_window"], f["window_start"]) == (3, "2026-04-01")
     spread = split.with_columns(pl.Series("paid_on", [date(2026, 4, 1), date(2026, 4, 10), date(2026, 5, 2)]))
     assert ids(run(r.FD_Y1, fd_payments=spread)) == []
-    small = split.with_columns(pl.Series("amount", [0.84 * t, 0.99 * t, t]))
+    small = split.with_columns(pl.Series("amount", [0.84 * t, 0.99 * t, t - 0.01]).cast(r.MONEY))
     assert ids(run(r.FD_Y1, fd_payments=small)) == []
 
 
@@ -237,7 +242,7 @@ def test_fd_y2_idle_after_six_months():
     p = payments(dict(fund_id=1, fund_code="idle", amount=2999.0), dict(fund_id=3, fund_code="busy", amount=3000.0))
     out = run(r.FD_Y2, fd_funds=f, fd_payments=p)
     assert ids(out) == ["idle"]
-    assert facts(out, "idle")["paid"] == 2999.0
+    assert facts(out, "idle")["paid"] == "2999.00"
 
 
 def test_fd_y3_december_share():
@@ -249,10 +254,11 @@ def test_fd_y3_december_share():
 
 
 @pytest.mark.parametrize("rule", [r.AP_Y1, r.AP_R1, r.AP_Y2, r.AP_R2, r.AP_R3, r.AP_Y3, r.AP_Y4,
-                                  r.AP_Y5, r.AP_Y6, r.FD_R1, r.FD_R2, r.FD_Y1, r.FD_Y2, r.FD_Y3])
+                                  r.AP_Y5, r.AP_Y6, r.AP_Y7, r.FD_R1, r.FD_R2, r.FD_Y1, r.FD_Y2, r.FD_Y3])
 def test_every_rule_runs_on_empty_frames(rule):
     empty = {"ap_cases": pl.DataFrame(schema=r.CASES_SCHEMA), "ap_steps": pl.DataFrame(schema=r.STEPS_SCHEMA),
              "ap_flow_edges": pl.DataFrame(schema=r.EDGES_SCHEMA),
+             "ap_flow_steps": pl.DataFrame(schema=r.FLOW_STEPS_SCHEMA),
              "ap_suspensions": pl.DataFrame(schema=r.SUSPENSIONS_SCHEMA),
              "fd_funds": pl.DataFrame(schema=r.FUNDS_SCHEMA),
              "fd_payments": pl.DataFrame(schema=r.PAYMENTS_SCHEMA), "clock": CLOCK}

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.clock import china_today
+from models.db import session_scope
 from models.esupervision import ApprovalCase, CaseStep, CaseSuspension
 from models.lights import Alert
 from models.power import Power
@@ -23,7 +24,12 @@ from services.power.catalog import in_force_clause
 def _officer(engine, username: str):  # noqa: ANN001, ANN202
     with Session(engine) as s:
         user = s.execute(select(User).where(User.username == username)).scalar_one()
-        return user, scope_for(s, user)
+        return user, scope_for(user, session=s)
+
+
+def _prepare(engine, kind: str, name: str, content: bytes, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    with session_scope(engine) as s:
+        return ingest.prepare(kind, name, content, session=s, **kwargs)
 
 
 def _online_power(engine, dept_id: int) -> Power:  # noqa: ANN001
@@ -42,8 +48,8 @@ def test_officer_uploads_cases_and_lights_appear(seeded):
     cases = ("办件编号,职权编码,受理渠道,受理日期,受理时间,办理状态,办结日期,办结时间,不予许可理由,实收费用\n"
              f"UP-0001,{power.current_code},窗口,{day},10:15,已办结,{done},16:00,,{(power.fee_standard or 0) + 50}\n"
              f"UP-0002,{power.current_code},网上,{day},09:00,不予许可,{done},,,0\n")
-    prepared = ingest.prepare(seeded, "approval_cases", "办件.csv", cases.encode("utf-8"),
-                              actor=user.username, scope=scope)
+    prepared = _prepare(seeded, "approval_cases", "办件.csv", cases.encode("utf-8"),
+                        actor=user.username, scope=scope)
     assert prepared.status == "ready", prepared.errors
     assert prepared.rows_new == 2
     assert ingest.commit(seeded, prepared, actor=user.username, scope=scope).status == "committed"
@@ -52,8 +58,8 @@ def test_officer_uploads_cases_and_lights_appear(seeded):
     susp = ("办件编号,中止类型,中止开始日期,中止结束日期,中止理由\n"
             f"UP-0001,补正材料,{day + timedelta(days=1)},{day + timedelta(days=2)},\n")
     for kind, content in (("case_steps", steps), ("case_suspensions", susp)):
-        p = ingest.prepare(seeded, kind, f"{kind}.csv", content.encode("utf-8"),
-                           actor=user.username, scope=scope)
+        p = _prepare(seeded, kind, f"{kind}.csv", content.encode("utf-8"),
+                     actor=user.username, scope=scope)
         assert p.status == "ready", p.errors
         assert ingest.commit(seeded, p, actor=user.username, scope=scope).status == "committed"
     with Session(seeded) as s:
@@ -87,8 +93,8 @@ def test_bad_case_rows_are_refused_naming_row_and_column(seeded):
            f"UP-1,{power.current_code},窗口,2026-05-10,已办结,2026-05-01\n"
            f"UP-2,{power.current_code},邮寄,2026-05-10,办理中,\n"
            f"UP-3,{other},网上,2026-05-10,办理中,\n")
-    p = ingest.prepare(seeded, "approval_cases", "bad.csv", bad.encode("utf-8"),
-                       actor=user.username, scope=scope)
+    p = _prepare(seeded, "approval_cases", "bad.csv", bad.encode("utf-8"),
+                 actor=user.username, scope=scope)
     assert p.status == "rejected"
     found = sorted(zip(p.errors["row"].to_list(), p.errors["field"].to_list(),
                        p.errors["key"].to_list(), strict=True))

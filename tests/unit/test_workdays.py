@@ -11,6 +11,7 @@ from metrics.platform.workdays import (
     with_deadline,
     with_elapsed,
 )
+from models.db import session_scope
 from services.platform.workcalendar import (
     CalendarError,
     load_calendar,
@@ -19,9 +20,15 @@ from services.platform.workcalendar import (
 )
 
 
+def act(engine, service, *args, **kwargs):
+    """Call a service the way an edge does: in a unit of work that commits when it ends."""
+    with session_scope(engine) as session:
+        return service(*args, session=session, **kwargs)
+
+
 @pytest.fixture
 def cal(engine):
-    return load_calendar(engine, date(2025, 1, 1), date(2027, 3, 31))
+    return act(engine, load_calendar, date(2025, 1, 1), date(2027, 3, 31))
 
 
 def deadline(cal, received, limit, suspended=0):
@@ -71,13 +78,13 @@ def test_year_boundary_into_an_unknown_year_falls_back_to_weekdays(cal):
 def test_admin_schedule_takes_precedence_and_is_audited(engine):
     days = pl.DataFrame({"day": [date(2027, 1, 1), date(2027, 1, 4)], "kind": ["holiday", "holiday"],
                          "name": ["元旦", "元旦"]})
-    assert save_year_schedule(engine, actor="admin", year=2027, days=days, source_note="测试") == 2
-    cal = load_calendar(engine, date(2026, 12, 1), date(2027, 1, 31))
+    assert act(engine, save_year_schedule, actor="admin", year=2027, days=days, source_note="测试") == 2
+    cal = act(engine, load_calendar, date(2026, 12, 1), date(2027, 1, 31))
     assert cal.unknown_years == () and cal.sources[2027] == "admin"
     frame = pl.DataFrame({"received_on": [date(2026, 12, 31)], "limit_days": [3]},
                          schema={"received_on": pl.Date, "limit_days": pl.Int32})
     assert with_deadline(frame, cal.frame, suspended_col=None)["deadline"][0] == date(2027, 1, 7)
-    assert year_schedule(engine, 2027).height == 2
+    assert act(engine, year_schedule, 2027).height == 2
     from sqlmodel import Session, select
 
     from models.audit import AuditEvent
@@ -88,15 +95,15 @@ def test_admin_schedule_takes_precedence_and_is_audited(engine):
 def test_bad_schedules_are_refused(engine):
     bad_kind = pl.DataFrame({"day": [date(2027, 1, 1)], "kind": ["party"], "name": [""]})
     with pytest.raises(CalendarError) as err:
-        save_year_schedule(engine, actor="admin", year=2027, days=bad_kind)
+        act(engine, save_year_schedule, actor="admin", year=2027, days=bad_kind)
     assert err.value.key == "calendar.err_kind" and err.value.params["row"] == 1
     weekday_makeup = pl.DataFrame({"day": [date(2027, 1, 6)], "kind": ["workday"], "name": [""]})
     with pytest.raises(CalendarError) as err:
-        save_year_schedule(engine, actor="admin", year=2027, days=weekday_makeup)
+        act(engine, save_year_schedule, actor="admin", year=2027, days=weekday_makeup)
     assert err.value.key == "calendar.err_makeup_weekday"
     other_year = pl.DataFrame({"day": [date(2028, 1, 1)], "kind": ["holiday"], "name": [""]})
     with pytest.raises(CalendarError) as err:
-        save_year_schedule(engine, actor="admin", year=2027, days=other_year)
+        act(engine, save_year_schedule, actor="admin", year=2027, days=other_year)
     assert err.value.key == "calendar.err_other_year"
 
 
@@ -111,7 +118,7 @@ def test_elapsed_counts_exclude_receipt_day_and_suspensions():
 
 
 def test_library_schedule_is_shown_in_chinese(engine):
-    sched = year_schedule(engine, 2026)
+    sched = act(engine, year_schedule, 2026)
     row = sched.filter(pl.col("day") == date(2026, 10, 10)).row(0, named=True)
     assert (row["kind"], row["name"]) == ("workday", "国庆节")
     assert sched.filter(pl.col("kind") == "holiday").height == 33

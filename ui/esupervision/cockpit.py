@@ -12,7 +12,7 @@ from core.clock import china_today
 from metrics.esupervision.timing import on_time_rate
 from services.esupervision import read as es
 from services.platform.scope import Scope
-from ui.platform.db import get_engine
+from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import t
 
 OPEN = "open,acknowledged,supervising,rectified"
@@ -20,9 +20,10 @@ OPEN = "open,acknowledged,supervising,rectified"
 
 @st.cache_data(ttl=120, max_entries=64, show_spinner=False)
 def _kpis(url: str, scope: Scope, today: date, stamp: tuple) -> dict:  # noqa: ARG001
-    engine = get_engine()
     month = today.replace(day=1)
-    timed = es.timed_cases(engine, scope, today=today, since=month)
+    with unit_of_work() as session:
+        timed = es.timed_cases(session=session, scope=scope, today=today, since=month)
+        lights = es.open_s4_alerts(session=session, scope=scope)
     cases = timed.cases
     in_progress = cases.filter(pl.col("status").is_in(["in_progress", "suspended"])).height
     done = cases.filter(pl.col("finished_on") >= month)
@@ -30,13 +31,13 @@ def _kpis(url: str, scope: Scope, today: date, stamp: tuple) -> dict:  # noqa: A
     return {"in_progress": in_progress,
             "on_time_rate": float(rate["on_time_rate"][0]) if rate.height else None,
             "concluded": int(rate["concluded"].sum()) if rate.height else 0,
-            "lights": es.open_s4_alerts(engine, scope), "unknown_years": timed.unknown_years}
+            "lights": lights, "unknown_years": timed.unknown_years}
 
 
 def esupervision_section(scope: Scope) -> None:
-    engine = get_engine()
-    k = _kpis(engine.url.render_as_string(hide_password=False), scope, china_today(),
-              es.data_stamp(engine))
+    with unit_of_work() as session:
+        stamp = es.data_stamp(session=session)
+    k = _kpis(get_engine().url.render_as_string(hide_password=False), scope, china_today(), stamp)
     st.subheader(t("esupervision.cockpit.title"))
     cols = st.columns(4)
     rate = k["on_time_rate"]

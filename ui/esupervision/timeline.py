@@ -11,21 +11,23 @@ import streamlit as st
 
 from services.esupervision import read as es
 from services.platform.scope import Scope
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
 
 COLOURS = {"ok": "#1e8e3e", "over": "#d93025", "open": "#1a73e8", "suspension": "#9aa0a6"}
 
 
 def case_timeline(scope: Scope, case_no: str, today: date) -> None:
-    engine = get_engine()
-    case = es.case_by_no(engine, scope, case_no)
+    with unit_of_work() as session:
+        case = es.case_by_no(session=session, scope=scope, case_no=case_no)
+        if case is not None:
+            steps = es.timed_steps(session=session, scope=scope, today=today,
+                                   case_ids=[case["id"]]).sort("step_order")
+            flow = es.power_steps(session=session, power_id=case["power_id"])
+            susp = es.read_suspensions(session=session, scope=scope, case_ids=[case["id"]])
     if case is None:
         st.info(t("esupervision.timeline.not_found", case_no=case_no))
         return
-    steps = es.timed_steps(engine, scope, today=today, case_ids=[case["id"]]).sort("step_order")
-    flow = es.power_steps(engine, case["power_id"])
-    susp = es.read_suspensions(engine, scope, [case["id"]])
     fig = go.Figure()
     for r in steps.iter_rows(named=True):
         end = r["finished_on"] or today

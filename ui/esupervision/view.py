@@ -15,7 +15,7 @@ from services.esupervision import read as es
 from services.platform.scope import Scope
 from ui.lights.format import LEVEL_ICON
 from ui.platform.context import UserContext
-from ui.platform.db import get_engine
+from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import t
 
 PERIODS = (1, 3, 6, 12)
@@ -38,9 +38,10 @@ def _url() -> str:
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
 def _places(url: str, scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:  # noqa: ARG001
-    engine = get_engine()
-    return (es.regions_in_scope(engine, scope).sort("path"), es.departments_in_scope(engine, scope),
-            es.power_names(engine, scope))
+    with unit_of_work() as session:
+        return (es.regions_in_scope(session=session, scope=scope).sort("path"),
+                es.departments_in_scope(session=session, scope=scope),
+                es.power_names(session=session, scope=scope))
 
 
 def case_filters(ctx: UserContext, *, key: str, with_power: bool = True) -> CaseFilter:
@@ -75,27 +76,35 @@ class CaseData:
 
 @st.cache_data(ttl=120, max_entries=32, show_spinner=False)
 def _cases(url: str, scope: Scope, flt: CaseFilter, today: date, stamp: tuple) -> CaseData:  # noqa: ARG001
-    engine = get_engine()
-    timed = es.timed_cases(engine, scope, today=today, since=flt.since(today),
-                           region_prefix=flt.region_prefix, department_id=flt.department_id,
-                           power_name=flt.power_name)
+    with unit_of_work() as session:
+        timed = es.timed_cases(session=session, scope=scope, today=today, since=flt.since(today),
+                               region_prefix=flt.region_prefix, department_id=flt.department_id,
+                               power_name=flt.power_name)
     regions, depts, _ = _places(url, scope)
     cases = (timed.cases.join(depts.select("department_id", "department"), on="department_id", how="left")
              .join(regions.select("region_code", "region"), on="region_code", how="left"))
     return CaseData(cases, timed.unknown_years, today)
 
 
+def _stamp() -> tuple:
+    with unit_of_work() as session:
+        return es.data_stamp(session=session)
+
+
 def case_data(scope: Scope, flt: CaseFilter) -> CaseData:
-    return _cases(_url(), scope, flt, china_today(), es.data_stamp(get_engine()))
+    return _cases(_url(), scope, flt, china_today(), _stamp())
 
 
 def open_cases_table(data: CaseData) -> pl.DataFrame:
-    lit = es.case_lights(get_engine(), data.cases, data.today)
+    with unit_of_work() as session:
+        lit = es.case_lights(session=session, cases=data.cases, today=data.today)
     order = pl.col("light").replace_strict({"red": 0, "yellow": 1, "green": 2}, return_dtype=pl.Int8)
     return (lit.sort(order, "remaining_workdays", "case_no")
             .select(pl.col("light").replace_strict(LEVEL_ICON, return_dtype=pl.String).alias(t("esupervision.col.light")),
                     pl.col("case_no").alias(t("esupervision.col.case_no")),
                     pl.col("power_name").alias(t("esupervision.col.power")),
+                    # the version in force on the day of receipt, which set limit, fee and flow
+                    pl.col("power_version").alias(t("esupervision.col.power_version")),
                     pl.col("department").alias(t("esupervision.col.department")),
                     pl.col("region").alias(t("esupervision.col.region")),
                     pl.col("status").replace_strict({s: t(f"esupervision.status.{s}") for s in
@@ -126,15 +135,16 @@ class FundData:
 def _funds(url: str, scope: Scope, flt: CaseFilter, today: date, stamp: tuple) -> FundData:  # noqa: ARG001
     from metrics.esupervision.timing import fund_progress
 
-    engine = get_engine()
     regions, depts, _ = _places(url, scope)
-    funds = es.read_funds(engine, scope)
-    if flt.region_prefix:
-        codes = regions.filter(pl.col("path").str.starts_with(flt.region_prefix))["region_code"]
-        funds = funds.filter(pl.col("region_code").is_in(codes.implode()))
-    if flt.department_id is not None:
-        funds = funds.filter(pl.col("department_id") == flt.department_id)
-    payments = es.read_payments(engine, scope, fund_ids=funds["fund_id"].to_list() or [-1])
+    with unit_of_work() as session:
+        funds = es.read_funds(session=session, scope=scope)
+        if flt.region_prefix:
+            codes = regions.filter(pl.col("path").str.starts_with(flt.region_prefix))["region_code"]
+            funds = funds.filter(pl.col("region_code").is_in(codes.implode()))
+        if flt.department_id is not None:
+            funds = funds.filter(pl.col("department_id") == flt.department_id)
+        payments = es.read_payments(session=session, scope=scope,
+                                    fund_ids=funds["fund_id"].to_list() or [-1])
     progress = (fund_progress(funds, payments, today=today)
                 .join(depts.select("department_id", "department"), on="department_id", how="left")
                 .join(regions.select("region_code", "region"), on="region_code", how="left"))
@@ -142,7 +152,7 @@ def _funds(url: str, scope: Scope, flt: CaseFilter, today: date, stamp: tuple) -
 
 
 def fund_data(scope: Scope, flt: CaseFilter) -> FundData:
-    return _funds(_url(), scope, flt, china_today(), es.data_stamp(get_engine()))
+    return _funds(_url(), scope, flt, china_today(), _stamp())
 
 
 def funds_table(funds: pl.DataFrame) -> pl.DataFrame:

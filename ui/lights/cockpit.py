@@ -24,7 +24,7 @@ from services.lights.read import cockpit_frames, data_stamp
 from services.platform.scope import Scope
 from systems import MENU_ORDER
 from ui.lights.format import LEVEL_ICON
-from ui.platform.db import get_engine
+from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import t
 
 COLOURS = {"red": "#d93025", "yellow": "#f9ab00", "green": "#1e8e3e"}
@@ -47,7 +47,8 @@ class Cockpit:
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
 def _compute(url: str, scope: Scope, stamp: tuple, today: date) -> Cockpit:  # noqa: ARG001
-    frames = cockpit_frames(get_engine(), scope)
+    with unit_of_work() as session:
+        frames = cockpit_frames(session=session, scope=scope)
     depts = department_lights(frames.departments, frames.alerts)
     series = open_over_time(frames.events, start=today - timedelta(days=HISTORY_DAYS), end=today)
     return Cockpit(
@@ -59,8 +60,9 @@ def _compute(url: str, scope: Scope, stamp: tuple, today: date) -> Cockpit:  # n
 
 def cockpit_data(scope: Scope) -> Cockpit:
     """Keyed by scope and by a cheap stamp of the alert tables, so it is never stale."""
-    engine = get_engine()
-    return _compute(engine.url.render_as_string(hide_password=False), scope, data_stamp(engine),
+    with unit_of_work() as session:
+        stamp = data_stamp(session=session)
+    return _compute(get_engine().url.render_as_string(hide_password=False), scope, stamp,
                     china_today())
 
 

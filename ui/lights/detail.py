@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import polars as pl
 import streamlit as st
-from sqlalchemy.engine import Engine
 
 from core.clock import china_today
 from metrics.lights.registry import RULES
@@ -26,6 +25,7 @@ from ui.lights.format import (
     system_label,
 )
 from ui.platform.context import UserContext
+from ui.platform.db import unit_of_work
 from ui.platform.formatting import local_time, md_escape
 from ui.platform.i18n import error_text, t
 
@@ -52,7 +52,7 @@ def show_flash() -> None:
         st.session_state.pop(FLASH_KEY, None)
 
 
-def alert_detail(engine: Engine, ctx: UserContext, alert: dict) -> None:
+def alert_detail(ctx: UserContext, alert: dict) -> None:
     rule = RULES.get(alert["rule_id"])
     st.subheader(t("lights.detail.title", id=alert["id"], rule=rule_title(alert["rule_id"])))
     c1, c2, c3, c4 = st.columns(4)
@@ -75,9 +75,10 @@ def alert_detail(engine: Engine, ctx: UserContext, alert: dict) -> None:
     if alert["dismiss_reason"]:
         st.markdown(f"**{t('lights.detail.dismiss_reason')}**：{md_escape(alert['dismiss_reason'])}")
     st.markdown(f"**{t('lights.detail.history')}**")
-    st.dataframe(history_display(alert_history(engine, ctx.scope, alert["id"])),
-                 hide_index=True, width="stretch")
-    orders = orders_frame(engine, ctx.scope, alert_id=alert["id"])
+    with unit_of_work() as session:
+        history = alert_history(session=session, scope=ctx.scope, alert_id=alert["id"])
+        orders = orders_frame(session=session, scope=ctx.scope, alert_id=alert["id"])
+    st.dataframe(history_display(history), hide_index=True, width="stretch")
     if orders.height:
         st.markdown(f"**{t('lights.detail.orders')}**")
         st.dataframe(orders_display(orders), hide_index=True, width="stretch")
@@ -86,7 +87,7 @@ def alert_detail(engine: Engine, ctx: UserContext, alert: dict) -> None:
                          icon=":material/assignment:", query_params={"order": no})
 
 
-def alert_actions(engine: Engine, ctx: UserContext, alert: dict, table: pl.DataFrame) -> None:
+def alert_actions(ctx: UserContext, alert: dict, table: pl.DataFrame) -> None:
     """Acknowledge, dismiss (reason required), issue a 督办 order, close."""
     st.markdown(f"**{t('lights.act.title')}**")
     status, alert_id = alert["status"], alert["id"]
@@ -96,40 +97,43 @@ def alert_actions(engine: Engine, ctx: UserContext, alert: dict, table: pl.DataF
     with tab_ack:
         if st.button(t("lights.act.acknowledge"), key="act_ack", disabled=status != "open",
                      icon=":material/visibility:"):
-            run_action(lambda: order_service.acknowledge(engine, actor=ctx.username, scope=ctx.scope,
-                                                 alert_ids=[alert_id]),
-                 t("lights.act.acknowledged", id=alert_id))
+            run_action(lambda s: order_service.acknowledge(
+                session=s, actor=ctx.username, scope=ctx.scope, alert_ids=[alert_id]),
+                t("lights.act.acknowledged", id=alert_id))
     with tab_dismiss, st.form("act_dismiss_form"):
         reason = st.text_area(t("lights.act.reason"), max_chars=500, key="act_reason")
         if st.form_submit_button(t("lights.act.dismiss"), type="primary"):
-            run_action(lambda: order_service.dismiss(engine, actor=ctx.username, scope=ctx.scope,
-                                             alert_ids=[alert_id], reason=reason),
-                 t("lights.act.dismissed", id=alert_id))
+            run_action(lambda s: order_service.dismiss(
+                session=s, actor=ctx.username, scope=ctx.scope, alert_ids=[alert_id], reason=reason),
+                t("lights.act.dismissed", id=alert_id))
     with tab_order:
-        _order_form(engine, ctx, alert, table)
+        _order_form(ctx, alert, table)
     with tab_close, st.form("act_close_form"):
         note = st.text_input(t("lights.act.note"), max_chars=500, key="act_close_note")
         if st.form_submit_button(t("lights.act.close"), type="primary"):
-            run_action(lambda: order_service.close_alerts(engine, actor=ctx.username, scope=ctx.scope,
-                                                  alert_ids=[alert_id], note=note),
-                 t("lights.act.closed", id=alert_id))
+            run_action(lambda s: order_service.close_alerts(
+                session=s, actor=ctx.username, scope=ctx.scope, alert_ids=[alert_id], note=note),
+                t("lights.act.closed", id=alert_id))
 
 
 def run_action(action, success: str) -> None:  # noqa: ANN001
-    """Run a lights action; show its error in the user's language, or flash `success`."""
+    """Run a lights action `action(session)` in one unit of work; show its error in the user's
+    language (nothing written), or flash `success` once it has committed."""
     try:
-        action()
+        with unit_of_work() as session:
+            action(session)
     except order_service.LightsError as exc:
         st.error(error_text(exc))
     else:
         flash(success)
 
 
-def _order_form(engine: Engine, ctx: UserContext, alert: dict, table: pl.DataFrame) -> None:
+def _order_form(ctx: UserContext, alert: dict, table: pl.DataFrame) -> None:
     workable = table.filter(pl.col("status").is_in(["open", "acknowledged"]))
     same_region = workable.filter(pl.col("region_code") == alert["region_code"])
     choices = same_region["id"].to_list()
-    depts = departments_frame(engine, ctx.scope, region_code=alert["region_code"])
+    with unit_of_work() as session:
+        depts = departments_frame(ctx.scope, region_code=alert["region_code"], session=session)
     dept_names = dict(zip(depts["id"], depts["name"], strict=True))
     if not dept_names:
         st.info(t("lights.act.no_department"))
@@ -148,9 +152,10 @@ def _order_form(engine: Engine, ctx: UserContext, alert: dict, table: pl.DataFra
                                     key="act_order_instructions")
         if st.form_submit_button(t("lights.act.order_issue"), type="primary"):
             try:
-                order = order_service.issue_order(
-                    engine, actor=ctx.username, scope=ctx.scope, alert_ids=picked,
-                    department_id=dept, due_date=due, instructions=instructions)
+                with unit_of_work() as session:
+                    order = order_service.issue_order(
+                        session=session, actor=ctx.username, scope=ctx.scope, alert_ids=picked,
+                        department_id=dept, due_date=due, instructions=instructions)
             except order_service.LightsError as exc:
                 st.error(error_text(exc))
             else:

@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
-from sqlalchemy.engine import Engine
 
 from models.lights import ALERT_STATUSES
 from services.lights.read import AlertFilter, rule_choices
 from services.platform.org import departments_frame, regions_frame
 from ui.lights.format import SYSTEMS, rule_title, status_label, system_label
 from ui.platform.context import UserContext
+from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
 
 LIST_PARAMS = {"system": "lf_system", "level": "lf_level", "status": "lf_status", "rule": "lf_rule"}
@@ -75,11 +75,13 @@ def _to_url(flt: AlertFilter, alert_id: int | None) -> None:
         st.query_params.from_dict(wanted)
 
 
-def alert_filter(engine: Engine, ctx: UserContext) -> AlertFilter:
-    regions = regions_frame(engine, ctx.scope)
+def alert_filter(ctx: UserContext) -> AlertFilter:
+    with unit_of_work() as session:
+        regions = regions_frame(ctx.scope, session=session)
+        rules = rule_choices(session=session, scope=ctx.scope)
     names = dict(zip(regions["code"], regions["name"], strict=True))
     options = {"system": list(SYSTEMS), "level": ["red", "yellow"],
-               "status": list(ALERT_STATUSES), "rule": rule_choices(engine, ctx.scope)}
+               "status": list(ALERT_STATUSES), "rule": rules}
     _init_from_url(options, list(names))
     c1, c2, c3, c4 = st.columns(4)
     systems = c1.multiselect(t("lights.f.system"), options["system"], key="lf_system",
@@ -94,7 +96,8 @@ def alert_filter(engine: Engine, ctx: UserContext) -> AlertFilter:
     region = c5.selectbox(t("lights.f.region"), [None, *names], key="lf_region",
                           placeholder=t("lights.f.any"),
                           format_func=lambda c: t("lights.f.any") if c is None else f"{names[c]}（{c}）")
-    depts = departments_frame(engine, ctx.scope, region_code=region)
+    with unit_of_work() as session:
+        depts = departments_frame(ctx.scope, region_code=region, session=session)
     dept_names = dict(zip(depts["id"], depts["name"], strict=True))
     if st.session_state.get("lf_dept") not in dept_names:
         st.session_state["lf_dept"] = None

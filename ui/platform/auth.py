@@ -11,7 +11,7 @@ from streamlit_authenticator.utilities import LoginError
 
 from services.platform import users as user_service
 from services.platform.settings import get_settings
-from ui.platform.db import get_engine
+from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
 
 LOGOUT_FLAG = "_logout_requested"
@@ -36,8 +36,9 @@ class Auth:
     def __init__(self) -> None:
         s = get_settings()
         self._settings = s
-        self._creds = _credentials(
-            user_service.login_accounts(get_engine(), lockout_attempts=s.lockout_attempts))
+        with unit_of_work() as session:
+            accounts = user_service.login_accounts(session=session, lockout_attempts=s.lockout_attempts)
+        self._creds = _credentials(accounts)
         self._before = {u: d["failed_login_attempts"] for u, d in self._creds["usernames"].items()}
         self.authenticator = stauth.Authenticate(
             self._creds, s.auth_cookie_name, s.auth_cookie_key, s.auth_cookie_expiry_days,
@@ -67,7 +68,8 @@ class Auth:
         return bool(status)
 
     def _on_login(self, info: dict) -> None:
-        user_service.record_login(get_engine(), info["username"])
+        with unit_of_work() as session:
+            user_service.record_login(info["username"], session=session)
         st.session_state[COOKIE_PENDING] = True
 
     def persist_login(self) -> None:
@@ -92,9 +94,10 @@ class Auth:
         s = self._settings
         for username, data in self._creds["usernames"].items():
             if data.get("failed_login_attempts", 0) > self._before.get(username, 0):
-                locked = user_service.record_failed_login(
-                    get_engine(), username, lockout_attempts=s.lockout_attempts,
-                    lockout_minutes=s.lockout_minutes)
+                with unit_of_work() as session:
+                    locked = user_service.record_failed_login(
+                        username, session=session, lockout_attempts=s.lockout_attempts,
+                        lockout_minutes=s.lockout_minutes)
                 if locked:
                     st.error(t("auth.locked", minutes=s.lockout_minutes))
 
@@ -103,7 +106,8 @@ class Auth:
         if st.session_state.get("authentication_status"):
             self.authenticator.logout(location="unrendered")
         if username:
-            user_service.record_logout(get_engine(), username)
+            with unit_of_work() as session:
+                user_service.record_logout(username, session=session)
 
 
 def request_logout() -> None:

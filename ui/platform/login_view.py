@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from services.platform.seed import DEMO_USERS
+from services.platform.demo_accounts import DEMO_USERS
 from services.platform.settings import DEMO_PASSWORD, get_settings
 from ui.platform.formatting import role_names
 from ui.platform.i18n import t

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import polars as pl
 import streamlit as st
-from sqlalchemy.engine import Engine
 
 from core.clock import china_today
 from metrics.power.flowchart import validate_flow
 from metrics.power.risk import CRITERIA
 from services.power import catalog as power_service
+from services.power import lifecycle
 from services.power import risk as risk_service
-from services.power.catalog import TRANSITIONS, PublishRefused
+from services.power.lifecycle import TRANSITIONS, PublishRefused
 from services.power.risk import RiskPointInput
 from ui.platform.context import UserContext
+from ui.platform.db import unit_of_work
 from ui.platform.i18n import error_text, t
 from ui.power.widgets import SELECTED_KEY, show_issues, status_label
 
@@ -21,7 +22,7 @@ TRANSITION_ICONS = {"confirmed": ":material/task_alt:", "published": ":material/
                     "draft": ":material/undo:", "abolished": ":material/block:"}
 
 
-def lifecycle_buttons(engine: Engine, ctx: UserContext, power: dict) -> None:
+def lifecycle_buttons(ctx: UserContext, power: dict) -> None:
     if not power["is_current"]:
         st.info(t("power.err_not_current", version=power["version"]))
         return
@@ -31,7 +32,8 @@ def lifecycle_buttons(engine: Engine, ctx: UserContext, power: dict) -> None:
         if col.button(t(f"power.ui.to_{target}"), key=f"tr_{target}",
                       icon=TRANSITION_ICONS[target], width="stretch"):
             try:
-                power_service.transition(engine, actor=ctx.username, scope=ctx.scope,
+                with unit_of_work() as session:
+                    lifecycle.transition(session=session, actor=ctx.username, scope=ctx.scope,
                                          power_id=power["id"], to_status=target)
             except PublishRefused as exc:
                 st.error(error_text(exc))
@@ -64,7 +66,7 @@ def _edge_config() -> dict:
     }
 
 
-def flow_editor(engine: Engine, ctx: UserContext, power: dict, steps: pl.DataFrame,
+def flow_editor(ctx: UserContext, power: dict, steps: pl.DataFrame,
                 edges: pl.DataFrame) -> None:
     """Table editors for steps and edges; problems are shown live and on saving."""
     st.caption(t("power.ui.flow_help"))
@@ -88,8 +90,10 @@ def flow_editor(engine: Engine, ctx: UserContext, power: dict, steps: pl.DataFra
         st.success(t("power.ui.flow_valid"), icon=":material/check_circle:")
     if st.button(t("power.ui.save_flow"), type="primary", icon=":material/save:"):
         try:
-            saved_id, _ = power_service.save_flow(engine, actor=ctx.username, scope=ctx.scope,
-                                                  power_id=power["id"], steps=s_df, edges=e_df)
+            with unit_of_work() as session:
+                saved_id, _ = lifecycle.save_flow(session=session, actor=ctx.username,
+                                                  scope=ctx.scope, power_id=power["id"],
+                                                  steps=s_df, edges=e_df)
         except ValueError as exc:
             st.error(error_text(exc))
         else:
@@ -98,7 +102,7 @@ def flow_editor(engine: Engine, ctx: UserContext, power: dict, steps: pl.DataFra
             st.rerun()
 
 
-def risk_form(engine: Engine, ctx: UserContext, power: dict, steps: pl.DataFrame,
+def risk_form(ctx: UserContext, power: dict, steps: pl.DataFrame,
               risks: pl.DataFrame) -> None:
     """Add a risk point or edit one (chosen by id); the level follows the criteria."""
     options = [None, *risks["id"].to_list()]
@@ -123,8 +127,9 @@ def risk_form(engine: Engine, ctx: UserContext, power: dict, steps: pl.DataFrame
         data = RiskPointInput(step_seq=seq, description=desc.strip(), **crit,
                               measures=measures.strip() or None, responsible_post=post.strip(),
                               last_review=review)
-        risk_service.save_risk_point(engine, actor=ctx.username, scope=ctx.scope,
-                                     power_id=power["id"], data=data, risk_id=rid)
+        with unit_of_work() as session:
+            risk_service.save_risk_point(session=session, actor=ctx.username, scope=ctx.scope,
+                                         power_id=power["id"], data=data, risk_id=rid)
     except ValueError as exc:
         st.error(error_text(exc))
     else:
@@ -142,8 +147,9 @@ def risks_display(risks: pl.DataFrame) -> pl.DataFrame:
         pl.col("last_review").alias(t("power.ui.last_review")))
 
 
-def versions_list(engine: Engine, ctx: UserContext, power: dict) -> None:
-    versions = power_service.versions_frame(engine, ctx.scope, power["code"])
+def versions_list(ctx: UserContext, power: dict) -> None:
+    with unit_of_work() as session:
+        versions = power_service.versions_frame(ctx.scope, power["code"], session=session)
     shown = versions.select(
         pl.col("version").alias(t("power.ui.version")),
         pl.col("status").replace_strict({s: status_label(s) for s in TRANSITIONS})

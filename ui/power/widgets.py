@@ -5,12 +5,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 from pydantic import ValidationError
-from sqlalchemy.engine import Engine
 
 from metrics.power.flowchart import FlowIssue, flow_dot
 from models.power import POWER_CATEGORIES, POWER_STATUSES, PowerCreate
 from services.platform.org import departments_frame, regions_frame
 from ui.platform.context import UserContext
+from ui.platform.db import unit_of_work
 from ui.platform.forms import validation_message
 from ui.platform.i18n import t
 
@@ -25,16 +25,18 @@ def can_edit(ctx: UserContext) -> bool:
     return ctx.has_any("admin", "data_officer")
 
 
-def catalog_filters(engine: Engine, ctx: UserContext, *, key: str,
+def catalog_filters(ctx: UserContext, *, key: str,
                     with_status: bool = True) -> dict:
     """Region, department, category, status and a search box; returns the chosen values."""
-    regions = regions_frame(engine, ctx.scope)
+    with unit_of_work() as session:
+        regions = regions_frame(ctx.scope, session=session)
     names = dict(zip(regions["code"], regions["name"], strict=True))
     cols = st.columns(5 if with_status else 4)
     region = cols[0].selectbox(t("power.ui.region"), [None, *regions["code"].to_list()],
                                format_func=lambda c: t("power.ui.all") if c is None else names[c],
                                key=f"{key}_region")
-    depts = departments_frame(engine, ctx.scope, region_code=region)
+    with unit_of_work() as session:
+        depts = departments_frame(ctx.scope, region_code=region, session=session)
     dnames = dict(zip(depts["id"], depts["name"], strict=True))
     dept = cols[1].selectbox(t("power.ui.department"), [None, *depts["id"].to_list()],
                              format_func=lambda d: t("power.ui.all") if d is None else dnames[d],

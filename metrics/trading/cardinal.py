@@ -1,0 +1,385 @@
+"""OCP Cardinal's indicators over OCDS compiled releases, computed as Cardinal's code does.
+
+Pure: releases (parsed JSON values, one per contracting process) and `Settings` in, Cardinal's
+result object out (`{"OCID": {ocid: {code: value}}, "Buyer": …, "ProcuringEntity": …,
+"Tenderer": …, "Meta": {code: {name: value}}}`). The per-release part (fold) is here; the
+fences over the whole file (finalize) are in `cardinal_fences`. Every JSON access checks the
+type first, as serde's `if let Some(Value::…)` does: a number that is a string, a missing array
+or a non-object is simply not matched. See ../shared/trading/red-flags.md for the restatement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from metrics.trading import cardinal_fences
+from metrics.trading.cardinal_dates import parse_rfc3339, whole_days
+from metrics.trading.cardinal_settings import Settings, pipe_set
+
+GROUPS = ("OCID", "Buyer", "ProcuringEntity", "Tenderer")
+
+
+def _get(obj: Any, key: str) -> Any:
+    return obj.get(key) if isinstance(obj, dict) else None
+
+
+def _str(obj: Any, key: str) -> str | None:
+    v = _get(obj, key)
+    return v if isinstance(v, str) else None
+
+
+def _list(obj: Any, key: str) -> list | None:
+    v = _get(obj, key)
+    return v if isinstance(v, list) else None
+
+
+def _number(v: Any) -> float | None:
+    """A JSON number as f64 (bool is not a number in JSON)."""
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return None
+    return float(v)
+
+
+@dataclass
+class State:
+    settings: Settings
+    results: dict[str, dict[str, dict[str, float]]] = field(
+        default_factory=lambda: {g: {} for g in GROUPS})
+    meta: dict[str, dict[str, float]] = field(default_factory=dict)
+    currency: str | None = None            # shared by R024/R058 and R036, like Cardinal's
+    ratios: dict[str, float] = field(default_factory=dict)          # second-lowest-bid ratios
+    pair: dict[str, tuple[str, str]] = field(default_factory=dict)  # (winner, lowest non-winner)
+    r025: dict[str, list[int]] = field(default_factory=dict)        # tenderer -> [wins, processes]
+    r038: dict[str, dict[str, list[int]]] = field(
+        default_factory=lambda: {"Buyer": {}, "ProcuringEntity": {}, "Tenderer": {}})
+    r048: dict[str, list] = field(default_factory=dict)             # supplier -> [count, codes]
+
+    def flag(self, group: str, key: str, code: str, value: float) -> None:
+        self.results[group].setdefault(key, {})[code] = value
+
+    def set_meta(self, code: str, name: str, value: float) -> None:
+        self.meta.setdefault(code, {})[name] = value
+
+    def main_currency(self, observed: str) -> str:
+        if self.currency is None:
+            self.currency = self.settings.currency if self.settings.currency is not None else observed
+        return self.currency
+
+
+# ---- helpers shared by indicators (lib.rs) -------------------------------------------------
+
+def matches_details(release: dict, include: frozenset[str], exclude: frozenset[str]) -> bool:
+    details = _str(_get(release, "tender"), "procurementMethodDetails")
+    if details is None:
+        return not include
+    return details in include if include else details not in exclude
+
+
+def matches_method(tender: Any, methods: frozenset[str]) -> bool:
+    if not methods:
+        return True
+    method = _str(tender, "procurementMethod")
+    return method is not None and method in methods
+
+
+def submitted_bids(release: dict) -> list:
+    details = _list(_get(release, "bids"), "details") or []
+    return [b for b in details if (s := _str(b, "status")) is not None
+            and s not in ("invited", "withdrawn")]
+
+
+def final_awards_and_bids(release: dict) -> tuple[list, list] | None:
+    """(active awards, bids.details) if every award with a status is final, else None."""
+    awards, details = _list(release, "awards"), _list(_get(release, "bids"), "details")
+    if awards is None or details is None:
+        return None
+    complete = []
+    for award in awards:
+        status = _str(award, "status")
+        if status is None or status in ("cancelled", "unsuccessful"):
+            continue
+        if status != "active":
+            return None
+        complete.append(award)
+    return complete, details
+
+
+def valid_single_tenderer_bids(details: list) -> list[tuple[str, float, str]]:
+    out = []
+    for bid in details:
+        value, tenderers = _get(bid, "value"), _list(bid, "tenderers")
+        amount, currency = _number(_get(value, "amount")), _str(value, "currency")
+        if (_str(bid, "status") == "valid" and isinstance(value, dict) and amount is not None
+                and currency is not None and tenderers is not None and len(tenderers) == 1
+                and (tid := _str(tenderers[0], "id")) is not None):
+            out.append((tid, amount, currency))
+    return out
+
+
+def single_supplier(award: Any) -> str | None:
+    suppliers = _list(award, "suppliers")
+    if suppliers is not None and len(suppliers) == 1:
+        return _str(suppliers[0], "id")
+    return None
+
+
+def _price_filter(state: State, release: dict) -> bool:
+    s = state.settings
+    return matches_details(release, s.price_comparison, s.no_price_comparison)
+
+
+# ---- per-release indicators -------------------------------------------------------------
+
+def second_lowest_ratio(state: State, release: dict, ocid: str) -> None:
+    if not _price_filter(state, release):
+        return
+    got = final_awards_and_bids(release)
+    if got is None or len(got[0]) != 1 or (supplier := single_supplier(got[0][0])) is None:
+        return
+    winner = lowest = None  # (tenderer, amount)
+    for tid, amount, currency in valid_single_tenderer_bids(got[1]):
+        if currency != state.main_currency(currency):
+            continue
+        if tid == supplier:
+            if winner is None or amount < winner[1]:
+                winner = (tid, amount)
+        elif lowest is None or amount < lowest[1]:
+            lowest = (tid, amount)
+    if winner is not None and lowest is not None and lowest[1] >= winner[1]:
+        diff = lowest[1] - winner[1]
+        state.ratios[ocid] = diff / winner[1] if winner[1] != 0 else (
+            float("nan") if diff == 0 else float("inf"))
+        state.pair[ocid] = (winner[0], lowest[0])
+
+
+def r003(state: State, release: dict, ocid: str) -> None:
+    tender = _get(release, "tender")
+    if not isinstance(tender, dict):
+        return
+    if not matches_method(tender, pipe_set(state.settings.get("R003", "procurement_methods"))):
+        return
+    period = _get(tender, "tenderPeriod")
+    start, end = parse_rfc3339(_str(period, "startDate")), parse_rfc3339(_str(period, "endDate"))
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        return
+    details = _str(tender, "procurementMethodDetails")
+    threshold = state.settings.r003_details.get(details) if details is not None else None
+    if threshold is None:
+        threshold = state.settings.get("R003", "threshold", 15)
+    if whole_days(end - start) < threshold:
+        state.flag("OCID", ocid, "R003", 1.0)
+
+
+def r018(state: State, release: dict, ocid: str) -> None:
+    tender = _get(release, "tender")
+    methods = pipe_set(state.settings.get("R018", "procurement_methods", "open|selective"))
+    if not isinstance(tender, dict) or not matches_method(tender, methods):
+        return
+    n = _get(tender, "numberOfTenderers")
+    # serde's as_u64(): only a non-negative JSON integer (1.0 is a float, not matched)
+    if isinstance(n, int) and not isinstance(n, bool) and n == 1:
+        state.flag("OCID", ocid, "R018", 1.0)
+
+
+def r025(state: State, release: dict, ocid: str) -> None:
+    got = final_awards_and_bids(release)
+    if got is None or len(got[0]) != 1 or (supplier := single_supplier(got[0][0])) is None:
+        return
+    seen: set[str] = set()
+    for bid in got[1]:
+        tenderers = _list(bid, "tenderers")
+        if (_str(bid, "status") == "valid" and tenderers is not None and len(tenderers) == 1
+                and (tid := _str(tenderers[0], "id")) is not None):
+            seen.add(tid)
+    for tid in seen:
+        f = state.r025.setdefault(tid, [0, 0])
+        f[0] += int(tid == supplier)
+        f[1] += 1
+
+
+def r028(state: State, release: dict, ocid: str) -> None:
+    if not _price_filter(state, release):
+        return
+    prices: dict[tuple[float, str], frozenset[str]] = {}
+    for bid in submitted_bids(release):
+        tenderers, value = _list(bid, "tenderers"), _get(bid, "value")
+        amount, currency = _number(_get(value, "amount")), _str(value, "currency")
+        if tenderers is None or not isinstance(value, dict) or amount is None or currency is None:
+            continue
+        ids = frozenset(i for t in tenderers if (i := _str(t, "id")) is not None)
+        if not ids:
+            continue
+        key = (amount, currency)
+        other = prices.get(key)
+        if other is not None and ids != other:
+            state.flag("OCID", ocid, "R028", 1.0)
+            for tid in ids | other:
+                state.flag("Tenderer", tid, "R028", 1.0)
+        prices[key] = ids
+
+
+def r030(state: State, release: dict, ocid: str) -> None:
+    end = _str(_get(_get(release, "tender"), "tenderPeriod"), "endDate")
+    awards, details = _list(release, "awards"), _list(_get(release, "bids"), "details")
+    if end is None or awards is None or details is None:
+        return
+    suppliers = {i for a in awards if _str(a, "status") == "active"
+                 for s in (_list(a, "suppliers") or []) if (i := _str(s, "id")) is not None}
+    for bid in details:
+        date, tenderers = _str(bid, "date"), _list(bid, "tenderers")
+        if _str(bid, "status") == "valid" and date is not None and tenderers is not None \
+                and date > end:
+            for t in tenderers:
+                tid = _str(t, "id")
+                if tid is not None and tid in suppliers:
+                    state.flag("OCID", ocid, "R030", 1.0)
+                    state.flag("Tenderer", tid, "R030", 1.0)
+
+
+def r035(state: State, release: dict, ocid: str) -> None:
+    got = final_awards_and_bids(release)
+    if got is None:
+        return
+    suppliers = {i for a in got[0] for s in (_list(a, "suppliers") or [])
+                 if (i := _str(s, "id")) is not None}
+    valid: set[str] = set()
+    disqualified: set[str] = set()
+    for bid in got[1]:
+        status, tenderers = _str(bid, "status"), _list(bid, "tenderers")
+        if status not in ("valid", "disqualified") or tenderers is None:
+            continue
+        target = valid if status == "valid" else disqualified
+        target.update(i for t in tenderers if (i := _str(t, "id")) is not None)
+    threshold = max(int(state.settings.get("R035", "threshold", 1)), 1)
+    difference = len(disqualified - valid)
+    if len(valid) == 1 and valid == suppliers and difference >= threshold:
+        state.flag("OCID", ocid, "R035", float(difference))
+        state.flag("Tenderer", next(iter(valid)), "R035", 0.0)
+
+
+def r036(state: State, release: dict, ocid: str) -> None:
+    if not _price_filter(state, release):
+        return
+    awards = _list(release, "awards")
+    if awards is None or not any(_str(a, "status") == "active" for a in awards):
+        return
+    lowest: float | None = None
+    lowest_disqualified = has_valid = False
+    for bid in submitted_bids(release):
+        value = _get(bid, "value")
+        amount, currency = _number(_get(value, "amount")), _str(value, "currency")
+        if not isinstance(value, dict) or amount is None or currency is None:
+            continue
+        if currency != state.main_currency(currency):
+            continue
+        status = _str(bid, "status")
+        if lowest is None or amount < lowest:
+            lowest, lowest_disqualified = amount, status == "disqualified"
+        has_valid = has_valid or status == "valid"
+    if has_valid and lowest_disqualified:
+        state.flag("OCID", ocid, "R036", 1.0)
+
+
+def r038(state: State, release: dict, ocid: str) -> None:
+    bids = submitted_bids(release)
+    if not bids:
+        return
+    disq = 0
+    for bid in bids:
+        inc = int(_str(bid, "status") == "disqualified")
+        disq += inc
+        for t in _list(bid, "tenderers") or []:
+            if (tid := _str(t, "id")) is not None:
+                f = state.r038["Tenderer"].setdefault(tid, [0, 0])
+                f[0] += inc
+                f[1] += 1
+    for group, org in (("Buyer", _get(release, "buyer")),
+                       ("ProcuringEntity", _get(_get(release, "tender"), "procuringEntity"))):
+        if (oid := _str(org, "id")) is not None:
+            f = state.r038[group].setdefault(oid, [0, 0])
+            f[0] += disq
+            f[1] += len(bids)
+
+
+def r044(state: State, release: dict, ocid: str) -> None:
+    tenderers: dict[str, tuple[str | None, Any]] = {}
+    for party in _list(release, "parties") or []:
+        roles, pid = _list(party, "roles"), _str(party, "id")
+        if roles is not None and "tenderer" in roles and pid is not None:
+            tenderers[pid] = (_address_key(party), _get(party, "contactPoint"))
+    for a, (addr_a, cp_a) in tenderers.items():
+        for b, (addr_b, cp_b) in tenderers.items():
+            if a != b and ((addr_a is not None and addr_a == addr_b) or _same_contact(cp_b, cp_a)):
+                state.flag("OCID", ocid, "R044", 1.0)
+                state.flag("Tenderer", a, "R044", 1.0)
+
+
+def _address_key(party: dict) -> str | None:
+    address = _get(party, "address")
+    if not isinstance(address, dict) or "streetAddress" not in address:
+        return None
+    return "".join(v.strip().lower() + " " for f in ("streetAddress", "locality", "region",
+                                                    "postalCode", "countryName")
+                   if isinstance(v := address.get(f), str))
+
+
+def _same_contact(a: Any, b: Any) -> bool:
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return False
+    for f in ("name", "email", "telephone", "faxNumber", "url"):
+        if isinstance(x := a.get(f), str) and isinstance(y := b.get(f), str):
+            return x == y
+    return False
+
+
+def r048(state: State, release: dict, ocid: str) -> None:
+    digits = int(state.settings.get("R048", "digits", 2))
+    observed: set[str] = set()
+    for award in _list(release, "awards") or []:
+        items, supplier = _list(award, "items"), single_supplier(award)
+        if _str(award, "status") != "active" or items is None or supplier is None:
+            continue
+        for item in items:
+            cid = _str(_get(item, "classification"), "id")
+            if cid is None:
+                continue
+            entry = state.r048.setdefault(supplier, [0, set()])
+            if supplier not in observed:
+                observed.add(supplier)
+                entry[0] += 1
+            entry[1].add(cid[:digits])
+
+
+# Cardinal's order: the shared ratio first, then the indicators by code.
+FOLDS = (("R003", r003), ("R018", r018), ("R025", r025), ("R028", r028), ("R030", r030),
+         ("R035", r035), ("R036", r036), ("R038", r038), ("R044", r044), ("R048", r048))
+
+
+def skipped(release: Any, exclude: frozenset[str]) -> bool:
+    """Cardinal's line filter: an object with a string ocid, not cancelled, not excluded."""
+    if not isinstance(release, dict) or not isinstance(release.get("ocid"), str):
+        return True
+    if _str(_get(release, "tender"), "status") == "cancelled":
+        return True
+    return not matches_details(release, frozenset(), exclude)
+
+
+def run(releases: Iterable[Any], settings: Settings, *, meta: bool = True) -> dict[str, Any]:
+    state = State(settings)
+    ratio = settings.on("R024") or settings.on("R058")
+    folds = [fn for code, fn in FOLDS if settings.on(code)]
+    for release in releases:
+        if skipped(release, settings.exclude_details):
+            continue
+        ocid = release["ocid"]
+        if ratio:
+            second_lowest_ratio(state, release, ocid)
+        for fn in folds:
+            fn(state, release, ocid)
+    cardinal_fences.finalize(state)
+    out: dict[str, Any] = {g: v for g, v in state.results.items() if v}
+    if meta:
+        out["Meta"] = cardinal_fences.rounded_meta(state.meta)
+    return out

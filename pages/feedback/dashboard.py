@@ -1,0 +1,81 @@
+"""诉求分析 / Feedback analysis: the eight KPIs of the last 12 months with their formulas,
+numerators and denominators; the monthly trend, the category mix, a region treemap, the top
+unsettled matters, and the KPI table by department or region. Scoped like every read."""
+
+from datetime import timedelta
+
+import polars as pl
+import streamlit as st
+
+from core.clock import china_today
+from metrics.feedback.kpis import KPIS, category_mix, kpi_table, top_unresolved, with_month
+from services.platform.export import to_xlsx
+from ui.feedback import charts
+from ui.feedback.view import names, tickets
+from ui.platform.context import require_user
+from ui.platform.i18n import t
+
+ctx = require_user("admin", "leader", "supervisor", "evaluator", "data_officer")
+st.title(t("feedback.dashboard.title"))
+st.caption(t("feedback.dashboard.caption"))
+today = china_today()
+frame = tickets(ctx.scope, since=today - timedelta(days=365), until=today)
+if frame.height == 0:
+    st.info(t("feedback.none"))
+    st.stop()
+cats, regions, depts = names()
+whole = kpi_table(frame, [], today).row(0, named=True)
+for row in (KPIS[:4], KPIS[4:]):
+    for col, key in zip(st.columns(4), row, strict=True):
+        rate = whole[f"{key}_rate"]
+        col.metric(t(f"feedback.kpi.{key}"), "—" if rate is None else f"{rate * 100:.1f}%")
+        col.caption(f'{t(f"feedback.kpi_formula.{key}")}　= {whole[f"{key}_num"]} / {whole[f"{key}_den"]}')
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("feedback.dashboard.trend"))
+    by_month = kpi_table(with_month(frame), ["month"], today)
+    st.plotly_chart(charts.trend(by_month), width="stretch")
+with right:
+    st.subheader(t("feedback.dashboard.mix"))
+    mix = category_mix(frame).with_columns(
+        pl.col("category_code").replace_strict(cats, default=pl.col("category_code")).alias("name"))
+    st.plotly_chart(charts.mix(mix), width="stretch")
+
+st.subheader(t("feedback.dashboard.treemap"))
+parent = {c: c[:4] + "00" for c in regions}
+by_region = kpi_table(frame, ["region_code"], today).with_columns(
+    pl.col("region_code").replace_strict(parent, default=pl.col("region_code"))
+    .replace_strict(regions, default=None).alias("city"),
+    pl.col("region_code").replace_strict(regions, default=pl.col("region_code")).alias("county"),
+    pl.col("received").alias("tickets"), pl.col("on_time_rate").fill_null(1.0))
+st.plotly_chart(charts.region_treemap(by_region.filter(pl.col("tickets") > 0)), width="stretch")
+
+st.subheader(t("feedback.dashboard.top"))
+top = top_unresolved(frame)
+st.dataframe(top.select(
+    pl.col("ticket_no").alias(t("feedback.col.ticket_no")),
+    pl.col("category_code").replace_strict(cats, default=pl.col("category_code")).alias(t("feedback.col.category")),
+    pl.col("region_code").replace_strict(regions, default=pl.col("region_code")).alias(t("feedback.col.region")),
+    pl.col("tickets").alias(t("feedback.col.tickets")), pl.col("unsettled").alias(t("feedback.col.unsettled")),
+    pl.col("last_on").alias(t("feedback.col.last")),
+    (pl.lit("feedback_ticket?no=") + pl.col("ticket_no")).alias("link")),
+    hide_index=True, width="stretch",
+    column_config={"link": st.column_config.LinkColumn(t("feedback.nav.ticket"), display_text=t("feedback.nav.ticket"))})
+
+st.subheader(t("feedback.dashboard.table"))
+by = st.radio(t("feedback.dashboard.by"), ["department_id", "region_code"], horizontal=True, key="fbd_by",
+              format_func=lambda k: t("feedback.dashboard.by_department") if k == "department_id"
+              else t("feedback.dashboard.by_region"))
+table = kpi_table(frame.filter(pl.col(by).is_not_null()), [by], today)
+label = depts if by == "department_id" else regions
+shown = table.select(
+    pl.col(by).replace_strict(label, default=None, return_dtype=pl.String).alias(
+        t("feedback.col.department") if by == "department_id" else t("feedback.col.region")),
+    pl.col("received").alias(t("feedback.col.received_count")),
+    *[(pl.col(f"{k}_rate") * 100).round(1).alias(t(f"feedback.kpi.{k}") + " %") for k in KPIS],
+    *[pl.concat_str(pl.col(f"{k}_num"), pl.lit("/"), pl.col(f"{k}_den")).alias(t(f"feedback.kpi.{k}") + " =")
+      for k in KPIS]).sort(t("feedback.col.received_count"), descending=True)
+st.dataframe(shown, hide_index=True, width="stretch", height=380)
+st.download_button(t("feedback.export"), data=lambda: to_xlsx({t("feedback.dashboard.table"): shown}),
+                   file_name="feedback_kpis.xlsx", icon=":material/download:")

@@ -1,0 +1,45 @@
+"""诉求统计公开 / Complaint statistics (no login): published tickets of the last 12 months by
+category, city and month — counts, on-time and satisfaction rates; no content, no personal data."""
+
+import plotly.express as px
+import polars as pl
+import streamlit as st
+
+from core.clock import china_today
+from services.feedback import public
+from ui.feedback.view import names
+from ui.platform.db import get_engine, unit_of_work
+from ui.platform.i18n import t
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def _stats(url: str, today) -> dict:  # noqa: ANN001, ARG001
+    with unit_of_work() as s:
+        return public.statistics(session=s, today=today)
+
+
+st.title(t("feedback.public.stats_title"))
+st.caption(t("feedback.public.stats_caption"))
+stats = _stats(get_engine().url.render_as_string(hide_password=False), china_today())
+cats, _, _ = names()
+
+
+def _table(frame: pl.DataFrame, key: str, label: str) -> pl.DataFrame:
+    return frame.select(pl.col(key).alias(label),
+                        pl.col("received").alias(t("feedback.col.received_count")),
+                        (pl.col("on_time_rate") * 100).round(1).alias(t("feedback.col.on_time_rate") + " %"),
+                        (pl.col("satisfaction_rate") * 100).round(1).alias(t("feedback.col.satisfaction_rate") + " %"))
+
+
+by_month = _table(stats["month"], "month", t("feedback.col.month"))
+st.subheader(t("feedback.public.by_month"))
+st.plotly_chart(px.bar(by_month.to_pandas(), x=t("feedback.col.month"), y=t("feedback.col.received_count")),
+                width="stretch")
+left, right = st.columns(2)
+with left:
+    st.subheader(t("feedback.public.by_category"))
+    cat_frame = stats["category_code"].with_columns(pl.col("category_code").replace_strict(cats, default=pl.col("category_code")))
+    st.dataframe(_table(cat_frame, "category_code", t("feedback.col.category")), hide_index=True, width="stretch")
+with right:
+    st.subheader(t("feedback.public.by_region"))
+    st.dataframe(_table(stats["city"], "city", t("feedback.col.region")), hide_index=True, width="stretch")

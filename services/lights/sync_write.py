@@ -1,0 +1,142 @@
+"""The alert sync's database side: read the stored alerts, write a plan (services.lights.
+sync_plan) in bulk, raise overdue 督办 orders' escalation. Runs inside the sync's transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlmodel import Session
+
+from metrics.lights.rules import order_escalation
+from models.lights import (
+    ACTIVE_ORDER_STATUSES,
+    Alert,
+    AlertEvent,
+    SupervisionOrder,
+    SupervisionOrderAlert,
+)
+from services.lights.sync_plan import KEY
+from services.platform import audit
+from services.platform.bulk import bulk_insert
+
+
+def existing_alerts(*, session: Session, rule_ids: list[str]) -> pl.DataFrame:
+    """The stored alerts of `rule_ids`, with `covered` (an active 督办 order holds them)."""
+    covered = exists(
+        select(SupervisionOrderAlert.alert_id)
+        .join(SupervisionOrder, SupervisionOrder.id == SupervisionOrderAlert.order_id)
+        .where(SupervisionOrderAlert.alert_id == Alert.id,
+               SupervisionOrder.status.in_(ACTIVE_ORDER_STATUSES))
+    )
+    stmt = select(Alert.id, Alert.rule_id, Alert.subject_type, Alert.subject_id, Alert.level,
+                  Alert.department_id, Alert.region_code, Alert.facts, Alert.facts_hash,
+                  Alert.status, Alert.rule_version, covered.label("covered")
+                  ).where(Alert.rule_id.in_(rule_ids))
+    rows = session.execute(stmt).all()
+    return pl.DataFrame(
+        [tuple(r) for r in rows], orient="row",
+        schema={"id": pl.Int64, "rule_id": pl.String, "subject_type": pl.String,
+                "subject_id": pl.String, "level": pl.String, "department_id": pl.Int64,
+                "region_code": pl.String, "facts": pl.String, "facts_hash": pl.String,
+                "status": pl.String, "rule_version": pl.Int64, "covered": pl.Boolean},
+    )
+
+
+def _insert(session: Session, table, rows: list[dict]) -> None:  # noqa: ANN001
+    """COPY on PostgreSQL; SQLAlchemy's executemany on SQLite, which stores timestamps in the
+    same text form as every other write (the raw driver would append "+00:00")."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        bulk_insert(conn, table, rows)
+    else:
+        session.execute(insert(table), rows)
+
+
+def write_plan(*, session: Session, plan: pl.DataFrame, actor: str, now: datetime) -> None:
+    """Carry out the plan: new alerts, updates and their history events, in bulk."""
+    alert_t, event_t = Alert.__table__, AlertEvent.__table__
+    events: list[dict] = []
+
+    new = plan.filter(pl.col("action") == "new")
+    if new.height:
+        cols = ["rule_id", "system", "level", "subject_type", "subject_id", "department_id",
+                "region_code", "facts", "facts_hash", "rule_version"]
+        rows = [r | {"status": "open", "detected_at": now, "updated_at": now}
+                for r in new.select(cols).to_dicts()]
+        # executemany / COPY (RETURNING in parameter order runs row by row on SQLite), then
+        # the new ids in one select
+        last_id = session.execute(select(func.coalesce(func.max(Alert.id), 0))).scalar_one()
+        _insert(session, alert_t, rows)
+        stored = session.execute(
+            select(Alert.id, Alert.rule_id, Alert.subject_type, Alert.subject_id)
+            .where(Alert.id > last_id)
+        ).all()
+        ids = pl.DataFrame([tuple(r) for r in stored], orient="row",
+                           schema={"alert_id": pl.Int64, "rule_id": pl.String,
+                                   "subject_type": pl.String, "subject_id": pl.String})
+        created = new.select(*KEY, "facts").join(ids, on=KEY, how="inner")
+        events += [dict(alert_id=i, ts=now, actor=actor, action="created", from_status=None,
+                        to_status="open", facts_before=None, facts_after=f, note=None)
+                   for i, f in zip(created["alert_id"], created["facts"], strict=True)]
+
+    changed = plan.filter(pl.col("action").is_in(["updated", "reopened", "cleared", "refreshed"]))
+    if changed.height:
+        act = pl.col("action")
+        changed = changed.with_columns(
+            pl.when(act.is_in(["reopened"])).then(pl.lit("open"))
+            .when(act == "cleared").then(pl.lit("cleared"))
+            .otherwise(pl.col("status_old")).alias("new_status"),
+            *[pl.when(act == "cleared").then(pl.col(f"{c}_old")).otherwise(pl.col(c)).alias(f"new_{c}")
+              for c in ("level", "department_id", "region_code", "facts", "facts_hash",
+                        "rule_version")],
+        )
+        session.execute(
+            update(alert_t).where(alert_t.c.id == bindparam("b_id")).values(
+                level=bindparam("b_level"), department_id=bindparam("b_department_id"),
+                region_code=bindparam("b_region_code"), facts=bindparam("b_facts"),
+                facts_hash=bindparam("b_facts_hash"), rule_version=bindparam("b_rule_version"),
+                status=bindparam("b_status"), updated_at=bindparam("b_now"),
+                cleared_at=bindparam("b_cleared_at"), closed_at=bindparam("b_closed_at"),
+                dismiss_reason=bindparam("b_dismiss_reason"),
+            ),
+            [dict(b_id=r["id_old"], b_level=r["new_level"], b_department_id=r["new_department_id"],
+                  b_region_code=r["new_region_code"], b_facts=r["new_facts"],
+                  b_facts_hash=r["new_facts_hash"], b_rule_version=r["new_rule_version"],
+                  b_status=r["new_status"], b_now=now,
+                  # working alerts have neither a close time nor a dismiss reason; a reopened
+                  # one loses them (the history keeps them)
+                  b_cleared_at=now if r["action"] == "cleared" else None,
+                  b_closed_at=None, b_dismiss_reason=None)
+             for r in changed.to_dicts()],
+        )
+        events += [dict(alert_id=r["id_old"], ts=now, actor=actor, action=r["action"],
+                        from_status=r["status_old"], to_status=r["new_status"],
+                        facts_before=r["facts_old"], facts_after=r["new_facts"], note=None)
+                   for r in changed.filter(pl.col("action") != "refreshed").to_dicts()]
+    if events:
+        _insert(session, event_t, events)
+
+
+def refresh_escalations(*, session: Session, orders: pl.DataFrame, today: date, params: dict,
+                        actor: str, now: datetime) -> int:
+    """Raise each overdue order's escalation level to what LC-R1 computes (never lowers it)."""
+    late = order_escalation(orders, today=today,
+                            escalate_every_days=int(params["escalate_every_days"]),
+                            grace_days=int(params["grace_days"]))
+    if late.height == 0:
+        return 0
+    ids = late["id"].to_list()
+    stored = dict(session.execute(
+        select(SupervisionOrder.id, SupervisionOrder.escalation_level)
+        .where(SupervisionOrder.id.in_(ids))).all())
+    raised = [(r["id"], stored[r["id"]], r["escalation_level"], r["order_no"])
+              for r in late.iter_rows(named=True) if r["escalation_level"] > stored.get(r["id"], 0)]
+    for order_id, before, after, order_no in raised:
+        session.execute(update(SupervisionOrder).where(SupervisionOrder.id == order_id)
+                        .values(escalation_level=after, updated_at=now))
+        audit.record(session, actor=actor, action="supervision.escalate",
+                     entity_type="supervision_order", entity_id=order_no,
+                     before={"escalation_level": before}, after={"escalation_level": after})
+    return len(raised)

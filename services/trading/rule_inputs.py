@@ -1,0 +1,46 @@
+"""Rule inputs of S2 (see metrics/trading/rules_law.py): the whole register, unscoped."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from services.lights.inputs import Bind, Loader, loader_table
+from services.trading import read
+
+LOADERS: dict[str, Loader] = {}
+loader = loader_table(LOADERS)
+
+
+@loader("tr_processes")
+def tr_processes(bind: Bind) -> pl.DataFrame:
+    return read.processes(bind, None)
+
+
+@loader("tr_bids")
+def tr_bids(bind: Bind) -> pl.DataFrame:
+    return read.bids(bind, None)
+
+
+@loader("tr_awards")
+def tr_awards(bind: Bind) -> pl.DataFrame:
+    return read.awards(bind, None)
+
+
+@loader("tr_contracts")
+def tr_contracts(bind: Bind) -> pl.DataFrame:
+    return read.contracts(bind, None)
+
+
+@loader("tr_amendments")
+def tr_amendments(bind: Bind) -> pl.DataFrame:
+    return read.amendments(bind, None)
+
+
+@loader("tr_items")
+def tr_items(bind: Bind) -> pl.DataFrame:
+    return read.items(bind, None)
+
+
+@loader("tr_parties")
+def tr_parties(bind: Bind) -> pl.DataFrame:
+    return read.parties(bind)

@@ -1,0 +1,93 @@
+"""Issue 17 in a real browser: a county data officer uploads hostile workbooks (built here in
+code); each is refused with a Chinese message, the server answers /_stcore/health after every
+one, stays under 1 GB, and nothing but the rejected batches is written."""
+
+from __future__ import annotations
+
+import io
+import json
+import urllib.request
+
+import polars as pl
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from models.db import make_engine
+from models.imports import ImportBatch
+from tests.e2e.conftest import assert_no_exception, login, open_page, tr, wait_for_idle
+from tests.unit.test_security_xlsx import (
+    FAR_CELL,
+    HEADER_AND_ONE_ROW,
+    _zeros,
+    sheet_xml,
+    workbook,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def _health(url: str) -> str:
+    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as resp:
+        return resp.read().decode()
+
+
+def _rss_mb(pid: int) -> tuple[float, float]:
+    """(current, peak) resident memory of the server process in MB."""
+    fields = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status", encoding="utf-8"))
+    return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+
+
+def _formula_prefixed() -> bytes:
+    rows = (HEADER_AND_ONE_ROW + '<row r="3"><c r="B3"><f>1+1</f></c></row>').replace(
+        "<", "<x:").replace("<x:/", "</x:")
+    return workbook(sheet_xml(rows, prefix="x"))
+
+
+HOSTILE = [
+    ("far_cell.xlsx", lambda: workbook(FAR_CELL), "security.err_sheet_cols"),
+    ("bomb_4gib.xlsx", lambda: workbook(stream=_zeros(4 << 30, chunk=64 << 20)),
+     "security.err_zip_ratio"),
+    ("formula_attr_order.xlsx", lambda: workbook(sheet_xml(
+        HEADER_AND_ONE_ROW + '<row r="3"><c t="str" r="A3"><f>HYPERLINK("http://x")</f>'
+        '<v>x</v></c></row>')), "ingest.err_formula"),
+    ("formula_prefix.xlsx", _formula_prefixed, "ingest.err_formula"),
+]
+
+
+def test_hostile_workbooks_are_refused_and_the_server_lives(page, private_server, tmp_path):
+    base_url = private_server.url
+    engine = make_engine(f"sqlite:///{private_server.db_path}")
+    with Session(engine) as s:
+        batches_before = s.execute(select(func.max(ImportBatch.id))).scalar_one() or 0
+    login(page, base_url, "county_data")
+    open_page(page, base_url, "data_upload")
+    assert_no_exception(page)
+    main = page.locator('[data-testid="stMain"]')
+    peaks = []
+    for name, build, _key in HOSTILE:
+        path = tmp_path / name
+        path.write_bytes(build())
+        main.locator('input[type="file"]').set_input_files(str(path))
+        wait_for_idle(page)
+        main.get_by_role("button", name=tr("ingest.check_button")).click()
+        wait_for_idle(page, timeout=120)
+        assert_no_exception(page)
+        assert _health(base_url) == "ok", name
+        text = main.inner_text()
+        assert tr("ingest.status_rejected") in text, (name, text[-600:])
+        peaks.append(_rss_mb(private_server.proc.pid))
+    assert private_server.proc.poll() is None  # never restarted, never died
+    print(json.dumps({"files": len(HOSTILE), "rss_mb": peaks}))
+    assert max(current for current, _ in peaks) < 1024
+    with Session(engine) as s:
+        rows = s.execute(select(ImportBatch.file_name, ImportBatch.status, ImportBatch.error_report)
+                         .where(ImportBatch.id > batches_before).order_by(ImportBatch.id)).all()
+    engine.dispose()
+    assert [(r[0], r[1]) for r in rows] == [(name, "rejected") for name, _, _ in HOSTILE]
+    for (name, _, key), (_, _, report) in zip(HOSTILE, rows, strict=True):
+        # the report the user downloads names the problem in Chinese
+        message = pl.read_excel(io.BytesIO(report)).row(0)[-1]
+        head = tr(key, cell="\x00", member="\x00", ratio="\x00", limit="\x00",
+                  last="\x00", row="\x00").split("\x00")[0]
+        assert message.startswith(head), (name, message)

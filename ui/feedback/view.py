@@ -1,0 +1,109 @@
+"""Shared pieces of the S5 pages: the acting user as a service Actor, labels in the user's
+language, cached scoped reads and the localised ticket table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from metrics.feedback.flow import STATUSES
+from models.feedback import CHANNELS, SATISFACTION, URGENCIES
+from services.feedback import read
+from services.feedback.tickets import Actor
+from services.platform.scope import Scope
+from ui.platform.context import UserContext
+from ui.platform.db import get_engine, unit_of_work
+from ui.platform.i18n import t
+
+
+def actor_of(ctx: UserContext) -> Actor:
+    return Actor(ctx.username, tuple(ctx.roles), ctx.department_id, ctx.scope)
+
+
+def status_label(s: str | None) -> str:
+    return t(f"feedback.status.{s}") if s in STATUSES else (s or "")
+
+
+def channel_label(c: str | None) -> str:
+    return t(f"feedback.channel.{c}") if c in CHANNELS else (c or "")
+
+
+def urgency_label(u: str | None) -> str:
+    return t(f"feedback.urgency.{u}") if u in URGENCIES else (u or "")
+
+
+def satisfaction_label(s: str | None) -> str:
+    return t(f"feedback.satisfaction.{s}") if s in SATISFACTION else ""
+
+
+def action_label(a: str) -> str:
+    return t(f"feedback.action.{a}")
+
+
+def _url() -> str:
+    return get_engine().url.render_as_string(hide_password=False)
+
+
+def stamp() -> tuple:
+    with unit_of_work() as s:
+        return read.data_stamp(session=s)
+
+
+@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
+def _names(url: str, stamp_: tuple) -> tuple[dict, dict, dict]:  # noqa: ARG001
+    with unit_of_work() as s:
+        cats = read.categories(session=s, active_only=False)
+        regions = read.regions(session=s)
+        from services.platform.scope import ALL
+
+        depts = read.departments(session=s, scope=ALL)
+    return (dict(zip(cats["code"], cats["name"], strict=True)),
+            dict(zip(regions["code"], regions["name"], strict=True)),
+            dict(zip(depts["id"], depts["name"], strict=True)))
+
+
+def names() -> tuple[dict, dict, dict]:
+    """(category code -> name, region code -> name, department id -> name)."""
+    return _names(_url(), (0,))
+
+
+@st.cache_data(ttl=120, max_entries=64, show_spinner=False)
+def _tickets(url: str, scope: Scope, filters: tuple, stamp_: tuple) -> pl.DataFrame:  # noqa: ARG001
+    with unit_of_work() as s:
+        return read.tickets(session=s, scope=scope, **dict(filters))
+
+
+def tickets(scope: Scope, **filters) -> pl.DataFrame:  # noqa: ANN003
+    """Scoped tickets (cached per database, scope, filters and data version)."""
+    clean = tuple(sorted((k, v) for k, v in filters.items() if v not in (None, "")))
+    return _tickets(_url(), scope, clean, stamp())
+
+
+def ticket_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """The list's columns in the user's language (contact always masked here)."""
+    cats, regions, depts = names()
+    return frame.select(
+        pl.col("ticket_no").alias(t("feedback.col.ticket_no")),
+        pl.col("received_at").dt.convert_time_zone("Asia/Shanghai").dt.strftime("%Y-%m-%d %H:%M")
+        .alias(t("feedback.col.received")),
+        pl.col("channel").replace_strict({c: channel_label(c) for c in CHANNELS}, default=pl.col("channel"))
+        .alias(t("feedback.col.channel")),
+        pl.col("category_code").replace_strict(cats, default=pl.col("category_code")).alias(t("feedback.col.category")),
+        pl.col("region_code").replace_strict(regions, default=pl.col("region_code")).alias(t("feedback.col.region")),
+        pl.col("department_id").replace_strict(depts, default=None, return_dtype=pl.String)
+        .alias(t("feedback.col.department")),
+        pl.col("status").replace_strict({s: status_label(s) for s in STATUSES}, default=pl.col("status"))
+        .alias(t("feedback.col.status")),
+        pl.col("reply_due").alias(t("feedback.col.reply_due")),
+        pl.col("content").str.slice(0, 40).alias(t("feedback.col.content")),
+        pl.col("contact_mask").alias(t("feedback.col.contact")),
+        pl.col("reopen_count").alias(t("feedback.col.reopens")),
+        (pl.lit("feedback_ticket?no=") + pl.col("ticket_no")).alias("link"),
+    )
+
+
+def overdue_count(frame: pl.DataFrame, today: date) -> int:
+    return frame.filter(pl.col("status").is_in(["dispatched", "signed", "processing"])
+                        & (pl.col("reply_due") < today)).height
