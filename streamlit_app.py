@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 import startup
@@ -18,7 +20,11 @@ from ui.platform.login_view import demo_accounts, login_header
 
 startup.boot()  # every registry from the systems manifest (once per process)
 
-st.set_page_config(page_title="五大系统廉政平台", page_icon=":material/balance:", layout="wide")
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"
+
+# A local favicon: a ":material/…:" icon would be fetched from fonts.gstatic.com, which a
+# closed network does not reach.
+st.set_page_config(page_title="五大系统廉政平台", page_icon=FAVICON, layout="wide")
 
 
 @st.cache_resource(show_spinner="正在准备数据库… / Preparing the database…")

@@ -82,6 +82,8 @@ ESUPERVISION = System(
     kinds="data_checks.kinds.esupervision",
     seed="services.esupervision.seed:seed_supervision", seed_name="supervision",
     cockpit="ui.esupervision.cockpit:esupervision_section",
+    subject_links=(("approval_case", "supervision_cases", "case"),
+                   ("special_fund", "supervision_funds", "fund")),
     score_metrics="services.esupervision.scores",
 )
 
@@ -107,13 +109,32 @@ POWER = System(
     score_metrics="services.power.scores",
 )
 
+TR_STAFF = frozenset({"admin", "leader", "supervisor", "data_officer", "evaluator"})
+
 TRADING = System(
     key="trading", code="S2", i18n_area="trading",
+    pages=(
+        _p("trading/register", "trading_register", "trading.nav.register", ":material/gavel:",
+           "trading.group", TR_STAFF),
+        _p("trading/process", "trading_process", "trading.nav.process", ":material/timeline:",
+           "trading.group", TR_STAFF),
+        _p("trading/dashboard", "trading_dashboard", "trading.nav.dashboard", ":material/flag:",
+           "trading.group", frozenset({"admin", "leader", "supervisor", "evaluator"})),
+        _p("trading/party", "trading_party", "trading.nav.party", ":material/business:",
+           "trading.group", TR_STAFF),
+        _p("trading/public", "public_trading", "trading.nav.public", ":material/campaign:",
+           "trading.group", public=True),
+    ),
     rules="metrics.trading.rules",
     loaders="services.trading.rule_inputs",
     kinds="data_checks.kinds.trading",
     seed="services.trading.seed:seed_trading",
+    cockpit="ui.trading.cockpit:trading_section",
     commands="services.trading.commands:add_commands",
+    score_metrics="services.trading.scores",
+    subject_links=(("trading_process", "trading_process", "ocid"),
+                   ("trading_party", "trading_party", "uscc"),
+                   ("trading_buyer", "trading_register", "buyer_code")),
 )
 
 FB_STAFF = frozenset({"admin", "leader", "supervisor", "data_officer"})
@@ -142,6 +163,8 @@ FEEDBACK = System(
     seed="services.feedback.seed:seed_feedback",
     cockpit="ui.feedback.cockpit:feedback_section",
     score_metrics="services.feedback.scores",
+    routes="services.feedback.open311",
+    commands="services.feedback.commands:add_commands",
     subject_links=(("ticket", "feedback_ticket", "no"),),
 )
 

@@ -208,18 +208,21 @@ def synthetic_rules(n_cases: int, steps_per_case: int = 5) -> dict:
     fin = np.where(status == "in_progress", np.datetime64("NaT"), recv + (elapsed * 1.4).astype("timedelta64[D]"))
     cases = pl.DataFrame({
         "case_id": np.arange(n_cases), "case_no": [f"C{i}" for i in range(n_cases)],
-        "power_id": rng.integers(0, 40_000, n_cases), "power_name": rng.integers(0, 600, n_cases).astype(str),
+        "power_id": rng.integers(0, 40_000, n_cases), "power_code": None, "power_category": "行政许可",
+        "power_name": rng.integers(0, 600, n_cases).astype(str), "power_version": 1,
         "department_id": rng.integers(0, 1380, n_cases), "region_code": "210102", "channel": "online",
         "status": status, "received_on": recv, "finished_on": fin, "limit_days": limit,
         "suspended_workdays": 0, "deadline": recv + (limit * 1.4).astype("timedelta64[D]"),
         "elapsed_workdays": elapsed, "fee_charged": 0.0, "fee_standard": None,
-        "online_available": True, "reject_reason": "理由"}).cast(r.CASES_SCHEMA)
+        "online_available": True, "reject_reason": "理由"}).with_columns(
+        (pl.col("department_id").cast(pl.String) + ":" + pl.col("power_name")).alias("power_code")
+    ).select(list(r.CASES_SCHEMA)).cast(r.CASES_SCHEMA)
     n_steps = n_cases * steps_per_case
     steps = pl.DataFrame({
         "case_id": np.repeat(np.arange(n_cases), steps_per_case), "seq": np.tile(np.arange(1, steps_per_case + 1), n_cases),
-        "step_name": "审查", "started_on": np.repeat(recv, steps_per_case), "finished_on": np.repeat(recv, steps_per_case),
+        "pass_no": 1, "step_name": "审查", "started_on": np.repeat(recv, steps_per_case), "finished_on": np.repeat(recv, steps_per_case),
         "step_limit_days": rng.integers(1, 6, n_steps), "step_elapsed_workdays": rng.integers(0, 6, n_steps),
-        "step_order": np.tile(np.arange(1, steps_per_case + 1), n_cases)}).cast(r.STEPS_SCHEMA)
+        "step_order": np.tile(np.arange(1, steps_per_case + 1), n_cases)}).select(list(r.STEPS_SCHEMA)).cast(r.STEPS_SCHEMA)
     edges = pl.DataFrame({"power_id": np.repeat(np.arange(40_000), steps_per_case - 1),
                           "from_seq": np.tile(np.arange(1, steps_per_case), 40_000),
                           "to_seq": np.tile(np.arange(2, steps_per_case + 1), 40_000)}).cast(r.EDGES_SCHEMA)
@@ -237,7 +240,10 @@ def synthetic_rules(n_cases: int, steps_per_case: int = 5) -> dict:
                          "department_id": 1, "region_code": "210102", "kind": "补正材料",
                          "start_on": date(2026, 5, 1), "end_on": date(2026, 5, 8),
                          "reason": "缺材料", "suspension_workdays": rng.integers(1, 14, 60_000)}).cast(r.SUSPENSIONS_SCHEMA)
+    flow_steps = pl.DataFrame({"power_id": np.repeat(np.arange(40_000), steps_per_case),
+                               "seq": np.tile(np.arange(1, steps_per_case + 1), 40_000)}).cast(r.FLOW_STEPS_SCHEMA)
     frames = {"ap_cases": cases, "ap_steps": steps, "ap_flow_edges": edges, "ap_suspensions": susp,
+              "ap_flow_steps": flow_steps,
               "fd_funds": funds, "fd_payments": pays,
               "clock": pl.DataFrame({"today": [date(2026, 11, 27)]})}
     s4 = [RULES[k] for k in sorted(RULES) if RULES[k].system == "S4"]

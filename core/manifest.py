@@ -52,6 +52,8 @@ class ScoreMetric:
     `compute` names "module:function(*, session, start, end) -> polars frame" with one row per
     department: department_id (Int64), value (Float64, null when there is nothing to measure),
     numerator and denominator (Float64, the counts behind a rate; null for a plain count).
+    A department without a row scores 0 on a "count" metric (nothing happened) and is missing
+    on any other unit (the indicator's missing-input rule applies).
     `records` names "module:function(*, session, department_id, start, end) -> polars frame":
     the records behind that department's value (for the score drill-down), with a `link`
     column (the page URL path and query of each record) where a page shows it."""

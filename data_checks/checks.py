@@ -13,6 +13,7 @@ import re
 
 import polars as pl
 
+from data_checks.cells import plausible_date, time_of_day
 from data_checks.errors import ErrorList, errors_where
 from data_checks.kinds import FALSE_WORDS, TRUE_WORDS, Column, UploadKind
 
@@ -92,9 +93,11 @@ def _typed(col: Column) -> pl.Expr:
                 .when(low.is_in(list(FALSE_WORDS))).then(pl.lit(False))
                 .otherwise(pl.lit(None, dtype=pl.Boolean)))
     if col.type == "date":
-        return pl.coalesce(
+        return plausible_date(pl.coalesce(
             [c.str.strptime(pl.Date, f, strict=False) for f in DATE_FORMATS[:5]]
-            + [c.str.strptime(pl.Datetime, f, strict=False).dt.date() for f in DATE_FORMATS[5:]])
+            + [c.str.strptime(pl.Datetime, f, strict=False).dt.date() for f in DATE_FORMATS[5:]]))
+    if col.type == "time":
+        return time_of_day(c)
     if col.type == "list":
         mapping = _choice_map(col)
         parts = c.str.replace_all(LIST_SEPARATORS, ",").str.split(",")
@@ -112,7 +115,7 @@ def _typed(col: Column) -> pl.Expr:
 
 _TYPE_ERROR = {"int": "ingest.err_int", "float": "ingest.err_number", "money": "ingest.err_money",
                "bool": "ingest.err_bool",
-               "date": "ingest.err_date"}
+               "date": "ingest.err_date", "time": "ingest.err_time"}
 
 
 def check_rows(frame: pl.DataFrame, kind: UploadKind) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -79,6 +79,8 @@ class Ticket(SQLModel, table=True):
         Index("ix_fb_ticket_region_received", "region_code", "received_at"),
         Index("ix_fb_ticket_dept_received", "department_id", "received_at"),
         Index("ix_fb_ticket_status", "status"),
+        Index("ix_fb_ticket_received", "received_at"),
+        Index("ix_fb_ticket_updated", "updated_at"),
         Index("ix_fb_ticket_contact", "contact_hash"),
         Index("ix_fb_ticket_address", "address_norm", "category_code"),
     )

@@ -34,7 +34,8 @@ Declaring a kind (in the system's module `data_checks/kinds/<system>.py`, listed
 Column
     `field` (frame/table column), `zh` / `en` headers (both accepted, plus `aliases`), `type`
     one of text / int / float / money (yuan, exact: at most two decimals, pl.Decimal(14, 2))
-    / bool / date / list (comma-separated, e.g. roles), `required`,
+    / bool / date / time (HH:MM text; Excel time cells, `9:30`) / list (comma-separated,
+    e.g. roles), `required`,
     `choices` {stored value: accepted spellings, the first shown in templates and forms},
     `pattern` (full-match regex on the text), `min_value` / `max_value` (numbers and dates),
     `max_length` (text), `default` (value for an empty optional cell), `write` (False: the
@@ -43,7 +44,9 @@ Reference (checked in `services.platform.ingest` with a query scoped to the uplo
     the value in `field` must exist in `table.key`; `fetch` copies target columns into the
     frame (e.g. a department's id); `scope_column` names the target's region column that must
     lie in the uploader's scope; `scope_department` also requires the uploader's department
-    when they have one; `in_file` also accepts a natural key of another row of the same file.
+    when they have one; `in_file` also accepts a natural key of another row of the same file;
+    `as_of` picks, among the rows sharing the key (versions), the one in force on the row's
+    date (metrics.platform.versions.in_force_on), an error when none was.
 CrossCheck
     a polars expression that is True on a failing row, reported on `field` with message
     `message_key` ({value} and the `params` are available to the message). `checks` run on
@@ -67,7 +70,7 @@ from typing import Any
 
 import polars as pl
 
-COLUMN_TYPES = ("text", "int", "float", "money", "bool", "date", "list")
+COLUMN_TYPES = ("text", "int", "float", "money", "bool", "date", "time", "list")
 TRUE_WORDS = ("是", "true", "yes", "y", "1", "在用", "启用", "有效")
 FALSE_WORDS = ("否", "false", "no", "n", "0", "停用", "禁用", "无效")
 
@@ -111,6 +114,16 @@ class Column:
 
 
 @dataclass(frozen=True)
+class AsOf:
+    """A reference to a versioned row: the one whose validity (timestamps `valid_from` …
+    `valid_until`, exclusive, in the target table; taken as Shanghai dates) holds the frame's
+    date column `on`."""
+    on: str
+    valid_from: str
+    valid_until: str
+
+
+@dataclass(frozen=True)
 class Reference:
     field: str
     table: str
@@ -119,6 +132,7 @@ class Reference:
     scope_column: str | None = None
     scope_department: bool = False
     in_file: bool = False
+    as_of: AsOf | None = None
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,7 @@ FUND_ID_COLUMN = Column("fund_id", "资金内部号", "Fund id", type="int",
 
 
 def _time(field: str, zh: str, en: str) -> Column:
-    return Column(field, zh, en, pattern=TIME, write=False, example="09:30",
+    return Column(field, zh, en, type="time", write=False, example="09:30",
                   help_zh="时:分（北京时间），可留空", help_en="HH:MM (Beijing time), may be empty")
 
 

@@ -60,6 +60,14 @@ INDICATORS = UploadKind(
                             "performance.upload.err_not_draft"),),
 )
 
+def _needs_review(frame: pl.DataFrame) -> pl.DataFrame:
+    """An uploaded score, new or corrected, waits for the second evaluator again."""
+    return frame.with_columns(pl.lit("entered").alias("status"),
+                              pl.lit(None, pl.String).alias("reviewer"),
+                              pl.lit(None, pl.Datetime("us", "UTC")).alias("reviewed_at"),
+                              pl.lit(utcnow()).alias("updated_at"))
+
+
 MANUAL_SCORES = UploadKind(
     key="perf_manual_scores", title_key="performance.upload.manual", table="perf_manual_score",
     natural_key=("period_code", "department_code", "indicator_code"), roles=SCORERS,
@@ -94,7 +102,7 @@ MANUAL_SCORES = UploadKind(
     ),
     post_checks=(CrossCheck("period_code", pl.col("_period_status") == "closed",
                             "performance.upload.err_period_closed"),),
-    insert_defaults={"status": "entered", "updated_at": utcnow},
+    derive=_needs_review, derived=("status", "reviewer", "reviewed_at", "updated_at"),
 )
 
 KINDS = (INDICATORS, MANUAL_SCORES)

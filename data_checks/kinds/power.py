@@ -74,7 +74,7 @@ POWERS = UploadKind(
         Column("promised_limit_days", "承诺时限", "Promised limit", type="int", required=True,
                min_value=0, max_value=3650, example="10",
                help_zh="工作日，不超过法定时限", help_en="working days, at most the statutory limit"),
-        Column("fee_standard", "收费标准", "Fee", type="float", min_value=0, example="",
+        Column("fee_standard", "收费标准", "Fee", type="money", min_value=0, example="",
                help_zh="元/件；不收费留空", help_en="yuan per case; empty when free"),
         Column("online_available", "可网上办理", "Online", type="bool", default=False,
                example="是"),

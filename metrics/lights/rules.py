@@ -1,7 +1,8 @@
 """The lights centre's own rule: a 督办 order past its due date and not accepted (LC-R1).
 
-Inputs: `supervision_orders` (id, order_no, department_id, region_code, due_date, status) and
-`clock` (one row: `today`, the date in Asia/Shanghai)."""
+Inputs: `supervision_orders` (id, order_no, department_id, region_code, due_date, status,
+answered_on: the China date of the department's answer) and `clock` (one row: `today`, the
+date in Asia/Shanghai, one per sync)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from metrics.lights.registry import Param, Rule, facts_json
 ORDER_SCHEMA: dict[str, pl.DataType] = {
     "id": pl.Int64(), "order_no": pl.String(), "department_id": pl.Int64(),
     "region_code": pl.String(), "due_date": pl.Date(), "status": pl.String(),
+    "answered_on": pl.Date(),
 }
 CLOCK_SCHEMA: dict[str, pl.DataType] = {"today": pl.Date()}
 
@@ -23,10 +25,17 @@ CLOCK_SCHEMA: dict[str, pl.DataType] = {"today": pl.Date()}
 def order_escalation(orders: pl.DataFrame, *, today: date, escalate_every_days: int,
                      grace_days: int = 0) -> pl.DataFrame:
     """Orders overdue and not accepted, with days overdue and escalation level
-    (1 for the first `escalate_every_days` days overdue, +1 for each further period)."""
+    (1 for the first `escalate_every_days` days overdue, +1 for each further period). An order
+    the department answered by its due date and that awaits the supervisor's decision is not
+    the department's delay: it is not overdue (a returned one is, again; an answer of unknown
+    date counts as late)."""
     every = max(int(escalate_every_days), 1)
+    answered_on = (pl.col("answered_on") if "answered_on" in orders.columns
+                   else pl.lit(None, dtype=pl.Date))
+    waiting_on_supervisor = ((pl.col("status") == pl.lit("answered"))
+                             & (answered_on <= pl.col("due_date"))).fill_null(False)
     return (
-        orders.filter(pl.col("status") != pl.lit("accepted"))
+        orders.filter((pl.col("status") != pl.lit("accepted")) & ~waiting_on_supervisor)
         .with_columns((pl.lit(today, dtype=pl.Date) - pl.col("due_date")).dt.total_days()
                       .cast(pl.Int64).alias("days_overdue"))
         .filter(pl.col("days_overdue") > pl.lit(int(grace_days)))

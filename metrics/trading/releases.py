@@ -55,8 +55,11 @@ def _party(uscc: str, parties: dict[str, dict], role: str, *, personal: bool) ->
         party["address"] = {"streetAddress": p["address"], "countryName": "中国"}
     if personal and p.get("telephone"):
         party["contactPoint"] = {"telephone": p["telephone"]}
-    if personal and p.get("legal_representative"):
-        party["details"] = {"legalRepresentative": p["legal_representative"]}
+    details = _drop_none({
+        "legalRepresentative": (p.get("legal_representative") or None) if personal else None,
+        "controllerUscc": p.get("controller_uscc"), "regionCode": p.get("region_code")})
+    if details:
+        party["details"] = details
     return party
 
 
@@ -120,6 +123,7 @@ def _release(p: dict, parties: dict, bids: list, awards: list, contracts: list, 
         "mainProcurementCategory": p["main_category"], "awardCriteria": p["award_criteria"],
         "value": money(p["budget"], cur), "x_maxPrice": money(p["max_price"], cur),
         "x_tradeDomain": p["domain"], "x_retenderOf": p["retender_of"],
+        "x_publishedAt": iso(p["published_at"]),
         "tenderPeriod": _drop_none({"startDate": iso(p["tender_start"]),
                                     "endDate": iso(p["tender_end"])}) or None,
         "numberOfTenderers": len(submitted) if bids_visible and bids else None,

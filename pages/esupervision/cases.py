@@ -3,9 +3,10 @@ timeline against its flow chart. Leaders, supervisors and data officers, in thei
 
 import streamlit as st
 
-from services.platform.export import to_xlsx
 from ui.esupervision.timeline import case_timeline
 from ui.esupervision.view import case_data, case_filters, open_cases_table
+from ui.lights.export import about_sheet, download
+from ui.lights.format import level_label, style_levels
 from ui.platform.calendar_notice import warn_unknown_years
 from ui.platform.context import require_user
 from ui.platform.i18n import t
@@ -21,16 +22,16 @@ table = open_cases_table(data)
 light_col = t("esupervision.col.light")
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("esupervision.cases.open"), table.height)
-c2.metric(t("esupervision.cases.red"), table.filter(table[light_col] == "🔴").height)
-c3.metric(t("esupervision.cases.yellow"), table.filter(table[light_col] == "🟡").height)
-c4.metric(t("esupervision.cases.green"), table.filter(table[light_col] == "🟢").height)
+for col, level in zip((c2, c3, c4), ("red", "yellow", "green"), strict=True):
+    col.metric(t(f"esupervision.cases.{level}"), table.filter(table[light_col] == level_label(level)).height)
 
 if table.height == 0:
     st.info(t("esupervision.cases.none"))
 else:
-    st.dataframe(table, hide_index=True, width="stretch", height=420)
-    st.download_button(t("esupervision.export"), to_xlsx({t("esupervision.cases.sheet"): table}),
-                       file_name="cases_in_progress.xlsx", icon=":material/download:")
+    st.dataframe(style_levels(table, light_col), hide_index=True, width="stretch", height=420)
+    download(t("esupervision.export"), "cases_in_progress.xlsx", lambda: {
+        t("core.export.about_sheet"): about_sheet(ctx, dict(flt.labels), rows=table.height),
+        t("esupervision.cases.sheet"): table}, key="sc_export")
 
 st.subheader(t("esupervision.timeline.title"))
 choices = table[t("esupervision.col.case_no")].to_list()

@@ -11,8 +11,9 @@ from metrics.esupervision.timing import (
     received_since,
     weekly_volumes,
 )
-from services.platform.export import to_xlsx
-from ui.esupervision.view import case_data, case_filters, rate_table
+from ui.esupervision.charts import elapsed_box
+from ui.esupervision.view import case_data, case_filters, percent_text, rate_table
+from ui.lights.export import about_sheet, download
 from ui.platform.calendar_notice import warn_unknown_years
 from ui.platform.context import require_user
 from ui.platform.i18n import t
@@ -29,7 +30,7 @@ c1, c2, c3 = st.columns(3)
 c1.metric(t("esupervision.stats.received"), cases.height)
 c2.metric(t("esupervision.stats.concluded"), int(overall["concluded"].sum()))
 c3.metric(t("esupervision.stats.on_time_rate"),
-          f"{overall['on_time_rate'][0]:.1f}%" if overall.height else "—")
+          percent_text(overall["on_time_rate"][0] if overall.height else None))
 
 by_dept = rate_table(on_time_rate(cases, ["department"]), "department", "esupervision.col.department")
 by_power = rate_table(on_time_rate(cases, ["power_name"]), "power_name", "esupervision.col.power")
@@ -42,16 +43,7 @@ with tab_power:
     st.dataframe(by_power, hide_index=True, width="stretch")
 with tab_elapsed:
     summary = elapsed_summary(cases)
-    top = summary.head(15)
-    fig = go.Figure()
-    for r in top.iter_rows(named=True):
-        fig.add_trace(go.Box(name=r["power_name"], q1=[r["q1"]], median=[r["median"]], q3=[r["q3"]],
-                             lowerfence=[r["min"]], upperfence=[r["max"]], showlegend=False))
-        fig.add_trace(go.Scatter(x=[r["power_name"]], y=[r["limit_days"]], mode="markers",
-                                 marker={"symbol": "line-ew-open", "size": 24, "color": "#d93025"},
-                                 showlegend=False, hovertext=t("esupervision.stats.limit")))
-    fig.update_layout(height=420, margin={"t": 10, "l": 0, "r": 0, "b": 0},
-                      yaxis_title=t("esupervision.col.elapsed"))
+    fig = elapsed_box(summary)
     st.plotly_chart(fig, width="stretch", key="elapsed_box")
     st.caption(t("esupervision.stats.elapsed_caption"))
     st.dataframe(summary.rename({"power_name": t("esupervision.col.power"),
@@ -68,7 +60,7 @@ with tab_weekly:
                       legend={"orientation": "h"})
     st.plotly_chart(fig, width="stretch", key="weekly")
 
-st.download_button(t("esupervision.export"), to_xlsx({
+download(t("esupervision.export"), "approval_performance.xlsx", lambda: {
+    t("core.export.about_sheet"): about_sheet(ctx, dict(flt.labels), rows=cases.height),
     t("esupervision.stats.by_department"): by_dept, t("esupervision.stats.by_power"): by_power,
-    t("esupervision.stats.weekly"): weekly_volumes(cases)}), file_name="approval_performance.xlsx",
-    icon=":material/download:")
+    t("esupervision.stats.weekly"): weekly_volumes(cases)}, key="ss_export")

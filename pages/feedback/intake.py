@@ -7,6 +7,7 @@ import streamlit as st
 from services.feedback import read
 from services.feedback import tickets as svc
 from ui.feedback.intake import complaint_form
+from ui.feedback.view import actor_of
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import error_text, t
@@ -22,7 +23,7 @@ if data is not None:
     try:
         with unit_of_work() as s:
             ticket, code = svc.create_ticket(session=s, actor=ctx.username, data=data, scope=ctx.scope)
-            repeat = svc.find_ticket_by_id(session=s, scope=ctx.scope, ticket_id=ticket.repeat_of_id)
+            repeat = svc.view_ticket_by_id(session=s, actor=actor_of(ctx), ticket_id=ticket.repeat_of_id)
     except svc.FeedbackError as exc:
         st.error(error_text(exc))
     else:

@@ -32,4 +32,4 @@ if asked:
         st.text_area(t("feedback.public.reply"), view["reply"], disabled=True, key="fbs_reply")
     if view["satisfaction"]:
         st.caption(f'{t("feedback.detail.satisfaction")}：{satisfaction_label(view["satisfaction"])}')
-    st.dataframe(public_timeline(view), hide_index=True, width="stretch")
+    st.table(public_timeline(view).to_pandas().set_index(t("feedback.col.at")))  # plain text cells

@@ -7,7 +7,6 @@ import streamlit as st
 
 from services.feedback import read
 from services.feedback import tickets as svc
-from services.feedback.contact import decrypt
 from ui.feedback.actions import action_form, candidates_table
 from ui.feedback.view import (
     action_label,
@@ -33,7 +32,7 @@ if not no:
     st.stop()
 st.query_params["no"] = no
 with unit_of_work() as s:
-    ticket = svc.find_ticket(session=s, scope=ctx.scope, ticket_no=no)
+    ticket = svc.view_ticket(session=s, actor=actor, ticket_no=no)
     if ticket is not None:
         timeline = read.timeline(session=s, scope=ctx.scope, ticket_id=ticket.id)
         cat = next(iter(read.categories(session=s, active_only=False)
@@ -43,7 +42,6 @@ if ticket is None:
     st.stop()
 
 cats, regions, depts = names()
-own = ctx.department_id is not None and ctx.department_id == ticket.department_id
 a, b, c, d = st.columns(4)
 a.metric(t("feedback.col.status"), status_label(ticket.status))
 b.metric(t("feedback.col.category"), cats.get(ticket.category_code, ticket.category_code))
@@ -56,7 +54,7 @@ fields = {
     t("feedback.col.urgency"): urgency_label(ticket.urgency),
     t("feedback.col.region"): regions.get(ticket.region_code, ticket.region_code),
     t("feedback.col.address"): ticket.address,
-    t("feedback.col.contact"): decrypt(ticket.contact_cipher) if own else ticket.contact_mask,
+    t("feedback.col.contact"): ticket.contact,
     t("feedback.col.reopens"): str(ticket.reopen_count),
     t("feedback.col.returns"): str(ticket.return_count),
     t("feedback.detail.satisfaction"): satisfaction_label(ticket.satisfaction),

@@ -3,14 +3,21 @@ so a link can be shared), paged, with a link to each ticket's detail and an Exce
 
 import math
 
-import polars as pl
 import streamlit as st
 
 from core.clock import china_today
 from metrics.feedback.flow import STATUSES
 from models.feedback import CHANNELS
 from services.platform.export import to_xlsx
-from ui.feedback.view import channel_label, names, overdue_count, status_label, ticket_table, tickets
+from ui.feedback.view import (
+    channel_label,
+    names,
+    status_label,
+    ticket_counts,
+    ticket_page,
+    ticket_table,
+    tickets,
+)
 from ui.platform.context import require_user
 from ui.platform.i18n import t
 
@@ -35,26 +42,26 @@ text = c4.text_input(t("feedback.tickets.search"), value=q.get("q", ""), key="fb
 st.query_params.from_dict({k: v for k, v in {"status": status, "category": category,
                                               "channel": channel, "q": text}.items() if v})
 
-frame = tickets(ctx.scope, status=status, category=category, channel=channel, text=text)
+filters = {"status": status, "category": category, "channel": channel, "text": text}
 today = china_today()
+counts = ticket_counts(ctx.scope, today, **filters)
 m1, m2, m3 = st.columns(3)
-m1.metric(t("feedback.col.tickets"), frame.height)
-m2.metric(t("feedback.tickets.open"),
-          frame.filter(~pl.col("status").is_in(["closed", "merged"])).height)
-m3.metric(t("feedback.tickets.overdue"), overdue_count(frame, today))
+m1.metric(t("feedback.col.tickets"), counts["total"])
+m2.metric(t("feedback.tickets.open"), counts["open"])
+m3.metric(t("feedback.tickets.overdue"), counts["overdue"])
 
-if frame.height == 0:
+if counts["total"] == 0:
     st.info(t("feedback.none"))
     st.stop()
-pages = max(1, math.ceil(frame.height / PAGE_SIZE))
+pages = max(1, math.ceil(counts["total"] / PAGE_SIZE))
 page = int(st.number_input(t("feedback.tickets.page"), min_value=1, max_value=pages, value=1,
                            step=1, key="fbl_page"))
-shown = frame.sort(["received_at", "ticket_id"], descending=True).slice((page - 1) * PAGE_SIZE, PAGE_SIZE)
-st.caption(t("feedback.tickets.count", n=frame.height, page=page, pages=pages))
-table = ticket_table(shown)
-st.dataframe(table, hide_index=True, width="stretch", height=460,
+shown = ticket_page(ctx.scope, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, **filters)
+st.caption(t("feedback.tickets.count", n=counts["total"], page=page, pages=pages))
+st.dataframe(ticket_table(shown), hide_index=True, width="stretch", height=460,
              column_config={"link": st.column_config.LinkColumn(t("feedback.nav.ticket"),
                                                                 display_text=t("feedback.nav.ticket"))})
 st.download_button(t("feedback.export"),
-                   data=lambda: to_xlsx({t("feedback.tickets.sheet"): ticket_table(frame).drop("link")}),
+                   data=lambda: to_xlsx({t("feedback.tickets.sheet"):
+                                         ticket_table(tickets(ctx.scope, **filters)).drop("link")}),
                    file_name="tickets.xlsx", icon=":material/download:")

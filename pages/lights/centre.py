@@ -1,14 +1,16 @@
-"""预警中心 / Lights centre (supervisors, leaders): filter alerts, read why they fired, work them."""
+"""预警中心 / Lights centre (supervisors, leaders): filter alerts (open ones by default), pick
+them by clicking their rows, read why they fired, work them one by one or in a batch."""
 
 import polars as pl
 import streamlit as st
 
-from services.lights.read import alerts_frame
+from services.lights.read import AlertFilter, alerts_frame
 from services.lights.sync import sync_alerts
-from services.platform.export import to_xlsx
-from ui.lights.detail import alert_actions, alert_detail, flash, show_flash
-from ui.lights.filters import alert_filter, selected_alert, sync_url
+from ui.lights.detail import alert_actions, alert_detail, flash, show_flash, subject_link
+from ui.lights.export import export_button
+from ui.lights.filters import alert_filter, sync_url, url_alert
 from ui.lights.format import alerts_display
+from ui.lights.picker import alerts_table, batch_actions, focused
 from ui.platform.context import require_user
 from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import t
@@ -40,18 +42,30 @@ c2.metric(t("lights.centre.count_yellow"), int((alerts["level"] == "yellow").sum
 c3.metric(t("lights.centre.count_total"), alerts.height)
 
 table = alerts_display(alerts)
-st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(t("core.export_xlsx"), data=to_xlsx({t("lights.centre.sheet"): table}),
-                   file_name="alerts.xlsx", icon=":material/download:",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+if alerts.height:
+    st.caption(t("lights.centre.pick_hint"))
+picked = alerts_table(table, alerts["id"].to_list())
+region_name, department_name = st.session_state.get("lf_names", (None, None))
+export_button(ctx, flt, region_name=region_name, department_name=department_name)
 
-picked = selected_alert(alerts["id"].to_list())
-sync_url(flt, picked)
-if picked is not None:
-    alert = alerts.filter(pl.col("id") == picked).row(0, named=True)
+focus = focused(picked, url_alert())
+sync_url(flt, focus[0] if len(focus) == 1 else None)
+if focus:
+    # the alert just worked on stays in view even when it no longer matches the filter
+    shown = alerts.filter(pl.col("id").is_in(focus))
+    if shown.height < len(focus):
+        with unit_of_work() as session:
+            shown = alerts_frame(session=session, scope=ctx.scope, flt=AlertFilter(ids=tuple(focus)))
     st.divider()
-    alert_detail(ctx, alert)
-    if is_supervisor:
-        alert_actions(ctx, alert, alerts)
+    if shown.height == 1:
+        alert = shown.row(0, named=True)
+        alert_detail(ctx, alert)
+        subject_link(ctx, alert)
+        if is_supervisor:
+            alert_actions(ctx, alert, alerts)
+    elif shown.height > 1 and is_supervisor:
+        batch_actions(ctx, shown)
+    elif shown.height > 1:
+        st.info(t("lights.batch.read_only", n=shown.height))
 elif alerts.height == 0:
     st.info(t("lights.centre.empty"))

@@ -10,7 +10,7 @@ from models.lights import ORDER_STATUSES
 from services.lights import orders as order_service
 from services.lights.read import order_alerts, orders_frame
 from ui.lights.detail import run_action, show_flash
-from ui.lights.format import alerts_display, order_status_label, orders_display
+from ui.lights.format import alerts_display, order_status_label, orders_display, style_levels
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import local_time, md_escape
@@ -59,7 +59,8 @@ order = orders.filter(pl.col("order_no") == order_no).row(0, named=True)
 st.subheader(t("lights.orders.detail", no=order_no))
 c1, c2, c3, c4 = st.columns(4)
 c1.markdown(f"**{t('lights.order.status')}**  \n{order_status_label(order['status'])}")
-c2.markdown(f"**{t('lights.col.department')}**  \n{order['department_name']}（{order['region_name']}）")
+c2.markdown(f"**{t('lights.col.department')}**  \n{md_escape(order['department_name'])}"
+            f"（{md_escape(order['region_name'])}）")
 overdue = order["status"] != "accepted" and order["due_date"] < today
 c3.markdown(f"**{t('lights.order.due')}**  \n{order['due_date']:%Y-%m-%d}"
             + (f" · :red[{t('lights.orders.is_overdue')}]" if overdue else ""))
@@ -76,7 +77,8 @@ if order["decision_note"]:
 st.markdown(f"**{t('lights.order.alerts')}**")
 with unit_of_work() as session:
     covered = order_alerts(session=session, scope=ctx.scope, order_id=order["id"])
-st.dataframe(alerts_display(covered), hide_index=True, width="stretch")
+st.dataframe(style_levels(alerts_display(covered), t("lights.col.level")), hide_index=True,
+             width="stretch")
 
 
 if ctx.has_any("data_officer") and order["status"] in ("issued", "returned"):

@@ -8,7 +8,7 @@ import streamlit as st
 
 from metrics.lights.registry import RULES
 from services.lights.rule_settings import RuleSettingError, settings_frame, update_param
-from ui.lights.format import level_label, system_label
+from ui.lights.format import level_text, system_label
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import local_time
@@ -23,7 +23,7 @@ if message := st.session_state.pop("rule_settings_flash", None):
 with unit_of_work() as session:
     settings = settings_frame(session=session)
 for rule in sorted(RULES.values(), key=lambda r: r.id):
-    with st.expander(f"{rule.id} · {t(rule.title_key)} · {level_label(rule.level)}"):
+    with st.expander(f"{rule.id} · {t(rule.title_key)} · {level_text(rule.level)}"):
         st.markdown(f"**{t('lights.detail.system')}**：{system_label(rule.system)}　"
                     f"**{t('lights.settings.version')}**：{rule.version}")
         st.markdown(f"**{t('lights.detail.definition')}**：{t(rule.definition_key)}")

@@ -50,6 +50,11 @@ with right:
     st.caption(t("performance.card.sum_check", leaves=f"{score_leaves:.2f}",
                  bonus=f"{data['summary']['bonus_points']:.2f}", total=f"{data['summary']['total']:.2f}"))
 leaf_panel(data, ctx.scope, "pc_leaf")
-st.download_button(t("performance.export"), data=lambda: to_xlsx({t("performance.card.title"): table}),
+st.download_button(t("performance.export"), data=lambda: to_xlsx({
+    t("performance.card.title"): table, t("performance.card.leaves"): data["leaves"].drop("records_query")}),
                    file_name=f"score_card_{period['code']}_{dept}.xlsx", icon=":material/download:")
 st.caption(t("performance.card.print"))
+# printing: the card alone (no sidebar, no widgets' chrome); static CSS, no user text
+st.markdown("<style>@media print { [data-testid='stSidebar'], header, "
+            "[data-testid='stDownloadButton'] { display: none !important; } }</style>",
+            unsafe_allow_html=True)

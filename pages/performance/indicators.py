@@ -11,6 +11,7 @@ from models.performance import KINDS, METHODS, MISSING_RULES, SOURCES, Indicator
 from services.performance import periods as period_service
 from services.performance import tree as tree_service
 from services.performance.catalog import PerformanceError, score_metrics
+from services.platform.export import to_xlsx
 from ui.performance.view import bump, period_list
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
@@ -57,6 +58,8 @@ frame = pl.DataFrame([{**{k: n[k] for k in ("code", "parent_code", "name_zh", "w
                                           "source", "metric_key", "missing_rule")},
                        "params": json.dumps(n["params"], ensure_ascii=False)} for n in nodes])
 st.dataframe(frame, hide_index=True, width="stretch")
+st.download_button(t("performance.export"), data=lambda: to_xlsx({t("performance.tree.title"): frame}),
+                   file_name="indicator_tree.xlsx", icon=":material/download:")
 problems = tree_service.problems_of(nodes)
 if problems:
     st.warning(t("performance.tree.problems", n=len(problems)))

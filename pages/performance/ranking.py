@@ -3,6 +3,7 @@ and bottom departments, region comparison and the trend across periods; each row
 department's score card."""
 
 import plotly.graph_objects as go
+import polars as pl
 import streamlit as st
 
 from services.performance.read import grade_distribution, region_comparison
@@ -40,6 +41,10 @@ with tab_rank:
     top.dataframe(table.head(10).drop(link), hide_index=True, width="stretch")
     bottom.subheader(t("performance.ranking.bottom"))
     bottom.dataframe(table.tail(10).reverse().drop(link), hide_index=True, width="stretch")
+    for row in scores.tail(5).reverse().iter_rows(named=True):  # the cards with most points lost
+        bottom.page_link("pages/performance/card.py", icon=":material/scoreboard:",
+                         label=t("performance.ranking.card_link", name=row["department"], total=f"{row['total']:.2f}"),
+                         query_params={"period": period["code"], "dept": str(row["department_id"])})
 with tab_grades:
     dist = grade_distribution(scores)
     fig = go.Figure(go.Bar(x=[grade_label(g) for g in dist["grade"]], y=dist["departments"].to_list(),
@@ -53,8 +58,10 @@ with tab_regions:
     fig.update_layout(height=340, margin={"t": 10, "l": 0, "r": 0, "b": 0},
                       yaxis_title=t("performance.ranking.average"))
     st.plotly_chart(fig, width="stretch", key="perf_regions")
-    st.dataframe(regions.drop("region_code").rename({
-        "region": t("performance.col.region"), "average": t("performance.ranking.average"),
+    st.dataframe(regions.drop("region_code").with_columns(
+        pl.col("region_level").replace_strict({lv: t(f"org.level.{lv}") for lv in ("province", "city", "county")}))
+        .rename({"region": t("performance.col.region"), "region_level": t("performance.ranking.level"),
+                 "level_rank": t("performance.ranking.level_rank"), "average": t("performance.ranking.average"),
         "departments": t("performance.ranking.departments"), "poor": grade_label("poor")}),
         hide_index=True, width="stretch")
 with tab_trend:
@@ -66,6 +73,6 @@ with tab_trend:
 
 st.download_button(t("performance.export"), data=lambda: to_xlsx({
     t("performance.ranking.tab_rank"): table.drop(link),
-    t("performance.ranking.tab_regions"): region_comparison(scores).drop("region_code"),
+    t("performance.ranking.tab_regions"): region_comparison(scores).drop("region_code", "region_level"),
     t("performance.ranking.tab_grades"): grade_distribution(scores)}),
     file_name=f"scores_{period['code']}.xlsx", icon=":material/download:")

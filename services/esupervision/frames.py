@@ -29,7 +29,7 @@ from metrics.esupervision.rules import (
 )
 from metrics.esupervision.timing import case_timing, step_timing, suspension_lengths
 from metrics.platform.workdays import span
-from metrics.power.flowchart import step_key
+from metrics.power.flowchart import check_step_keys, step_key
 from models.esupervision import ApprovalCase, CaseStep, CaseSuspension, FundPayment, SpecialFund
 from models.org import Region
 from models.power import Power, PowerEdge, PowerStep
@@ -134,6 +134,7 @@ def read_steps(bind: Bind, scope: Scope | None, case_ids: list[int] | None = Non
         flow = flow.where(PowerStep.power_id.in_(of_case["power_id"].unique().to_list() or [-1]))
     flow_steps = read_frame(bind, flow, {"power_id": pl.Int64(), "seq": pl.Int64(),
                                          "step_name": pl.String(), "step_limit_days": pl.Int64()})
+    check_step_keys(of_case["power_id"], steps["seq"])  # refuse, never wrap round
     key = step_key("power_id", "seq")  # a join on one integer is 6× faster than on the pair
     return (steps.join(of_case, on="case_id", how="left").with_columns(key.alias("_key"))
             .join(flow_steps.select(key.alias("_key"), "step_name", "step_limit_days"),

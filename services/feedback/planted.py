@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from models.feedback import Category
-from services.feedback.seed_life import Life, Workdays, stamp
+from services.feedback.seed_life import Life, Workdays, base_row, stamp
 
 OPERATOR = "hotline_op"
 REGION = "210102"
@@ -30,8 +30,6 @@ class _Planter:
     def ticket(self, tid: int, cat: str, region: str, received: date, *, contact: str = "",
                address: str = "和平区民主路12号", repeat_of: int | None = None,
                content: str = "商家虚假宣传，拒不退款，多次协商未果。") -> Life:
-        from services.feedback.seed import base_row
-
         row = base_row(tid, received=stamp(received, 9), channel="12345", category=self.cats[cat],
                        region=region, address=address, content=content, contact=contact,
                        repeat_of=repeat_of)

@@ -40,7 +40,9 @@ def lookup(*, session: Session, ticket_no: str, code: str) -> dict | None:
         "ticket_no": t.ticket_no, "status": t.status, "category": cat or t.category_code,
         "region": region.name if region else t.region_code, "received_at": t.received_at,
         "reply_due": t.reply_due, "reply": t.reply, "satisfaction": t.satisfaction,
-        "timeline": [{"at": at, "action": action, "note": note if action in PUBLIC_NOTES else ""}
+        "timeline": [{"at": at, "action": action,
+                      "note": (note.split("：")[0] if action == "evaluate" else note)
+                      if action in PUBLIC_NOTES else ""}
                      for at, action, note in events],
     }
 

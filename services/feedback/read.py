@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import Select
 from sqlmodel import Session
@@ -116,6 +116,28 @@ def tickets(*, session: Session, scope: Scope, **filters) -> pl.DataFrame:  # no
     return ticket_frame(session.connection(), scope, extra=True, **filters)
 
 
+def ticket_page(*, session: Session, scope: Scope, offset: int, limit: int, **filters) -> pl.DataFrame:  # noqa: ANN003
+    """One page of the list, newest first, paged in SQL (a province holds millions)."""
+    t = Ticket
+    stmt = (tickets_stmt(scope, extra=True, **filters).order_by(t.received_at.desc(), t.id.desc())
+            .offset(offset).limit(limit))
+    base = {k: v for k, v in TICKETS_SCHEMA.items() if k != "reply_workdays_left"}
+    raw = base | {c: UTC_TIMESTAMP for c in _STAMPS} | LIST_EXTRA
+    return read_frame(session.connection(), stmt, raw).with_columns(*(shanghai_date(c) for c in _STAMPS))
+
+
+def ticket_counts(*, session: Session, scope: Scope, today: date, **filters) -> dict[str, int]:  # noqa: ANN003
+    """total, open (not closed or merged) and overdue (with the department past the reply
+    deadline) among the tickets the filters select."""
+    sub = tickets_stmt(scope, **filters).subquery()
+    handling = sub.c.status.in_(("dispatched", "signed", "processing"))
+    row = session.execute(select(
+        func.count(),
+        func.coalesce(func.sum(case((sub.c.status.not_in(("closed", "merged")), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((handling & (sub.c.reply_due < today), 1), else_=0)), 0))).one()
+    return {"total": int(row[0]), "open": int(row[1]), "overdue": int(row[2])}
+
+
 def timeline(*, session: Session, scope: Scope, ticket_id: int, public_only: bool = False) -> pl.DataFrame:
     e, t, d = TicketEvent, Ticket, Department
     stmt = (select(e.at, e.action, e.from_status, e.to_status, e.actor, d.name, e.note, e.public)
@@ -162,7 +184,19 @@ def regions(*, session: Session, scope: Scope | None = None) -> pl.DataFrame:
                                                    "level": pl.String(), "parent_code": pl.String()})
 
 
+def open_lights(*, session: Session, scope: Scope) -> dict[str, int]:
+    """Open S5 alerts in scope by level (red / yellow)."""
+    from core.statuses import LIGHT_OPEN
+    from models.lights import Alert
+
+    a = Alert
+    return dict(session.execute(select(a.level, func.count()).where(
+        a.system == "S5", a.status.in_(LIGHT_OPEN), scope.where(a.region_code, a.department_id))
+        .group_by(a.level)).all())
+
+
 def data_stamp(*, session: Session) -> tuple:
-    """Changes whenever a ticket changes (cache key of the pages' reads)."""
+    """Changes whenever a ticket is added or changes (cache key of the pages' reads); two
+    index look-ups, however many tickets there are."""
     t = Ticket
-    return tuple(session.execute(select(func.count(t.id), func.max(t.updated_at))).one())
+    return tuple(session.execute(select(func.max(t.id), func.max(t.updated_at))).one())

@@ -14,14 +14,12 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select, text
 from sqlmodel import Session
 
-from core.clock import CHINA_TZ, china_today
+from core.clock import china_today
 from models.feedback import Category, Ticket, TicketEvent
 from models.org import Department, Region
 from models.users import User
-from services.feedback import contact as crypto
 from services.feedback.planted import plant
-from services.feedback.seed_life import Life, Workdays, live, stamp
-from services.feedback.tickets import normalise_address
+from services.feedback.seed_life import Life, Workdays, base_row, live, stamp
 from services.platform import audit
 from services.platform.bulk import bulk_insert
 from services.platform.workcalendar import load_calendar
@@ -105,26 +103,6 @@ class Writer:
             self.tickets, self.events = [], []
 
 
-def base_row(tid: int, *, received, channel: str, category: Category, region: str, address: str,  # noqa: ANN001
-             content: str, contact: str, urgency: str = "normal", repeat_of: int | None = None) -> dict:
-    no = f"S5{received.astimezone(CHINA_TZ).date():%Y%m%d}{tid:07d}"
-    return dict(
-        id=tid, ticket_no=no, query_hash=crypto.query_hash(no, demo_code(tid)), channel=channel,
-        received_at=received, category_code=category.code, urgency=urgency, content=content,
-        region_code=region, address=address, address_norm=normalise_address(address),
-        contact_hash=crypto.contact_hash(contact), contact_cipher=crypto.encrypt(contact),
-        contact_mask=crypto.mask(contact), status="received", department_id=None,
-        merged_into_id=None, repeat_of_id=repeat_of, dispatched_on=None, sign_due=None,
-        reply_due=None, visit_due=None, extension_days=0, extension_pending=0, signed_at=None,
-        replied_at=None, visited_at=None, closed_at=None, reply=None, resolved=None,
-        satisfaction=None, reopen_count=0, return_count=0, published=True, updated_at=received)
-
-
-def demo_code(tid: int) -> str:
-    """The demo's query codes are derivable (the e2e and the docs use them); real ones are random."""
-    return f"D{tid % 100000:05d}"
-
-
 def seed_feedback(session: Session, *, scale: str, today: date | None = None) -> dict[str, int]:
     rng = random.Random(SEED)
     today = today or china_today()
@@ -140,12 +118,18 @@ def seed_feedback(session: Session, *, scale: str, today: date | None = None) ->
     total = PROVINCE_TICKETS if scale == "province" else SMALL_TICKETS
     channels, weights = zip(*CHANNEL_WEIGHTS, strict=True)
     cat_list = list(cats.values())
-    recent: list[dict] = []   # the last tickets, for repeats of the same matter
+    examples = {row[0]: row[8] for row in CATALOG}
+    recent: list[dict] = []  # the last tickets, for repeats of the same matter
+    by_id: dict[int, dict] = {}
+    recent_cap = max(40, total // 52)  # about a week of tickets: repeats mostly find open ones
+    # lives end yesterday: nothing is stamped later than now (today's work is still to do)
+    horizon = today - timedelta(days=1)
     for n in range(total):
-        received = stamp(today - timedelta(days=365 * (total - n) // total), rng.randint(8, 20), rng.randrange(60))
+        received = stamp(horizon - timedelta(days=365 * (total - n) // total), rng.randint(8, 20), rng.randrange(60))
         tid = w.next_id
         w.next_id += 1
-        earlier = recent[rng.randrange(len(recent))] if recent and rng.random() < 0.06 else None
+        window = min(len(recent), recent_cap)
+        earlier = recent[-1 - rng.randrange(window)] if window and rng.random() < 0.06 else None
         if earlier is not None and (received - earlier["received_at"]).days < 30:
             cat, region = cats[earlier["category_code"]], earlier["region_code"]
             address, phone = earlier["address"], earlier["_phone"]
@@ -155,7 +139,7 @@ def seed_feedback(session: Session, *, scale: str, today: date | None = None) ->
             cat, region = rng.choice(cat_list), rng.choice(region_codes)
             address = f"{rng.choice(STREETS)}{rng.randint(1, 300)}号"
             phone = f"13{rng.randint(0, 999999999):09d}" if rng.random() < 0.6 else ""
-            content = rng.choice(CATALOG[cat_list.index(cat)][8]) + rng.choice(TAILS)
+            content = rng.choice(examples[cat.code]) + rng.choice(TAILS)
             repeat_of = None
         row = base_row(tid, received=received, channel=rng.choices(channels, weights)[0], category=cat,
                        region=region, address=address, content=content, contact=phone,
@@ -163,18 +147,25 @@ def seed_feedback(session: Session, *, scale: str, today: date | None = None) ->
         life = Life(row)
         life.events.append(("receive", None, "received", received, OPERATOR, None, "", True))
         dept = depts.get((region, cat.department_kind))
-        master = next((t for t in recent if t["id"] == repeat_of), None) if repeat_of else None
-        if master is not None and master["status"] not in ("closed", "merged") and rng.random() < 0.5:
+        master = by_id.get(repeat_of) if repeat_of else None
+        # merged when the master was still open at the time (its life is already walked)
+        open_then = master is not None and master["status"] != "merged" and (
+            master["closed_at"] is None or master["closed_at"] > received)
+        if open_then and rng.random() < 0.5:
             row["merged_into_id"] = master["id"]
             life.move("merge", "merged", received + timedelta(minutes=20), OPERATOR, master["ticket_no"])
         elif dept is not None:
             urgent = row["urgency"] == "urgent"
             limits = ((cat.urgent_sign_days, cat.urgent_reply_days) if urgent
                       else (cat.sign_days, cat.reply_days)) + (cat.visit_days,)
-            live(life, rng, wd, today, dept_id=dept, limits=limits, operator=OPERATOR)
-        recent.append(row | {"_phone": phone})
-        if len(recent) > 400:
-            recent.pop(0)
+            live(life, rng, wd, horizon, dept_id=dept, limits=limits, operator=OPERATOR)
+        kept = row | {"_phone": phone}
+        recent.append(kept)
+        by_id[tid] = kept
+        if len(recent) >= 2 * recent_cap:  # trimmed in halves: amortised O(1) per ticket
+            for old in recent[:recent_cap]:
+                by_id.pop(old["id"], None)
+            del recent[:recent_cap]
         w.add(life)
         if scale == "province" and n % 100_000 == 0:
             _progress(n, total)

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import polars as pl
 
 from core.clock import CHINA_TZ
+from services.feedback import contact as crypto
+from services.feedback.tickets import normalise_address
 
 
 class Workdays:
@@ -52,6 +54,26 @@ class Life:
                             note, public))
         self.row["status"] = to
         self.row["updated_at"] = at
+
+
+def base_row(tid: int, *, received, channel: str, category, region: str, address: str,  # noqa: ANN001
+             content: str, contact: str, urgency: str = "normal", repeat_of: int | None = None) -> dict:
+    no = f"S5{received.astimezone(CHINA_TZ).date():%Y%m%d}{tid:07d}"
+    return dict(
+        id=tid, ticket_no=no, query_hash=crypto.query_hash(no, demo_code(tid)), channel=channel,
+        received_at=received, category_code=category.code, urgency=urgency, content=content,
+        region_code=region, address=address, address_norm=normalise_address(address),
+        contact_hash=crypto.contact_hash(contact), contact_cipher=crypto.encrypt(contact),
+        contact_mask=crypto.mask(contact), status="received", department_id=None,
+        merged_into_id=None, repeat_of_id=repeat_of, dispatched_on=None, sign_due=None,
+        reply_due=None, visit_due=None, extension_days=0, extension_pending=0, signed_at=None,
+        replied_at=None, visited_at=None, closed_at=None, reply=None, resolved=None,
+        satisfaction=None, reopen_count=0, return_count=0, published=True, updated_at=received)
+
+
+def demo_code(tid: int) -> str:
+    """The demo's query codes are derivable (the e2e and the docs use them); real ones are random."""
+    return f"D{tid % 100000:05d}"
 
 
 REPLIES = ("经核查，已责成相关单位整改完毕。", "已现场处理，问题已解决。", "已联系诉求人说明政策并妥善处理。",

@@ -46,7 +46,7 @@ class Actor:
     def is_operator(self) -> bool:
         return "admin" in self.roles or ("data_officer" in self.roles and self.department_id is None)
 
-    def may(self, kind: str, ticket: Ticket) -> bool:
+    def may(self, kind: str, ticket: Ticket | TicketPublic) -> bool:
         if "admin" in self.roles:
             return True
         if kind == OPERATOR:
@@ -144,18 +144,27 @@ def get_ticket(*, session: Session, scope: Scope, ticket_id: int) -> Ticket:
     return row
 
 
-def find_ticket(*, session: Session, scope: Scope, ticket_no: str) -> Ticket | None:
+def _reveal(actor: Actor | None, ticket: Ticket) -> bool:
+    return (actor is not None and actor.department_id is not None
+            and actor.department_id == ticket.department_id)
+
+
+def view_ticket(*, session: Session, actor: Actor, ticket_no: str) -> TicketPublic | None:
+    """The ticket in the actor's scope, by number; the contact in clear only for the
+    handling department."""
     t = Ticket
-    return session.execute(select(t).where(t.ticket_no == ticket_no.strip().upper(),
-                                           scope.where(t.region_code, t.department_id))).scalar_one_or_none()
+    row = session.execute(select(t).where(t.ticket_no == ticket_no.strip().upper(),
+                                          actor.scope.where(t.region_code, t.department_id))).scalar_one_or_none()
+    return None if row is None else to_public(row, reveal_contact=_reveal(actor, row))
 
 
-def find_ticket_by_id(*, session: Session, scope: Scope, ticket_id: int | None) -> Ticket | None:
+def view_ticket_by_id(*, session: Session, actor: Actor, ticket_id: int | None) -> TicketPublic | None:
     if ticket_id is None:
         return None
     t = Ticket
-    return session.execute(select(t).where(t.id == ticket_id,
-                                           scope.where(t.region_code, t.department_id))).scalar_one_or_none()
+    row = session.execute(select(t).where(t.id == ticket_id,
+                                          actor.scope.where(t.region_code, t.department_id))).scalar_one_or_none()
+    return None if row is None else to_public(row, reveal_contact=_reveal(actor, row))
 
 
 def act(*, session: Session, actor: Actor, ticket_id: int, action: str, note: str = "",
@@ -232,6 +241,8 @@ def act(*, session: Session, actor: Actor, ticket_id: int, action: str, note: st
         if satisfaction not in SATISFACTION:
             raise FeedbackError("feedback.err.satisfaction")
         ticket.satisfaction = satisfaction
+        # the outcome leads the note: the citizen's status page shows that part only
+        note = f"{satisfaction}：{note}" if note else satisfaction
     elif action == "close":
         if ticket.satisfaction == "unsatisfied" or not ticket.resolved:
             raise FeedbackError("feedback.err.close_unsatisfied")
@@ -260,11 +271,10 @@ def act(*, session: Session, actor: Actor, ticket_id: int, action: str, note: st
     _event(session, ticket, action=action, before=before, actor=actor.username, note=note,
            public=tr.public, at=now)
     session.flush()
-    return to_public(ticket, reveal_contact=actor.department_id is not None
-                     and actor.department_id == ticket.department_id)
+    return to_public(ticket, reveal_contact=_reveal(actor, ticket))
 
 
-def actions_for(actor: Actor, ticket: Ticket) -> list[str]:
+def actions_for(actor: Actor, ticket: Ticket | TicketPublic) -> list[str]:
     """The actions the table allows now that this actor may take (the detail page's buttons)."""
     out = []
     for action, tr in TRANSITIONS.items():

@@ -14,6 +14,7 @@ both), or `with Session(bind) as s: ...` for small reads — not `bind.begin()`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import polars as pl
 from sqlalchemy.engine import Connection, Engine
@@ -45,14 +46,15 @@ def register_loaders(table: dict[str, Loader]) -> None:
         LOADERS[name] = fn
 
 
-def load_inputs(bind: Bind, names: set[str]) -> dict[str, pl.DataFrame]:
+def load_inputs(bind: Bind, names: set[str], *, today: date | None = None) -> dict[str, pl.DataFrame]:
     """The frames `names`, read on `bind`: inside its transaction when it is a Connection; on
     an Engine, in one read snapshot of committed data (services.platform.frames)."""
     missing = names - LOADERS.keys()
     if missing:
         raise KeyError(f"no loader for rule inputs: {sorted(missing)}")
-    # one China date for every loader (the `clock` frame and the working-day columns alike)
-    with one_today():
+    # one China date for every loader (the `clock` frame and the working-day columns alike):
+    # `today` when given, else today's date in China when the load starts
+    with one_today(today):
         if isinstance(bind, Engine):
             with read_snapshot(bind):
                 return {name: LOADERS[name](bind) for name in sorted(names)}

@@ -9,7 +9,7 @@ from core.clock import china_today
 from metrics.lights.rules import CLOCK_SCHEMA, ORDER_SCHEMA
 from models.lights import SupervisionOrder
 from services.lights.inputs import Bind, Loader, loader_table
-from services.platform.frames import read_frame
+from services.platform.frames import UTC_TIMESTAMP, read_frame, shanghai_date
 
 LOADERS: dict[str, Loader] = {}
 loader = loader_table(LOADERS)
@@ -18,8 +18,10 @@ loader = loader_table(LOADERS)
 @loader("supervision_orders")
 def supervision_orders(bind: Bind) -> pl.DataFrame:
     o = SupervisionOrder
-    stmt = select(o.id, o.order_no, o.department_id, o.region_code, o.due_date, o.status)
-    return read_frame(bind, stmt, ORDER_SCHEMA)
+    stmt = select(o.id, o.order_no, o.department_id, o.region_code, o.due_date, o.status,
+                  o.answered_at)
+    raw = ORDER_SCHEMA | {"answered_on": UTC_TIMESTAMP}
+    return read_frame(bind, stmt, raw).with_columns(shanghai_date("answered_on"))
 
 
 @loader("clock")

@@ -22,7 +22,8 @@ from services.platform.frames import read_frame
 from services.platform.scope import Scope
 
 RANK_SCHEMA = {"department_id": pl.Int64, "department_code": pl.String, "department": pl.String,
-               "region_code": pl.String, "region": pl.String, "kind": pl.String,
+               "region_code": pl.String, "region": pl.String, "region_level": pl.String,
+               "kind": pl.String,
                "peer_group": pl.String, "base_points": pl.Float64, "bonus_points": pl.Float64,
                "total": pl.Float64, "vetoed": pl.Boolean, "grade": pl.String,
                "peer_rank": pl.Int64, "peer_count": pl.Int64, "missing_leaves": pl.Int64}
@@ -32,7 +33,8 @@ def ranking(*, session: Session, scope: Scope, period_code: str) -> pl.DataFrame
     """The period's department scores in scope, best first."""
     period = period_by_code(session=session, code=period_code)
     s, d, r = DepartmentScore, Department, Region
-    stmt = (select(s.department_id, d.code, d.name, s.region_code, r.name, d.kind, s.peer_group,
+    stmt = (select(s.department_id, d.code, d.name, s.region_code, r.name, r.level, d.kind,
+                   s.peer_group,
                    s.base_points, s.bonus_points, s.total, s.vetoed, s.grade, s.peer_rank,
                    s.peer_count, s.missing_leaves)
             .join(d, d.id == s.department_id).join(r, r.code == s.region_code)
@@ -126,9 +128,12 @@ def trend(*, session: Session, scope: Scope) -> pl.DataFrame:
 
 
 def region_comparison(board: pl.DataFrame) -> pl.DataFrame:
-    return (board.group_by("region_code", "region")
+    """Average score per region, ranked among the regions of the same level (city, county)."""
+    return (board.group_by("region_code", "region", "region_level")
             .agg(pl.col("total").mean().round(2).alias("average"), pl.len().alias("departments"),
                  (pl.col("grade") == "poor").sum().alias("poor"))
+            .with_columns(pl.col("average").rank("min", descending=True).over("region_level")
+                          .cast(pl.Int64).alias("level_rank"))
             .sort("average", descending=True))
 
 

@@ -1,8 +1,9 @@
 """A score run: every leaf of the period's tree for every department, from the other systems'
 score metrics (named in the manifest) and the evaluators' manual scores.
 
-The figures are computed for the whole province (排名法 ranks among all peers), and written for
-the departments in the caller's scope. A count metric that has no row for a department means
+The figures are computed for the whole province (排名法 and the peer ranks see all peers), and
+written for the departments in the caller's scope (a city evaluator's run leaves the rows of
+other departments as their last run wrote them). A count metric that has no row for a department means
 none happened (0); a rate without a row means nothing to measure (missing: the leaf's declared
 rule applies). A closed period is never recomputed."""
 

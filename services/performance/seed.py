@@ -22,7 +22,10 @@ from services.performance.tree import activate_draft
 from services.platform.bulk import bulk_insert
 
 ACTOR = "system"
-ENTERED_BY, REVIEWED_BY = "city_evaluator", "prov_evaluator"
+# 沈阳市's departments are scored by the city's evaluator and reviewed by the province's; the
+# others scored by the province's evaluator and reviewed by the admin (never by the same person)
+CITY, CITY_PAIR, PROVINCE_PAIR = "2101", ("city_evaluator", "prov_evaluator"), ("prov_evaluator", "admin")
+ENTERED_BY, REVIEWED_BY = PROVINCE_PAIR
 
 # code, parent, name, en, weight, kind, method, higher, params, source, metric, missing rule
 T = [
@@ -155,11 +158,12 @@ def _manual_rows(session: Session, period, share: float, reviewed: float, rng: r
                 lo, hi = RANGES[code]
                 value = round(rng.uniform(lo, hi), 3)
             status = "reviewed" if rng.random() < reviewed else "entered"
+            by, checker = CITY_PAIR if d.region_code.startswith(CITY) else PROVINCE_PAIR
             rows.append(dict(period_id=period.id, period_code=period.code, department_id=d.id,
                              department_code=d.code, region_code=d.region_code, indicator_code=code,
                              value=value, grade=grade, evidence=evidence, comment="",
-                             evaluator=ENTERED_BY, status=status,
-                             reviewer=REVIEWED_BY if status == "reviewed" else None,
+                             evaluator=by, status=status,
+                             reviewer=checker if status == "reviewed" else None,
                              reviewed_at=now if status == "reviewed" else None, updated_at=now))
     return rows
 

@@ -28,6 +28,11 @@ def metric(at, label: str) -> str:  # noqa: ANN001
     return next(m.value for m in at.metric if m.label == label)
 
 
+def press(at, label: str):  # noqa: ANN001, ANN201
+    """Click the button with this label (the sidebar's logout button is a button too)."""
+    return next(b for b in at.button if b.label == label).click().run()
+
+
 def planted(engine, rule: str) -> Ticket:  # noqa: ANN001
     with Session(engine) as s:
         return s.execute(select(Ticket).where(Ticket.contact_hash == contact_hash(PLANTED[rule]))
@@ -68,8 +73,8 @@ def test_department_sees_own_tickets_and_the_number_in_clear(seeded):
     assert at.radio(key="fbd_action").options == [tr("feedback.action.request_extension"),
                                                    tr("feedback.action.reply")]
     at.radio(key="fbd_action").set_value("reply").run()
-    at.text_area(key="fbd_note").input("已责令商家退款并约谈负责人。").run()
-    at.button[-1].click().run()
+    at.text_area(key="fbd_note").input("已责令商家退款并约谈负责人。")
+    press(at, tr("feedback.action.reply"))
     assert not at.exception, at.exception
     assert tr("feedback.detail.done", action=tr("feedback.action.reply")) in texts(at.success)
     with Session(seeded) as s:
@@ -97,11 +102,12 @@ def test_leader_sees_the_mask_and_no_actions(seeded):
 def test_operator_registers_a_ticket(seeded):
     at = open_page(login("hotline_op"), "pages/feedback/intake.py")
     assert not at.exception, at.exception
+    at.selectbox(key="fbi_channel").select("12345")
     at.selectbox(key="fbi_category").select("SP03")
     at.selectbox(key="fbi_region").select("210102")
     at.text_area(key="fbi_content").input("路边摊贩售卖来路不明的熟食，无任何证照。")
     at.text_input(key="fbi_contact").input("13912345678")
-    at.button[-1].click().run()
+    press(at, tr("feedback.intake.submit"))
     assert not at.exception, at.exception
     assert at.success and at.success[0].value.startswith("已登记工单 S5")
     with Session(seeded) as s:
@@ -119,7 +125,7 @@ def test_public_submit_lookup_and_rate_limit(seeded):
         at.selectbox(key="fbp_category").select("HB05")
         at.selectbox(key="fbp_region").select("210102")
         at.text_area(key="fbp_content").input(text)
-        at.button[-1].click().run()
+        press(at, tr("feedback.public.submit"))
         assert not at.exception, at.exception
 
     submit("<script>alert(1)</script>化工厂夜里排放黑烟")
@@ -136,13 +142,13 @@ def test_public_submit_lookup_and_rate_limit(seeded):
     status = open_page(new_app(), "pages/feedback/public_status.py")
     status.text_input(key="fbs_no").input(no)
     status.text_input(key="fbs_code").input("WRONG1")
-    status.button[0].click().run()
+    press(status, tr("feedback.public.query"))
     assert tr("feedback.public.no_match") in texts(status.error)
     status.text_input(key="fbs_code").input(code.strip())
-    status.button[0].click().run()
+    press(status, tr("feedback.public.query"))
     assert not status.exception, status.exception
     assert metric(status, tr("feedback.col.status")) == tr("feedback.status.received")
-    assert list(status.dataframe[0].value[tr("feedback.col.action")]) == [tr("feedback.action.receive")]
+    assert list(status.table[0].value[tr("feedback.col.action")]) == [tr("feedback.action.receive")]
     # the citizen's own text never comes back as markup, and no phone or contact is shown
     assert not any("<script>" in m.value for m in status.markdown)
 

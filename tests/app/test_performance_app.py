@@ -75,7 +75,8 @@ def test_evaluator_enters_a_score_and_computes(seeded):
     at = open_page(login("city_evaluator"), "pages/performance/workbench.py")
     assert not at.exception, at.exception
     assert at.title[0].value == tr("performance.workbench.title")
-    form = at.get("form")[0]  # noqa: F841  (the entry form is the first)
+    dept = at.selectbox[1].value  # the first department of the evaluator's city
+    assert dept.startswith("2101")
     at.selectbox[2].set_value("C23")
     at.number_input[0].set_value(0.9)
     at.text_area[0].input("抽查案卷 50 卷，45 卷合格")
@@ -85,9 +86,9 @@ def test_evaluator_enters_a_score_and_computes(seeded):
     with Session(seeded) as s:
         row = s.execute(select(ManualScore).where(ManualScore.period_code == code,
                                                   ManualScore.indicator_code == "C23",
-                                                  ManualScore.evaluator == "city_evaluator")
-                        ).scalars().first()
-    assert row.value == 0.9 and row.status == "entered"
+                                                  ManualScore.department_code == dept)
+                        ).scalar_one()
+    assert (row.value, row.status, row.evaluator) == (0.9, "entered", "city_evaluator")
     next(b for b in at.button if b.label == tr("performance.workbench.compute")).click().run()
     assert not at.exception, at.exception
     assert any("已计算" in s for s in texts(at.success))

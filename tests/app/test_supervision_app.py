@@ -55,7 +55,7 @@ def test_cases_page_leader_sees_province_and_a_case_timeline(seeded):
                             .where(ApprovalCase.case_no.like("%900001"))).scalar_one()
     table = at.dataframe[0].value
     first = table.iloc[0]
-    assert first[tr("esupervision.col.light")] == "🔴"
+    assert first[tr("esupervision.col.light")] == tr("lights.level.red")
     assert planted in set(table[tr("esupervision.col.case_no")])
     at.text_input(key="sc_case_no").input(planted)
     at.run()

@@ -201,7 +201,7 @@ def test_officer_uploads_cases_and_supervisor_sees_the_new_lights(page, private_
             ("AP-R3", WINDOW_CASE): f"{WINDOW_CASE}（{power_name}）实收 {float(fee_standard + 50)} 元，"
                                     f"收费标准 {float(fee_standard)} 元（容差 0.0 元）",
         }
-        level = {"red": f"🔴 {tr('lights.level.red')}", "yellow": f"🟡 {tr('lights.level.yellow')}"}
+        level = {"red": tr('lights.level.red'), "yellow": tr('lights.level.yellow')}
         expected_rows = {
             str(ids[key]): [str(ids[key]), level[levels[key[0]]], _rule_title(key[0]),
                             tr("lights.status.open"), region_name, dept_name]

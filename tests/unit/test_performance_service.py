@@ -218,6 +218,15 @@ def test_auto_leaf_records_come_from_the_metric(seeded):
     assert alerts.height == red.value and set(alerts["level"]) == {"red"}
     # the deduction: 4 points less 2 per open red light, never below 0
     assert red.points == round(max(4 - 2 * red.value, 0) / 4 * red.effective_weight, 2)
+    with Session(seeded) as s:  # S1: the powers without a valid flow chart behind 流程图有效率
+        flow = s.execute(select(LeafScore).where(
+            LeafScore.period_id == pid, LeafScore.indicator_code == "B11",
+            LeafScore.numerator < LeafScore.denominator).order_by(LeafScore.department_id)
+        ).scalars().first()
+        invalid = read.leaf_records(session=s, scope=ALL, leaf=flow.model_dump())
+    assert invalid.height == flow.denominator - flow.numerator
+    assert flow.points == round(min(flow.value / 1.0, 1.0) * flow.effective_weight, 2)
+    assert invalid["link"][0].startswith("power_detail?power=")
 
 
 def test_cli_compute_dry_run_scores_and_close(seeded, capsys):

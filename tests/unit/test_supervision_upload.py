@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -78,7 +79,8 @@ def test_officer_uploads_cases_and_lights_appear(seeded):
     assert {k for k in lights} == {("AP-Y5", "UP-0001"), ("AP-R3", "UP-0001"), ("AP-Y4", "UP-0002"),
                                    ("AP-R2", "UP-0001"),
                                    ("AP-Y3", next(sid for r, sid in lights if r == "AP-Y3"))}
-    assert lights[("AP-R3", "UP-0001")]["fee_charged"] == (power.fee_standard or 0) + 50
+    # exact money: the facts hold the amount as decimal text
+    assert Decimal(lights[("AP-R3", "UP-0001")]["fee_charged"]) == (power.fee_standard or 0) + 50
 
 
 def test_bad_case_rows_are_refused_naming_row_and_column(seeded):

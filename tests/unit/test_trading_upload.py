@@ -21,7 +21,6 @@ from services.platform import ingest
 from services.platform.scope import scope_for
 
 
-
 def _code(body: str) -> str:
     from models.trading import uscc_check_char
     return body + uscc_check_char(body)

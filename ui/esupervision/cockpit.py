@@ -12,6 +12,7 @@ from core.clock import china_today
 from metrics.esupervision.timing import on_time_rate
 from services.esupervision import read as es
 from services.platform.scope import Scope
+from ui.esupervision.view import percent_text
 from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import t
 
@@ -43,7 +44,7 @@ def esupervision_section(scope: Scope) -> None:
     rate = k["on_time_rate"]
     cards = [
         (t("esupervision.cockpit.in_progress"), k["in_progress"], "pages/esupervision/cases.py", {}),
-        (t("esupervision.cockpit.on_time_rate"), "—" if rate is None else f"{rate:.1f}%",
+        (t("esupervision.cockpit.on_time_rate"), percent_text(rate),
          "pages/esupervision/stats.py", {}),
         (t("esupervision.cockpit.red"), k["lights"]["red"], "pages/lights/centre.py",
          {"system": "S4", "level": "red", "status": OPEN}),

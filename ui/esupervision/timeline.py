@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from services.esupervision import read as es
 from services.platform.scope import Scope
+from ui.esupervision.charts import timeline_figure
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
-
-COLOURS = {"ok": "#1e8e3e", "over": "#d93025", "open": "#1a73e8", "suspension": "#9aa0a6"}
 
 
 def case_timeline(scope: Scope, case_no: str, today: date) -> None:
@@ -28,36 +26,16 @@ def case_timeline(scope: Scope, case_no: str, today: date) -> None:
     if case is None:
         st.info(t("esupervision.timeline.not_found", case_no=case_no))
         return
-    fig = go.Figure()
-    for r in steps.iter_rows(named=True):
-        end = r["finished_on"] or today
-        over = r["step_limit_days"] is not None and r["step_elapsed_workdays"] > r["step_limit_days"]
-        kind = "over" if over else ("open" if r["finished_on"] is None else "ok")
-        label = f"{r['seq']} {r['step_name'] or ''}"
-        fig.add_trace(go.Bar(
-            y=[label], x=[max((end - r["started_on"]).days, 0.3) * 86_400_000],
-            base=[r["started_on"].isoformat()], orientation="h", marker_color=COLOURS[kind],
-            showlegend=False,
-            hovertext=t("esupervision.timeline.hover", used=r["step_elapsed_workdays"],
-                        limit=r["step_limit_days"] if r["step_limit_days"] is not None else "—",
-                        handler=r["handler"])))
-    for r in susp.iter_rows(named=True):
-        end = r["end_on"] or today
-        fig.add_trace(go.Bar(
-            y=[t("esupervision.timeline.suspension", kind=r["kind"])],
-            x=[((end - r["start_on"]).days + 1) * 86_400_000], base=[r["start_on"].isoformat()],
-            orientation="h", marker_color=COLOURS["suspension"], showlegend=False,
-            hovertext=r["reason"] or t("esupervision.timeline.no_reason")))
-    fig.add_vline(x=today.isoformat(), line_dash="dot")
-    fig.update_layout(xaxis={"type": "date"}, yaxis={"autorange": "reversed"}, barmode="overlay",
-                      height=80 + 36 * (steps.height + susp.height),
-                      margin={"t": 10, "l": 0, "r": 0, "b": 0})
-    st.plotly_chart(fig, width="stretch", key="case_timeline")
-    st.caption(t("esupervision.timeline.legend"))
+    fig = timeline_figure(steps, susp, today)
+    if fig is None:
+        st.info(t("esupervision.timeline.no_steps", case_no=case_no))
+    else:
+        st.plotly_chart(fig, width="stretch", key="case_timeline")
+        st.caption(t("esupervision.timeline.legend"))
     visited = steps.group_by("seq").agg(pl.len().alias("times"),
                                         pl.col("step_elapsed_workdays").sum().alias("used"))
     chart = (flow.join(visited, on="seq", how="left")
-             .with_columns(pl.col("times").fill_null(0))
+             .with_columns(pl.col("times", "used").fill_null(0))
              .select(pl.col("seq").alias(t("esupervision.timeline.seq")),
                      pl.col("name").alias(t("esupervision.timeline.step")),
                      pl.col("post").alias(t("esupervision.timeline.post")),

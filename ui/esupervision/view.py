@@ -3,8 +3,9 @@ scoped reads, and the tables as the user sees them."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import streamlit as st
@@ -13,12 +14,13 @@ from core.clock import china_today
 from metrics.esupervision.timing import period_start
 from services.esupervision import read as es
 from services.platform.scope import Scope
-from ui.lights.format import LEVEL_ICON
+from ui.lights.format import level_label
 from ui.platform.context import UserContext
 from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import t
 
-PERIODS = (1, 3, 6, 12)
+PERIODS = ("m1", "m3", "m6", "m12", "year", "quarter", "custom")
+YEARS_BACK = 5
 
 
 @dataclass(frozen=True)
@@ -27,9 +29,15 @@ class CaseFilter:
     department_id: int | None = None
     power_name: str | None = None
     months: int = 12
+    start: date | None = None      # a year, a quarter or a custom range (then end is set too)
+    end: date | None = None
+    labels: tuple[tuple[str, str], ...] = ()  # (filter, value) as the user picked them
 
     def since(self, today: date) -> date:
-        return period_start(today, self.months)
+        return self.start or period_start(today, self.months)
+
+    def until(self) -> date | None:
+        return self.end
 
 
 def _url() -> str:
@@ -42,6 +50,34 @@ def _places(url: str, scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame, list[st
         return (es.regions_in_scope(session=session, scope=scope).sort("path"),
                 es.departments_in_scope(session=session, scope=scope),
                 es.power_names(session=session, scope=scope))
+
+
+def _period(container, key: str, today: date) -> tuple[int, date | None, date | None, str]:  # noqa: ANN001
+    """(months, start, end, label) of the period widgets: the last n months, a year, a
+    quarter or a custom range of receipt dates."""
+    kind = container.selectbox(t("esupervision.f.period"), PERIODS, index=PERIODS.index("m12"),
+                               key=f"{key}_period", format_func=lambda p: (
+                                   t("esupervision.f.months", n=int(p[1:])) if p.startswith("m")
+                                   else t(f"esupervision.f.{p}")))
+    if kind.startswith("m"):
+        return int(kind[1:]), None, None, t("esupervision.f.months", n=int(kind[1:]))
+    years = list(range(today.year, today.year - YEARS_BACK, -1))
+    if kind == "year":
+        year = container.selectbox(t("esupervision.f.year"), years, key=f"{key}_year")
+        return 12, date(year, 1, 1), date(year, 12, 31), t("esupervision.f.year_label", year=year)
+    if kind == "quarter":
+        year = container.selectbox(t("esupervision.f.year"), years, key=f"{key}_qyear")
+        q = container.selectbox(t("esupervision.f.quarter"), (1, 2, 3, 4), key=f"{key}_q",
+                                index=(today.month - 1) // 3 if year == today.year else 0,
+                                format_func=lambda n: t("esupervision.f.quarter_n", n=n))
+        start = date(year, 3 * q - 2, 1)
+        end = (date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)) - timedelta(days=1)
+        return 12, start, end, t("esupervision.f.quarter_label", year=year, n=q)
+    picked = container.date_input(t("esupervision.f.range"), key=f"{key}_range", format="YYYY-MM-DD",
+                                  value=(period_start(today, 1), today), max_value=today)
+    start, end = (tuple(picked) + (None, None))[:2] if isinstance(picked, (tuple, list)) else (picked, None)
+    end = end or start
+    return 12, start, end, f"{start} — {end}"
 
 
 def case_filters(ctx: UserContext, *, key: str, with_power: bool = True) -> CaseFilter:
@@ -61,10 +97,13 @@ def case_filters(ctx: UserContext, *, key: str, with_power: bool = True) -> Case
     if with_power:
         power = cols[2].selectbox(t("esupervision.f.power"), [None, *powers], key=f"{key}_power",
                                   format_func=lambda p: p or t("esupervision.f.all"))
-    months = cols[-1].selectbox(t("esupervision.f.period"), PERIODS, index=len(PERIODS) - 1,
-                                key=f"{key}_months",
-                                format_func=lambda m: t("esupervision.f.months", n=m))
-    return CaseFilter(paths.get(region) if region else None, dept, power, months)
+    months, start, end, period = _period(cols[-1], key, china_today())
+    everything = t("esupervision.f.all")
+    labels = ((t("esupervision.f.region"), names[region] if region else everything),
+              (t("esupervision.f.department"), dept_names.get(dept, "") if dept else everything),
+              *(((t("esupervision.f.power"), power or everything),) if with_power else ()),
+              (t("esupervision.f.period"), period))
+    return CaseFilter(paths.get(region) if region else None, dept, power, months, start, end, labels)
 
 
 @dataclass(frozen=True)
@@ -78,7 +117,7 @@ class CaseData:
 def _cases(url: str, scope: Scope, flt: CaseFilter, today: date, stamp: tuple) -> CaseData:  # noqa: ARG001
     with unit_of_work() as session:
         timed = es.timed_cases(session=session, scope=scope, today=today, since=flt.since(today),
-                               region_prefix=flt.region_prefix, department_id=flt.department_id,
+                               until=flt.until(), region_prefix=flt.region_prefix, department_id=flt.department_id,
                                power_name=flt.power_name)
     regions, depts, _ = _places(url, scope)
     cases = (timed.cases.join(depts.select("department_id", "department"), on="department_id", how="left")
@@ -100,7 +139,8 @@ def open_cases_table(data: CaseData) -> pl.DataFrame:
         lit = es.case_lights(session=session, cases=data.cases, today=data.today)
     order = pl.col("light").replace_strict({"red": 0, "yellow": 1, "green": 2}, return_dtype=pl.Int8)
     return (lit.sort(order, "remaining_workdays", "case_no")
-            .select(pl.col("light").replace_strict(LEVEL_ICON, return_dtype=pl.String).alias(t("esupervision.col.light")),
+            .select(pl.col("light").replace_strict({lv: level_label(lv) for lv in ("red", "yellow", "green")},
+                                                    return_dtype=pl.String).alias(t("esupervision.col.light")),
                     pl.col("case_no").alias(t("esupervision.col.case_no")),
                     pl.col("power_name").alias(t("esupervision.col.power")),
                     # the version in force on the day of receipt, which set limit, fee and flow
@@ -117,12 +157,24 @@ def open_cases_table(data: CaseData) -> pl.DataFrame:
                     pl.col("remaining_workdays").alias(t("esupervision.col.remaining"))))
 
 
+def percent_text(value: float | None) -> str:
+    """A rate in percent with one decimal, never rounded up to 100.0 % (99.98 % reads 99.9 %)."""
+    if value is None:
+        return "—"
+    shown = math.floor(value * 10) / 10 if value < 100 else 100.0
+    return f"{shown:.1f}%"
+
+
+def _floor_rate(col: str) -> pl.Expr:
+    return pl.when(pl.col(col) < 100).then((pl.col(col) * 10).floor() / 10).otherwise(pl.col(col))
+
+
 def rate_table(frame: pl.DataFrame, label_col: str, label_key: str) -> pl.DataFrame:
     return frame.select(pl.col(label_col).alias(t(label_key)),
                         pl.col("concluded").alias(t("esupervision.col.concluded")),
                         pl.col("on_time").alias(t("esupervision.col.on_time")),
                         pl.col("late").alias(t("esupervision.col.late")),
-                        pl.col("on_time_rate").alias(t("esupervision.col.on_time_rate")))
+                        _floor_rate("on_time_rate").alias(t("esupervision.col.on_time_rate")))
 
 
 @dataclass(frozen=True)
@@ -132,7 +184,8 @@ class FundData:
 
 
 @st.cache_data(ttl=120, max_entries=32, show_spinner=False)
-def _funds(url: str, scope: Scope, flt: CaseFilter, today: date, stamp: tuple) -> FundData:  # noqa: ARG001
+def _funds(url: str, scope: Scope, flt: CaseFilter, today: date, stamp: tuple,  # noqa: ARG001
+           year: int | None = None) -> FundData:
     from metrics.esupervision.timing import fund_progress
 
     regions, depts, _ = _places(url, scope)
@@ -143,16 +196,33 @@ def _funds(url: str, scope: Scope, flt: CaseFilter, today: date, stamp: tuple) -
             funds = funds.filter(pl.col("region_code").is_in(codes.implode()))
         if flt.department_id is not None:
             funds = funds.filter(pl.col("department_id") == flt.department_id)
+        if year is not None:
+            funds = funds.filter(pl.col("year") == year)
         payments = es.read_payments(session=session, scope=scope,
                                     fund_ids=funds["fund_id"].to_list() or [-1])
     progress = (fund_progress(funds, payments, today=today)
                 .join(depts.select("department_id", "department"), on="department_id", how="left")
                 .join(regions.select("region_code", "region"), on="region_code", how="left"))
-    return FundData(progress, payments.filter(pl.col("paid_on") >= flt.since(today)))
+    paid_in = pl.col("paid_on") >= flt.since(today)
+    if flt.until() is not None:
+        paid_in &= pl.col("paid_on") <= flt.until()
+    return FundData(progress, payments.filter(paid_in))
 
 
-def fund_data(scope: Scope, flt: CaseFilter) -> FundData:
-    return _funds(_url(), scope, flt, china_today(), _stamp())
+def fund_data(scope: Scope, flt: CaseFilter, year: int | None = None) -> FundData:
+    return _funds(_url(), scope, flt, china_today(), _stamp(), year)
+
+
+def fund_years(scope: Scope) -> list[int]:
+    """The budget years of the funds in scope, newest first."""
+    funds = _funds(_url(), scope, CaseFilter(), china_today(), _stamp()).funds
+    return sorted(set(funds["year"].to_list()), reverse=True)
+
+
+def money_columns() -> dict:
+    """Yuan with thousands separators and two decimals in the funds tables."""
+    cols = ("esupervision.col.budget", "esupervision.col.paid", "esupervision.col.amount")
+    return {t(k): st.column_config.NumberColumn(format="localized") for k in cols}
 
 
 def funds_table(funds: pl.DataFrame) -> pl.DataFrame:

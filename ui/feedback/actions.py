@@ -6,20 +6,20 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from models.feedback import SATISFACTION, Ticket
+from models.feedback import SATISFACTION, TicketPublic
 from services.feedback import read
 from services.feedback import tickets as svc
 from services.feedback.repeats import merge_candidates
 from services.feedback.tickets import Actor, FeedbackError
-from ui.feedback.view import action_label, satisfaction_label
+from ui.feedback.view import action_label, fb_error_text, satisfaction_label
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
-from ui.platform.i18n import error_text, t
+from ui.platform.i18n import t
 
 NEEDS_DEPT = ("dispatch", "reassign")
 
 
-def _dept_choices(actor: Actor, ticket: Ticket, kind: str) -> dict[int, str]:
+def _dept_choices(actor: Actor, ticket: TicketPublic, kind: str) -> dict[int, str]:
     with unit_of_work() as s:
         depts = read.departments(session=s, scope=actor.scope)
     # the catalog's kind in the ticket's region first, then the same kind elsewhere, then the rest
@@ -29,7 +29,7 @@ def _dept_choices(actor: Actor, ticket: Ticket, kind: str) -> dict[int, str]:
     return dict(zip(ranked["id"], ranked["name"], strict=True))
 
 
-def candidates_table(actor: Actor, ticket: Ticket) -> pl.DataFrame:
+def candidates_table(actor: Actor, ticket: TicketPublic) -> pl.DataFrame:
     with unit_of_work() as s:
         found = merge_candidates(session=s, scope=actor.scope, ticket_id=ticket.id)
     return found.select(
@@ -39,9 +39,8 @@ def candidates_table(actor: Actor, ticket: Ticket) -> pl.DataFrame:
         pl.col("similarity").round(1).alias(t("feedback.col.similarity")))
 
 
-def action_form(actor: Actor, ticket: Ticket, kind: str) -> None:
-    with unit_of_work() as s:
-        allowed = svc.actions_for(actor, s.get(Ticket, ticket.id))
+def action_form(actor: Actor, ticket: TicketPublic, kind: str) -> None:
+    allowed = svc.actions_for(actor, ticket)
     if not allowed:
         st.caption(t("feedback.detail.no_actions"))
         return
@@ -75,7 +74,7 @@ def action_form(actor: Actor, ticket: Ticket, kind: str) -> None:
             with unit_of_work() as s:
                 svc.act(session=s, actor=actor, ticket_id=ticket.id, action=action, note=note, **kw)
         except FeedbackError as exc:
-            st.error(error_text(exc))
+            st.error(fb_error_text(exc))
             return
         st.session_state["fbd_done"] = action
         st.rerun()

@@ -3,16 +3,13 @@ rates and open S5 lights, with a link to the analysis (called by the cockpit pag
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
-from sqlalchemy import func, select
 
 from core.clock import china_today
-from core.statuses import LIGHT_OPEN
 from metrics.feedback.kpis import kpi_table
-from models.lights import Alert
+from services.feedback import read
 from services.platform.scope import Scope
-from ui.feedback.view import tickets
+from ui.feedback.view import ticket_counts, tickets
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
 
@@ -24,17 +21,14 @@ def _pct(v: float | None) -> str:
 def feedback_section(scope: Scope) -> None:
     today = china_today()
     month = tickets(scope, since=today.replace(day=1), until=today)
-    open_now = tickets(scope, status=None).filter(~pl.col("status").is_in(["closed", "merged"])).height
+    open_now = ticket_counts(scope, today)["open"]
     k = kpi_table(month, [], today).row(0, named=True) if month.height else {}
-    a = Alert
     with unit_of_work() as s:
-        lights = dict(s.execute(select(a.level, func.count()).where(
-            a.system == "S5", a.status.in_(LIGHT_OPEN), scope.where(a.region_code, a.department_id))
-            .group_by(a.level)).all())
+        lights = read.open_lights(session=s, scope=scope)
     st.subheader(t("feedback.cockpit.title"))
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("feedback.cockpit.open"), open_now)
     c2.metric(t("feedback.cockpit.on_time"), _pct(k.get("on_time_rate")))
     c3.metric(t("feedback.cockpit.satisfaction"), _pct(k.get("satisfaction_rate")))
-    c4.metric(t("feedback.cockpit.lights"), f'🔴 {lights.get("red", 0)} · 🟡 {lights.get("yellow", 0)}')
+    c4.metric(t("feedback.cockpit.lights"), f'{t("lights.level.red")} {lights.get("red", 0)} · {t("lights.level.yellow")} {lights.get("yellow", 0)}')
     st.page_link("pages/feedback/dashboard.py", label=t("feedback.cockpit.more"), icon=":material/insights:")

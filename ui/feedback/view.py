@@ -42,6 +42,17 @@ def action_label(a: str) -> str:
     return t(f"feedback.action.{a}")
 
 
+def fb_error_text(exc: Exception) -> str:
+    """A service error in the user's language, the action and status named by their labels."""
+    params = dict(getattr(exc, "params", {}))
+    if "action" in params:
+        params["action"] = action_label(str(params["action"]))
+    if "status" in params:
+        params["status"] = status_label(str(params["status"]))
+    key = getattr(exc, "key", None)
+    return t(key, **params) if key else str(exc)
+
+
 def _url() -> str:
     return get_engine().url.render_as_string(hide_password=False)
 
@@ -75,10 +86,33 @@ def _tickets(url: str, scope: Scope, filters: tuple, stamp_: tuple) -> pl.DataFr
         return read.tickets(session=s, scope=scope, **dict(filters))
 
 
+@st.cache_data(ttl=120, max_entries=128, show_spinner=False)
+def _page(url: str, scope: Scope, filters: tuple, offset: int, limit: int, stamp_: tuple) -> pl.DataFrame:  # noqa: ARG001
+    with unit_of_work() as s:
+        return read.ticket_page(session=s, scope=scope, offset=offset, limit=limit, **dict(filters))
+
+
+@st.cache_data(ttl=120, max_entries=128, show_spinner=False)
+def _counts(url: str, scope: Scope, filters: tuple, today: date, stamp_: tuple) -> dict:  # noqa: ARG001
+    with unit_of_work() as s:
+        return read.ticket_counts(session=s, scope=scope, today=today, **dict(filters))
+
+
+def _clean(filters: dict) -> tuple:
+    return tuple(sorted((k, v) for k, v in filters.items() if v not in (None, "")))
+
+
+def ticket_page(scope: Scope, *, offset: int, limit: int, **filters) -> pl.DataFrame:  # noqa: ANN003
+    return _page(_url(), scope, _clean(filters), offset, limit, stamp())
+
+
+def ticket_counts(scope: Scope, today: date, **filters) -> dict:  # noqa: ANN003
+    return _counts(_url(), scope, _clean(filters), today, stamp())
+
+
 def tickets(scope: Scope, **filters) -> pl.DataFrame:  # noqa: ANN003
     """Scoped tickets (cached per database, scope, filters and data version)."""
-    clean = tuple(sorted((k, v) for k, v in filters.items() if v not in (None, "")))
-    return _tickets(_url(), scope, clean, stamp())
+    return _tickets(_url(), scope, _clean(filters), stamp())
 
 
 def ticket_table(frame: pl.DataFrame) -> pl.DataFrame:
@@ -103,7 +137,3 @@ def ticket_table(frame: pl.DataFrame) -> pl.DataFrame:
         (pl.lit("feedback_ticket?no=") + pl.col("ticket_no")).alias("link"),
     )
 
-
-def overdue_count(frame: pl.DataFrame, today: date) -> int:
-    return frame.filter(pl.col("status").is_in(["dispatched", "signed", "processing"])
-                        & (pl.col("reply_due") < today)).height

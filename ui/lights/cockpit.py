@@ -23,7 +23,7 @@ from metrics.lights.board import (
 from services.lights.read import cockpit_frames, data_stamp
 from services.platform.scope import Scope
 from systems import MENU_ORDER
-from ui.lights.format import LEVEL_ICON
+from ui.lights.format import level_label, level_text
 from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import t
 
@@ -91,7 +91,7 @@ def lights_board(c: Cockpit, root: str | None) -> None:
     codes = set(regions["code"])
     parents = [p if p in codes else "" for p in regions["parent_code"].to_list()]
     values = (regions["red"] + regions["yellow"] + regions["green"]).to_list()
-    labels = [f"{LEVEL_ICON[lt]} {n}" for n, lt in zip(regions["name"], regions["light"], strict=True)]
+    labels = [f"{n}（{level_label(lt)}）" for n, lt in zip(regions["name"], regions["light"], strict=True)]
     hover = [t("lights.cockpit.board_hover", red=r, yellow=y, green=g, open_red=orr, open_yellow=oy)
              for r, y, g, orr, oy in regions.select("red", "yellow", "green", "open_red",
                                                      "open_yellow").iter_rows()]
@@ -112,7 +112,7 @@ def lights_board(c: Cockpit, root: str | None) -> None:
     for i, r in enumerate(top.iter_rows(named=True)):
         cols[i % 4].page_link(
             CENTRE, icon=None, query_params={"region": r["code"], "status": OPEN},
-            label=t("lights.cockpit.region_link", icon=LEVEL_ICON[r["light"]], name=r["name"],
+            label=t("lights.cockpit.region_link", icon=level_text(r["light"]), name=r["name"],
                     red=r["open_red"], yellow=r["open_yellow"]))
 
 

@@ -17,13 +17,14 @@ from services.platform.org import departments_frame
 from ui.lights.format import (
     facts_text,
     history_display,
-    level_label,
+    level_badge,
     orders_display,
     rule_title,
     status_label,
     subject_label,
     system_label,
 )
+from ui.lights.picker import reset_selection
 from ui.platform.context import UserContext
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import local_time, md_escape
@@ -56,12 +57,12 @@ def alert_detail(ctx: UserContext, alert: dict) -> None:
     rule = RULES.get(alert["rule_id"])
     st.subheader(t("lights.detail.title", id=alert["id"], rule=rule_title(alert["rule_id"])))
     c1, c2, c3, c4 = st.columns(4)
-    c1.markdown(f"**{t('lights.col.level')}**  \n{level_label(alert['level'])}")
+    c1.markdown(f"**{t('lights.col.level')}**  \n{level_badge(alert['level'])}")
     c2.markdown(f"**{t('lights.col.status')}**  \n{status_label(alert['status'])}")
-    c3.markdown(f"**{t('lights.col.department')}**  \n{alert['department_name'] or '—'}"
-                f"（{alert['region_name'] or alert['region_code'] or '—'}）")
+    c3.markdown(f"**{t('lights.col.department')}**  \n{md_escape(alert['department_name'] or '—')}"
+                f"（{md_escape(alert['region_name'] or alert['region_code'] or '—')}）")
     c4.markdown(f"**{t('lights.col.detected')}**  \n{local_time(alert['detected_at'])}")
-    subject = subject_label(alert["subject_type"], alert["subject_id"])
+    subject = md_escape(subject_label(alert["subject_type"], alert["subject_id"]))
     st.markdown(f"**{t('lights.detail.system')}**：{system_label(alert['system'])}　"
                 f"**{t('lights.detail.subject')}**：{subject}")
     if rule:
@@ -125,6 +126,7 @@ def run_action(action, success: str) -> None:  # noqa: ANN001
     except order_service.LightsError as exc:
         st.error(error_text(exc))
     else:
+        reset_selection()
         flash(success)
 
 
@@ -159,4 +161,24 @@ def _order_form(ctx: UserContext, alert: dict, table: pl.DataFrame) -> None:
             except order_service.LightsError as exc:
                 st.error(error_text(exc))
             else:
+                reset_selection()
                 flash(t("lights.act.order_issued", no=order.order_no))
+
+
+def subject_link(ctx: UserContext, alert: dict) -> None:
+    """A link to the alert's subject on its system's page (the manifest's `subject_links`),
+    when the user may open that page."""
+    from systems import MENU_ORDER
+
+    pages = {p.url_path: p for s in MENU_ORDER for p in s.pages}
+    for system in MENU_ORDER:
+        for subject_type, url_path, query_key in system.subject_links:
+            page = pages.get(url_path)
+            if subject_type != alert["subject_type"] or page is None:
+                continue
+            if page.public or ctx.has_any(*page.roles):
+                st.page_link(page.path, icon=":material/open_in_new:",
+                             query_params={query_key: alert["subject_id"]},
+                             label=t("lights.detail.open_subject",
+                                     subject=subject_label(alert["subject_type"], alert["subject_id"])))
+            return

@@ -1,7 +1,8 @@
 """The lights centre's filters, kept in the URL (st.query_params) so a filtered view is a link.
 
 URL keys: system, level, status, rule (comma-separated), region (6-digit code), dept (id),
-since / until (YYYY-MM-DD), alert (the alert shown in detail)."""
+since / until (YYYY-MM-DD), alert (the alert shown in detail). Without a status in the URL
+the centre opens on the open alerts (open, acknowledged, under 督办)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date
 
 import streamlit as st
 
+from metrics.lights.board import OPEN_STATUSES
 from models.lights import ALERT_STATUSES
 from services.lights.read import AlertFilter, rule_choices
 from services.platform.org import departments_frame, regions_frame
@@ -44,7 +46,10 @@ FILTER_KEYS = (*LIST_PARAMS.values(), "lf_region", "lf_dept", "lf_since", "lf_un
 def _init_from_url(options: dict[str, list[str]], region_codes: list[str]) -> None:
     """First run of the page in this session: widgets start from the URL."""
     for param, key in LIST_PARAMS.items():
-        st.session_state.setdefault(key, [v for v in _qp_list(param) if v in options[param]])
+        wanted = _qp_list(param)
+        if param == "status" and "status" not in st.query_params:
+            wanted = [str(s) for s in OPEN_STATUSES]
+        st.session_state.setdefault(key, [str(v) for v in wanted if v in options[param]])
     region = st.query_params.get("region")
     st.session_state.setdefault("lf_region", region if region in region_codes else None)
     st.session_state.setdefault("lf_dept", _qp_int("dept"))
@@ -106,23 +111,17 @@ def alert_filter(ctx: UserContext) -> AlertFilter:
                         format_func=lambda i: t("lights.f.any") if i is None else dept_names[i])
     since = c7.date_input(t("lights.f.since"), key="lf_since", format="YYYY-MM-DD")
     until = c8.date_input(t("lights.f.until"), key="lf_until", format="YYYY-MM-DD")
+    # the names of the picked places, for the export's list of filters
+    st.session_state["lf_names"] = (names.get(region) if region else None,
+                                    dept_names.get(dept) if dept else None)
     return AlertFilter(systems=tuple(systems), levels=tuple(levels), statuses=tuple(statuses),
                        rule_ids=tuple(rules), region_code=region, department_id=dept,
                        since=since, until=until)
 
 
-def selected_alert(ids: list[int]) -> int | None:
-    """The alert shown in detail: from the URL on arrival, then the user's pick."""
-    if not ids:
-        return None
-    wanted = _qp_int("alert")
-    st.session_state.setdefault("lf_alert", wanted if wanted in ids else None)
-    if st.session_state["lf_alert"] not in ids:
-        st.session_state["lf_alert"] = None
-    _resend(("lf_alert",))
-    return st.selectbox(t("lights.detail.pick"), [None, *ids], key="lf_alert",
-                        placeholder=t("lights.detail.none"),
-                        format_func=lambda i: t("lights.detail.none") if i is None else f"#{i}")
+def url_alert() -> int | None:
+    """The alert a shared link names (`?alert=<id>`)."""
+    return _qp_int("alert")
 
 
 def sync_url(flt: AlertFilter, alert_id: int | None) -> None:

@@ -4,22 +4,75 @@ from __future__ import annotations
 
 import json
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import polars as pl
 
-from i18n import catalog
+from i18n import catalog, translate
 from metrics.lights.registry import RULES
 from models.lights import ALERT_STATUSES, ORDER_STATUSES
 from ui.platform.formatting import CHINA_TZ
-from ui.platform.i18n import current_language, t
+from ui.platform.i18n import current_language
 
-LEVEL_ICON = {"red": "🔴", "yellow": "🟡", "green": "🟢"}
+# An export built on click runs outside the page's script run (no session state, so no
+# user language): it names the language here.
+_LANGUAGE: ContextVar[str | None] = ContextVar("lights_language", default=None)
+
+
+def _lang() -> str:
+    return _LANGUAGE.get() or current_language()
+
+
+def t(key: str, /, **params: object) -> str:
+    return translate(key, _lang(), **params)
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    token = _LANGUAGE.set(lang)
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
+
+# Lights are words in colour, never colour emoji (a Linux desktop without an emoji font
+# shows those as blank boxes). Yellow is a dark amber so the word stays readable on white.
+LEVEL_COLOUR = {"red": "#c5221f", "yellow": "#a05a00", "green": "#137333"}
+LEVEL_TINT = {"red": "#fce8e6", "yellow": "#fef7e0", "green": "#e6f4ea"}
+_MARKDOWN_COLOUR = {"red": "red", "yellow": "orange", "green": "green"}
 SYSTEMS: tuple[str, ...] = ("S1", "S2", "S3", "S4", "S5", "LC")
 
 
 def level_label(level: str) -> str:
-    name = t(f"lights.level.{level}")
-    return f"{LEVEL_ICON.get(level, '')} {name}".strip()
+    """The light's name (红灯 / 黄灯 / 绿灯): plain text for tables, exports and charts."""
+    return t(f"lights.level.{level}") if level in LEVEL_COLOUR else level
+
+
+def level_badge(level: str) -> str:
+    """Markdown for st.markdown: the name on a coloured badge."""
+    colour = _MARKDOWN_COLOUR.get(level)
+    return f":{colour}-badge[{level_label(level)}]" if colour else level_label(level)
+
+
+def level_text(level: str) -> str:
+    """Markdown for widget labels (page links, expanders): the name in bold colour."""
+    colour = _MARKDOWN_COLOUR.get(level)
+    return f":{colour}[**{level_label(level)}**]" if colour else level_label(level)
+
+
+def level_css(label: str) -> str:
+    """CSS of a table cell holding a light's name (see `style_levels`)."""
+    level = next((lv for lv in LEVEL_COLOUR if level_label(lv) == label), None)
+    if level is None:
+        return ""
+    return f"color: {LEVEL_COLOUR[level]}; background-color: {LEVEL_TINT[level]}; font-weight: 600"
+
+
+def style_levels(table: pl.DataFrame, column: str):  # noqa: ANN201 (a pandas Styler)
+    """The table for st.dataframe with its light column coloured by level."""
+    return table.to_pandas().style.map(level_css, subset=[column])
 
 
 def status_label(status: str) -> str:
@@ -41,13 +94,13 @@ def rule_title(rule_id: str) -> str:
 
 def subject_label(subject_type: str, subject_id: str) -> str:
     full = f"lights.subject.{subject_type}"
-    name = t(full) if full in catalog(current_language()) else subject_type
+    name = t(full) if full in catalog(_lang()) else subject_type
     return f"{name} {subject_id}"
 
 
 def _fact_label(key: str) -> str:
     full = f"lights.fact.{key}"
-    return t(full) if full in catalog(current_language()) else key
+    return t(full) if full in catalog(_lang()) else key
 
 
 def facts_text(rule_id: str, facts: str | None) -> str:
@@ -62,11 +115,20 @@ def facts_text(rule_id: str, facts: str | None) -> str:
         return str(data)
     rule = RULES.get(rule_id)
     if rule and rule.facts_key:
-        template = catalog(current_language()).get(rule.facts_key, "")
+        template = catalog(_lang()).get(rule.facts_key, "")
         fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
         if template and fields <= data.keys():
-            return template.format(**data)
-    return "；".join(f"{_fact_label(k)}：{v}" for k, v in data.items())
+            return template.format(**{k: _fact_value(v) for k, v in data.items()})
+    return "；".join(f"{_fact_label(k)}：{_fact_value(v)}" for k, v in data.items())
+
+
+def _fact_value(value: object) -> object:
+    """A missing fact reads as a dash, never "None"; a date-time without its midnight."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str) and value.endswith(" 00:00:00"):
+        return value[:-9]
+    return value
 
 
 def _local(col: str) -> pl.Expr:

@@ -57,6 +57,22 @@ def sunburst(card: dict) -> None:
     st.plotly_chart(fig, width="stretch", key="perf_sunburst")
 
 
+def record_links(records: pl.DataFrame, n: int = 5) -> None:
+    """The first records as links to the page that shows each (the table's links open a new
+    tab; these stay in the session)."""
+    from urllib.parse import parse_qsl
+
+    from systems import all_pages
+
+    pages = {p.url_path: p.path for p in all_pages()}
+    label_col = records.columns[0]
+    for row in records.head(n).iter_rows(named=True):
+        url_path, _, query = row["link"].lstrip("/").partition("?")
+        if url_path in pages:
+            st.page_link(pages[url_path], label=t("performance.card.record_link", record=row[label_col]),
+                         query_params=dict(parse_qsl(query)) or None, icon=":material/open_in_new:")
+
+
 def leaf_panel(card: dict, scope: Scope, key: str) -> None:
     leaves = card["leaves"].sort("code")
     nodes = card["nodes"]
@@ -88,5 +104,7 @@ def leaf_panel(card: dict, scope: Scope, key: str) -> None:
         config["link"] = st.column_config.LinkColumn(t("performance.col.open"),
                                                      display_text=t("performance.ranking.open"))
     st.dataframe(records, hide_index=True, width="stretch", column_config=config)
+    if "link" in records.columns:
+        record_links(records)
     st.caption(t("performance.card.query", query=json.dumps(json.loads(leaf["records_query"]),
                                                            ensure_ascii=False)))

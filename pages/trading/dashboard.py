@@ -1,0 +1,66 @@
+"""交易红旗看板 / Red flags of public resource trading: lights per rule and domain, the
+red-process rate per buyer and per agency, Cardinal's fences drawn as box plots."""
+
+import polars as pl
+import streamlit as st
+
+from services.platform.export import to_xlsx
+from ui.platform.context import require_user
+from ui.platform.i18n import t
+from ui.trading.charts import fences_figure
+from ui.trading.display import domain_label, labelled
+from ui.trading.filters import register_filters
+from ui.trading.register_cache import cached_dashboard, cached_register
+
+ctx = require_user("admin", "leader", "supervisor", "evaluator")
+st.title(t("trading.dashboard.title"))
+st.caption(t("trading.dashboard.caption"))
+flt = register_filters(ctx)
+data = cached_dashboard(ctx.scope, flt)
+
+st.subheader(t("trading.dashboard.by_rule"))
+by_rule = data["by_rule"]
+if by_rule.height == 0:
+    st.info(t("trading.dashboard.none"))
+else:
+    pivot = (by_rule.with_columns(pl.col("domain").replace_strict(
+        {d: domain_label(d) for d in by_rule["domain"].unique()}))
+        .pivot(on="domain", index=["rule_id", "level"], values="flags").fill_null(0))
+    st.dataframe(pivot.rename({"rule_id": t("trading.col.rule"), "level": t("trading.col.level")}),
+                 hide_index=True, width="stretch")
+
+left, right = st.columns(2)
+rate_cols = {"processes": "processes", "red_rate": "red_rate", "flag_rate": "flag_rate"}
+with left:
+    st.subheader(t("trading.dashboard.by_buyer"))
+    buyers = labelled(data["by_buyer"], {"department_name": "buyer", **rate_cols})
+    st.dataframe(buyers, hide_index=True, width="stretch", height=320)
+with right:
+    st.subheader(t("trading.dashboard.by_agency"))
+    agencies = labelled(data["by_agency"], {"agency_name": "agency", **rate_cols})
+    st.dataframe(agencies, hide_index=True, width="stretch", height=320)
+
+st.subheader(t("trading.dashboard.fences"))
+fences = data["fences"]
+if fences.height:
+    st.plotly_chart(fences_figure(fences), width="stretch", key="tr_fences")
+    for m in fences.unique("indicator", maintain_order=True).iter_rows(named=True):
+        st.caption(t("trading.dashboard.fence_caption", indicator=m["indicator"], q1=f"{m['q1']:.4f}",
+                     q3=f"{m['q3']:.4f}", lower=f"{m['lower_fence']:.4f}",
+                     upper=f"{m['upper_fence']:.4f}", n=m["n"]))
+
+st.subheader(t("trading.dashboard.flags_list"))
+table = cached_register(ctx.scope, flt).filter((pl.col("red") + pl.col("yellow")) > 0)
+flagged = labelled(table, {"ocid": "ocid", "title": "title", "domain": "domain",
+                           "department_name": "buyer", "red": "red", "yellow": "yellow",
+                           "rules": "rules"})
+event = st.dataframe(flagged, hide_index=True, width="stretch", key="tr_flagged",
+                     on_select="rerun", selection_mode="single-row")
+rows = event.selection.rows if event and event.selection else []
+if rows:
+    st.page_link("pages/trading/process.py", label=t("trading.register.open"),
+                 query_params={"ocid": table["ocid"][rows[0]]}, icon=":material/open_in_new:")
+st.download_button(t("trading.export"), file_name="trading_flags.xlsx", icon=":material/download:",
+                   data=lambda: to_xlsx({t("trading.dashboard.sheet"): flagged,
+                                         t("trading.dashboard.by_buyer"): buyers,
+                                         t("trading.dashboard.by_agency"): agencies}))

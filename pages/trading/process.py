@@ -1,0 +1,87 @@
+"""交易项目详情 / One trading process: its timeline (tender period, bids, award, contract),
+its bids, award and contract, and its lights with the facts in words."""
+
+import json
+
+import polars as pl
+import streamlit as st
+
+from services.trading import ocds_export, views
+from services.trading.ocds_export import RegisterFilter
+from ui.platform.context import require_user
+from ui.platform.db import unit_of_work
+from ui.platform.formatting import md_escape
+from ui.platform.i18n import t
+from ui.trading.charts import timeline_figure
+from ui.trading.display import domain_label, labelled, status_label
+from ui.trading.filters import url_text_input
+from ui.trading.flags import flags_list
+
+ctx = require_user()
+st.title(t("trading.process.title"))
+ocid = url_text_input(t("trading.process.pick"), "ocid", "tr_ocid")
+if not ocid:
+    st.stop()
+with unit_of_work() as session:
+    view = views.process(session=session, scope=ctx.scope, ocid=ocid)
+if view is None:
+    st.warning(t("trading.process.missing"))
+    st.stop()
+p = view.process
+st.subheader(md_escape(p["title"]))
+st.markdown(" · ".join(md_escape(x) for x in (
+    p["ocid"], domain_label(p["domain"]), p["method_details"], p["department_name"],
+    p["agency_name"] or "", status_label(p["status"])) if x))
+c = st.columns(3)
+c[0].metric(t("trading.col.budget"), f"{p['budget']:,}")
+c[1].metric(t("trading.col.max_price"), f"{p['max_price']:,}" if p["max_price"] is not None else "—")
+c[2].metric(t("trading.col.bidders"), view.frames["tr_bids"]["tenderer_uscc"].n_unique())
+
+st.subheader(t("trading.process.flags"))
+flags_list(view.alerts)
+
+st.subheader(t("trading.process.timeline"))
+st.plotly_chart(timeline_figure(view), width="stretch", key="tr_timeline")
+
+names = view.frames["tr_parties"].select("uscc", "name")
+st.subheader(t("trading.process.bids"))
+bids = (view.frames["tr_bids"].join(names, left_on="tenderer_uscc", right_on="uscc", how="left")
+        .with_columns((pl.col("received_at") + pl.duration(hours=8)).dt.strftime("%Y-%m-%d %H:%M")
+                      .alias("received")))
+st.dataframe(labelled(bids, {"bid_no": "bid_no", "name": "tenderer", "tenderer_uscc": "uscc",
+                             "amount": "amount", "received": "received", "status": "status",
+                             "bond_account": "bond_account", "agent_name": "agent",
+                             "project_manager": "project_manager"}),
+             hide_index=True, width="stretch")
+for uscc in bids["tenderer_uscc"].unique(maintain_order=True).to_list():
+    name = bids.filter(pl.col("tenderer_uscc") == uscc)["name"][0] or uscc
+    st.page_link("pages/trading/party.py", label=f"{t('trading.process.party_link')}：{name}",
+                 query_params={"uscc": uscc}, icon=":material/business:")
+
+st.subheader(t("trading.process.awards"))
+awards = view.frames["tr_awards"].join(names, left_on="supplier_uscc", right_on="uscc", how="left")
+st.dataframe(labelled(awards.with_columns((pl.col("award_date") + pl.duration(hours=8)).dt.date()
+                                          .alias("award_on")),
+                      {"name": "supplier", "supplier_uscc": "uscc", "amount": "amount",
+                       "award_on": "award_on", "status": "status"}), hide_index=True, width="stretch")
+st.subheader(t("trading.process.contracts"))
+contracts = view.frames["tr_contracts"].with_columns(
+    (pl.col("date_signed") + pl.duration(hours=8)).dt.date().alias("signed_on"))
+st.dataframe(labelled(contracts, {"contract_no": "contract_no", "supplier_uscc": "uscc",
+                                  "amount": "amount", "signed_on": "signed_on", "status": "status"}),
+             hide_index=True, width="stretch")
+for m in view.frames["tr_amendments"].iter_rows(named=True):
+    st.markdown(md_escape(t("trading.process.amendment", no=m["amendment_no"],
+                            date=(m["amended_at"]).strftime("%Y-%m-%d"), amount=f"{m['amount_after']:,}",
+                            rationale=m["rationale"])))
+
+
+def _package() -> bytes:
+    with unit_of_work() as session:
+        pkg = ocds_export.export_package(session=session, scope=ctx.scope,
+                                         flt=RegisterFilter(ocids=(ocid,)))
+    return json.dumps(pkg, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+st.download_button(t("trading.process.export_ocds"), data=_package, file_name=f"{ocid}.json",
+                   mime="application/json", icon=":material/data_object:")

@@ -1,0 +1,37 @@
+"""交易信息公开 / Public disclosure, no login: notices, awards and contracts; bid opening
+records only of awarded processes; never personal data (names, telephones, accounts)."""
+
+import streamlit as st
+
+from ui.platform.i18n import t
+from ui.trading.display import DOMAINS, domain_label, labelled
+from ui.trading.register_cache import cached_public
+
+st.title(t("trading.public.title"))
+st.caption(t("trading.public.caption"))
+domain = st.selectbox(t("trading.public.domain"), [None, *DOMAINS], key="pub_tr_domain",
+                      format_func=lambda d: t("trading.register.all") if d is None else domain_label(d))
+tables = cached_public(domain)
+tabs = st.tabs([t("trading.public.notices"), t("trading.public.awards"), t("trading.public.contracts"),
+                t("trading.public.bids")])
+with tabs[0]:
+    st.dataframe(labelled(tables["notices"], {"ocid": "ocid", "title": "title", "domain": "domain",
+                                              "method_details": "method", "department_name": "buyer",
+                                              "agency_name": "agency", "budget": "budget",
+                                              "max_price": "max_price", "start_on": "start_on",
+                                              "end_on": "end_on", "status": "status"}),
+                 hide_index=True, width="stretch", height=480)
+with tabs[1]:
+    st.dataframe(labelled(tables["awards"], {"ocid": "ocid", "title": "title", "supplier": "supplier",
+                                             "supplier_uscc": "uscc", "amount": "amount",
+                                             "award_on": "award_on"}),
+                 hide_index=True, width="stretch", height=480)
+with tabs[2]:
+    st.dataframe(labelled(tables["contracts"], {"ocid": "ocid", "title": "title",
+                                                "contract_no": "contract_no", "supplier": "supplier",
+                                                "amount": "amount", "signed_on": "signed_on"}),
+                 hide_index=True, width="stretch", height=480)
+with tabs[3]:
+    st.dataframe(labelled(tables["bids"], {"ocid": "ocid", "tenderer": "tenderer", "amount": "amount",
+                                           "status": "status"}),
+                 hide_index=True, width="stretch", height=480)

@@ -1,0 +1,23 @@
+"""The app with every system's HTTP routes beside it (e.g. S5's Open311 GeoReport v2 under
+/open311/v2/): `streamlit run serve.py` finds the ASGI app below and serves it with uvicorn;
+the Streamlit pages are those of streamlit_app.py, unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+import startup
+from core.manifest import resolve
+from systems import SYSTEMS
+
+startup.boot()
+
+
+def system_routes() -> list:
+    """The ROUTES of every system of the manifest that declares `routes=`."""
+    return [route for system in SYSTEMS if system.routes for route in resolve(system.routes).ROUTES]
+
+
+app = st.App(str(Path(__file__).with_name("streamlit_app.py")), routes=system_routes())

@@ -1,0 +1,51 @@
+"""Cached reads of the S2 pages, keyed by the database URL, the scope, the filter and a stamp
+that changes with the register and its lights."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from services.platform.scope import Scope
+from services.trading import views
+from services.trading.ocds_export import RegisterFilter
+from ui.platform.db import get_engine, unit_of_work
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _register(url: str, scope: Scope, flt: RegisterFilter, stamp: tuple) -> pl.DataFrame:  # noqa: ARG001
+    with unit_of_work() as session:
+        return views.register(session=session, scope=scope, flt=flt)
+
+
+@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
+def _dashboard(url: str, scope: Scope, flt: RegisterFilter, stamp: tuple) -> dict:  # noqa: ARG001
+    with unit_of_work() as session:
+        return views.dashboard(session=session, scope=scope, flt=flt)
+
+
+def _stamp() -> tuple:
+    with unit_of_work() as session:
+        return tuple(str(v) for v in views.data_stamp(session=session))
+
+
+def _url() -> str:
+    return get_engine().url.render_as_string(hide_password=False)
+
+
+def cached_register(scope: Scope, flt: RegisterFilter) -> pl.DataFrame:
+    return _register(_url(), scope, flt, _stamp())
+
+
+def cached_dashboard(scope: Scope, flt: RegisterFilter) -> dict:
+    return _dashboard(_url(), scope, flt, _stamp())
+
+
+@st.cache_data(ttl=300, max_entries=16, show_spinner=False)
+def _public(url: str, domain: str | None, stamp: tuple) -> dict:  # noqa: ARG001
+    with unit_of_work() as session:
+        return views.public_register(session=session, domain=domain)
+
+
+def cached_public(domain: str | None) -> dict:
+    return _public(_url(), domain, _stamp())
