@@ -86,9 +86,10 @@ def errors_where(frame: pl.DataFrame, mask: pl.Expr, *, field_name: str, key: st
     )
 
 
-def _message(key: str, params: str | None, lang: str) -> str:
-    try:
-        return translate(key, lang, **json.loads(params or "{}"))
+def _message(key: str, params: str | None, lang: str, value: str | None = None) -> str:
+    try:  # {value} in a message is the offending cell
+        return translate(key, lang, **{"value": "—" if value is None else value,
+                                       **json.loads(params or "{}")})
     except (KeyError, IndexError, ValueError):  # a message whose parameters went missing
         return translate(key, lang).split("{")[0].strip() or key
 
@@ -97,7 +98,8 @@ def render_errors(errors: pl.DataFrame, headers: Mapping[str, str], lang: str,
                   limit: int | None = None) -> pl.DataFrame:
     """The table a user reads: row, column (Chinese header), value, message in `lang`."""
     rows = errors.head(limit) if limit is not None else errors
-    messages = [_message(k, p, lang) for k, p in zip(rows["key"], rows["params"], strict=True)]
+    messages = [_message(k, p, lang, v)
+                for k, p, v in zip(rows["key"], rows["params"], rows["value"], strict=True)]
     return pl.DataFrame(
         {
             translate("ingest.err_col_row", lang): rows["row"],

@@ -20,27 +20,49 @@ CHINA = timezone(timedelta(hours=8))
 PREFIX = "CN-DEPT-"
 
 
-def iso(value: datetime | None) -> str | None:
-    """An aware time as RFC 3339 in Beijing time (what Cardinal and people read)."""
-    if value is None:
-        return None
+def iso(value: datetime | str | None) -> str | None:
+    """An aware time as RFC 3339 in Beijing time (what Cardinal and people read); text that
+    `_prepared` already formatted passes through."""
+    if value is None or isinstance(value, str):
+        return value
     return value.astimezone(CHINA).isoformat(timespec="seconds")
 
 
-def money(amount: Decimal | None, currency: str = "CNY") -> dict | None:
+def money(amount: Decimal | float | None, currency: str = "CNY") -> dict | None:
+    """A JSON number: an integer when whole, else the float nearest the exact amount (both
+    Decimal and the polars Float64 cast of Decimal(14, 2) round the same rational once)."""
     if amount is None:
         return None
-    value = int(amount) if amount == amount.to_integral_value() else float(amount)
+    if isinstance(amount, Decimal):
+        value = int(amount) if amount == amount.to_integral_value() else float(amount)
+    else:
+        value = int(amount) if float(amount).is_integer() else float(amount)
     return {"amount": value, "currency": currency}
+
+
+def _prepared(frame: pl.DataFrame, ids: pl.DataFrame | None) -> list[dict]:
+    """Rows as dicts, fast: only the processes wanted, money as Float64 and times as Beijing
+    RFC 3339 text computed column-wise (row-wise Decimal and datetime objects cost ~10 µs a
+    value at province scale)."""
+    if ids is not None and "process_id" in frame.columns:
+        frame = frame.join(ids, on="process_id", how="semi")
+    casts = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.Decimal):
+            casts.append(pl.col(name).cast(pl.Float64))
+        elif isinstance(dtype, pl.Datetime):
+            casts.append((pl.col(name).dt.replace_time_zone(None) + pl.duration(hours=8))
+                         .dt.strftime("%Y-%m-%dT%H:%M:%S+08:00").alias(name))
+    return (frame.with_columns(casts) if casts else frame).to_dicts()
 
 
 def _drop_none(d: dict) -> dict:
     return {k: v for k, v in d.items() if v is not None}
 
 
-def _by_process(frame: pl.DataFrame) -> dict[int, list[dict]]:
+def _by_process(frame: pl.DataFrame, ids: pl.DataFrame) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = defaultdict(list)
-    for row in frame.iter_rows(named=True):
+    for row in _prepared(frame, ids):
         out[row["process_id"]].append(row)
     return out
 
@@ -76,14 +98,16 @@ def build_releases(frames: dict[str, pl.DataFrame], *, personal: bool = True,
     """One compiled release per process of `frames["tr_processes"]` (in its order).
     `personal=False` leaves out telephones and legal representatives; `bids_visible=False`
     leaves out every bid (public disclosure before the award)."""
-    parties = {r["uscc"]: r for r in frames["tr_parties"].iter_rows(named=True)}
-    bids, awards = _by_process(frames["tr_bids"]), _by_process(frames["tr_awards"])
-    contracts, items = _by_process(frames["tr_contracts"]), _by_process(frames["tr_items"])
+    ids = frames["tr_processes"].select("process_id")
+    parties = {r["uscc"]: r for r in frames["tr_parties"].to_dicts()}
+    bids, awards = _by_process(frames["tr_bids"], ids), _by_process(frames["tr_awards"], ids)
+    contracts = _by_process(frames["tr_contracts"], ids)
+    items = _by_process(frames["tr_items"], ids)
     amendments: dict[int, list[dict]] = defaultdict(list)
-    for row in frames["tr_amendments"].iter_rows(named=True):
+    for row in _prepared(frames["tr_amendments"], None):
         amendments[row["contract_id"]].append(row)
     out = []
-    for p in frames["tr_processes"].iter_rows(named=True):
+    for p in _prepared(frames["tr_processes"], None):
         out.append(_release(p, parties, bids.get(p["process_id"], []),
                             awards.get(p["process_id"], []), contracts.get(p["process_id"], []),
                             items.get(p["process_id"], []), amendments, personal=personal,
@@ -180,18 +204,19 @@ def _contract(c: dict, amendments: list, cur: str) -> dict:
     return out
 
 
-def _times(p: dict, awards: list, contracts: list) -> list[datetime]:
-    times = [t for t in (p["published_at"], p["tender_start"], p["tender_end"]) if t]
-    times += [a["award_date"] for a in awards if a["award_date"]]
-    times += [c["date_signed"] for c in contracts if c["date_signed"]]
+def _times(p: dict, awards: list, contracts: list) -> list[str]:
+    """Beijing RFC 3339 text of one format: the largest string is the latest time."""
+    times = [iso(t) for t in (p["published_at"], p["tender_start"], p["tender_end"]) if t]
+    times += [iso(a["award_date"]) for a in awards if a["award_date"]]
+    times += [iso(c["date_signed"]) for c in contracts if c["date_signed"]]
     return times
 
 
 def _latest(p: dict, awards: list, contracts: list) -> str:
     times = _times(p, awards, contracts)
-    return iso(max(times)) if times else "2000-01-01T00:00:00+08:00"
+    return max(times) if times else "2000-01-01T00:00:00+08:00"
 
 
 def _stamp(p: dict, awards: list, contracts: list) -> str:
     times = _times(p, awards, contracts)
-    return max(times).astimezone(CHINA).strftime("%Y%m%d%H%M%S") if times else "0"
+    return "".join(ch for ch in max(times)[:19] if ch.isdigit()) if times else "0"

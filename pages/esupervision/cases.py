@@ -38,6 +38,7 @@ choices = table[t("esupervision.col.case_no")].to_list()
 wanted = st.query_params.get("case") or ""
 left, right = st.columns(2)
 picked = left.selectbox(t("esupervision.timeline.pick"), [None, *choices], key="sc_case",
+                        placeholder=t("esupervision.timeline.none"),
                         format_func=lambda c: c or t("esupervision.timeline.none"))
 typed = right.text_input(t("esupervision.timeline.search"), value=wanted, key="sc_case_no").strip()
 case_no = typed or picked

@@ -25,6 +25,7 @@ st.caption(t("esupervision.funds.caption"))
 flt = case_filters(ctx, key="sf", with_power=False)
 years = fund_years(ctx.scope)
 year = st.selectbox(t("esupervision.f.fund_year"), [None, *years], key="sf_year",
+                    placeholder=t("esupervision.f.all"),
                     format_func=lambda y: t("esupervision.f.all") if y is None else str(y))
 data = fund_data(ctx.scope, flt, year)
 funds = data.funds
@@ -33,8 +34,8 @@ c1, c2, c3, c4 = st.columns(4)
 budget = funds["budget"].sum() or Decimal("0")
 paid = funds["paid"].sum() or Decimal("0")
 c1.metric(t("esupervision.funds.count"), f"{funds.height:,}")
-c2.metric(t("esupervision.funds.budget"), f"{budget:,.2f}")
-c3.metric(t("esupervision.funds.paid"), f"{paid:,.2f}")
+c2.metric(t("esupervision.funds.budget"), f"{budget:,.0f}")  # whole yuan: the table has the fen
+c3.metric(t("esupervision.funds.paid"), f"{paid:,.0f}")
 c4.metric(t("esupervision.funds.progress"), f"{paid * 100 / budget:.1f}%" if budget else "—")
 
 if funds.height == 0:
@@ -51,6 +52,7 @@ wanted = st.query_params.get("fund")  # a link from an alert on this fund
 if wanted in codes and "sf_fund" not in st.session_state:
     st.session_state["sf_fund"] = wanted
 picked = st.selectbox(t("esupervision.funds.pick"), [None, *codes], key="sf_fund",
+                      placeholder=t("esupervision.f.all"),
                       format_func=lambda c: c or t("esupervision.f.all"))
 payments = data.payments if picked is None else data.payments.filter(pl.col("fund_code") == picked)
 shown = payments_table(payments)

@@ -9,12 +9,22 @@ from metrics.lights.board import active_orders, overdue_orders
 from models.lights import ORDER_STATUSES
 from services.lights import orders as order_service
 from services.lights.read import order_alerts, orders_frame
+from services.platform.users import get_user
 from ui.lights.detail import run_action, show_flash
-from ui.lights.format import alerts_display, order_status_label, orders_display, style_levels
+from ui.lights.format import (
+    alerts_display,
+    language,
+    order_status_label,
+    orders_display,
+    style_levels,
+)
+from ui.lights.paperwork import feedback_docx, notice_docx
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import local_time, md_escape
-from ui.platform.i18n import t
+from ui.platform.i18n import current_language, t
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 ctx = require_user("supervisor", "data_officer", "leader")
 st.title(t("lights.orders.title"))
@@ -55,6 +65,11 @@ order_no = st.selectbox(t("lights.order.no"), numbers, key="so_order")
 st.query_params.from_dict({k: v for k, v in {"status": ",".join(statuses), "order": order_no,
                                               "overdue": "1" if only_overdue else ""}.items() if v})
 order = orders.filter(pl.col("order_no") == order_no).row(0, named=True)
+names: dict[str, str] = {}
+with unit_of_work() as session:  # people by name, not by login
+    for login_name in {order["issued_by"], order["answered_by"]} - {None}:
+        user = get_user(login_name, session=session)
+        names[login_name] = user.display_name if user is not None else login_name
 
 st.subheader(t("lights.orders.detail", no=order_no))
 c1, c2, c3, c4 = st.columns(4)
@@ -65,11 +80,11 @@ overdue = order["status"] != "accepted" and order["due_date"] < today
 c3.markdown(f"**{t('lights.order.due')}**  \n{order['due_date']:%Y-%m-%d}"
             + (f" · :red[{t('lights.orders.is_overdue')}]" if overdue else ""))
 c4.markdown(f"**{t('lights.order.escalation')}**  \n{order['escalation_level']}")
-st.markdown(f"**{t('lights.order.instructions')}**（{md_escape(order['issued_by'])}，"
+st.markdown(f"**{t('lights.order.instructions')}**（{md_escape(names.get(order['issued_by']))}，"
             f"{local_time(order['issued_at'])}）：")
 st.text(order["instructions"])
 if order["response"]:
-    st.markdown(f"**{t('lights.order.response')}**（{md_escape(order['answered_by'])}，"
+    st.markdown(f"**{t('lights.order.response')}**（{md_escape(names.get(order['answered_by']))}，"
                 f"{local_time(order['answered_at'])}）：")
     st.text(order["response"])
 if order["decision_note"]:
@@ -79,6 +94,24 @@ with unit_of_work() as session:
     covered = order_alerts(session=session, scope=ctx.scope, order_id=order["id"])
 st.dataframe(style_levels(alerts_display(covered), t("lights.col.level")), hide_index=True,
              width="stretch")
+lang = current_language()
+
+
+def _in_language(build):  # noqa: ANN001, ANN202  (the click runs outside this script run)
+    def data() -> bytes:
+        with language(lang):
+            return build()
+    return data
+
+
+p1, p2 = st.columns(2)
+p1.download_button(t("lights.paper.notice_button"), icon=":material/description:", mime=DOCX,
+                   data=_in_language(lambda: notice_docx(order, covered, names)),
+                   file_name=f"{order_no}-notice.docx", on_click="ignore", key="so_notice")
+p2.download_button(t("lights.paper.feedback_button"), icon=":material/description:", mime=DOCX,
+                   data=_in_language(lambda: feedback_docx(order, names)),
+                   file_name=f"{order_no}-feedback.docx", on_click="ignore", key="so_feedback",
+                   disabled=not order["response"])
 
 
 if ctx.has_any("data_officer") and order["status"] in ("issued", "returned"):

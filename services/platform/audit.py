@@ -1,8 +1,15 @@
-"""Audit log: append events to the hash chain inside the caller's transaction; verify it."""
+"""Audit log: append events to the hash chain inside the caller's transaction; verify it.
+
+Each event's hash is an HMAC-SHA256 keyed by the installation secret (`services.platform.keys`,
+a file the database does not hold): whoever can write the database can edit an event but not
+recompute the chain after it. Truncating the tail and fixing the head leaves a valid shorter
+chain, so `head_anchor` (`manage.py audit-anchor`) prints `last_id:last_hash` to keep outside
+the database, and `verify_chain(anchor=...)` checks that event is still there, unchanged."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,9 +32,16 @@ def _to_json(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def _key() -> bytes:
+    from services.platform.keys import audit_key  # noqa: PLC0415  (settings at call time)
+    from services.platform.settings import get_settings  # noqa: PLC0415
+
+    return audit_key(get_settings())
+
+
 def event_hash(
     *, id: int, ts: datetime, actor: str, action: str, entity_type: str, entity_id: str,
-    before: str | None, after: str | None, prev_hash: str,
+    before: str | None, after: str | None, prev_hash: str, key: bytes | None = None,
 ) -> str:
     # Canonical text of every stored field; the timestamp in UTC ISO form so both databases
     # give the same string back.
@@ -36,7 +50,8 @@ def event_hash(
          before, after, prev_hash],
         ensure_ascii=False,
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hmac.new(key if key is not None else _key(), payload.encode("utf-8"),
+                    hashlib.sha256).hexdigest()
 
 
 def record(
@@ -57,7 +72,7 @@ def record(
         entity_type=entity_type, entity_id=str(entity_id),
         before=_to_json(before), after=_to_json(after), prev_hash=head.last_hash,
     )
-    event = AuditEvent(**fields, hash=event_hash(**fields))
+    event = AuditEvent(**fields, hash=event_hash(**fields, key=_key()))
     session.add(event)
     head.last_id = event.id
     head.last_hash = event.hash
@@ -74,9 +89,25 @@ class ChainReport:
     reason: str = ""
 
 
-def verify_chain(engine: Engine, *, batch: int = 5000) -> ChainReport:
+def head_anchor(*, session: Session) -> str:
+    """`last_id:last_hash` of the chain head, to keep outside the database."""
+    head = session.get(AuditChainHead, 1)
+    return f"{head.last_id}:{head.last_hash}" if head else f"0:{GENESIS_HASH}"
+
+
+def _parse_anchor(anchor: str) -> tuple[int, str]:
+    id_text, _, digest = anchor.strip().partition(":")
+    if not id_text.isdigit() or len(digest) != 64:
+        raise ValueError(f"an anchor looks like 123:<64 hex digits>, not {anchor!r}")
+    return int(id_text), digest.lower()
+
+
+def verify_chain(engine: Engine, *, batch: int = 5000, anchor: str | None = None) -> ChainReport:
     """Walk the chain in id order; the first event whose hash, link or id does not fit is bad.
+    With an `anchor` (from `head_anchor`), its event must still be there with that hash.
     Takes the engine: the walk is one read transaction of its own, in batches of `batch`."""
+    anchor_id, anchor_hash = _parse_anchor(anchor) if anchor else (0, GENESIS_HASH)
+    key = _key()
     prev_hash, expected_id, checked = GENESIS_HASH, 1, 0
     with Session(engine) as session:
         last_id = 0
@@ -96,10 +127,12 @@ def verify_chain(engine: Engine, *, batch: int = 5000) -> ChainReport:
                 recomputed = event_hash(
                     id=ev.id, ts=ev.ts, actor=ev.actor, action=ev.action,
                     entity_type=ev.entity_type, entity_id=ev.entity_id, before=ev.before,
-                    after=ev.after, prev_hash=ev.prev_hash,
+                    after=ev.after, prev_hash=ev.prev_hash, key=key,
                 )
-                if recomputed != ev.hash:
+                if not hmac.compare_digest(recomputed, ev.hash):
                     return ChainReport(False, checked, ev.id, "content does not match its hash")
+                if ev.id == anchor_id and ev.hash != anchor_hash:
+                    return ChainReport(False, checked, ev.id, "event differs from the anchor")
                 prev_hash, expected_id, checked = ev.hash, ev.id + 1, checked + 1
             last_id = rows[-1].id
         head = session.get(AuditChainHead, 1)
@@ -108,6 +141,9 @@ def verify_chain(engine: Engine, *, batch: int = 5000) -> ChainReport:
     if head_id != expected_id - 1 or head_hash != prev_hash:
         return ChainReport(False, checked, expected_id if head_id >= expected_id else head_id,
                            f"chain head says {head_id} events, found {expected_id - 1}")
+    if anchor_id > expected_id - 1:
+        return ChainReport(False, checked, expected_id,
+                           f"the anchor names event {anchor_id}, the chain ends at {expected_id - 1}")
     return ChainReport(True, checked)
 
 

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     default_language: str = "zh_CN"
     lockout_attempts: int = 5
     lockout_minutes: int = 15
+    # The installation secret (login cookie and audit chain keys): outside the repository
+    # and the database; created on first use, mode 0600 (services.platform.keys).
+    secret_file: str = str(PROJECT_ROOT / "data" / "installation.key")
     upload_max_mb: int = 50
     upload_max_rows: int = 500_000
 

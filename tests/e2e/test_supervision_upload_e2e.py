@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -61,10 +62,13 @@ def _officer_and_power(engine):
 def _cases_csv(power_code: str, fee_standard: float) -> tuple[str, str, str]:
     day = china_today() - timedelta(days=40)
     done = day + timedelta(days=1)  # one day: in time whatever the calendar
+    # concluded as 不予许可 with a reason, not 已办结: a finished case without recorded steps
+    # is a wrong procedure (AP-R2, issue 11) and this upload carries no steps
+    why = "不符合法定条件"
     csv = ("办件编号,职权编码,受理渠道,受理日期,受理时间,办理状态,办结日期,办结时间,不予许可理由,实收费用\n"
-           f"{WINDOW_CASE},{power_code},窗口,{day},10:15,已办结,{done},16:00,,{fee_standard + 50:g}\n"
+           f"{WINDOW_CASE},{power_code},窗口,{day},10:15,不予许可,{done},16:00,{why},{fee_standard + 50:g}\n"
            f"{REJECTED_CASE},{power_code},网上,{day},09:00,不予许可,{done},,,0\n"
-           f"{CLEAN_CASE},{power_code},网上,{day},09:30,已办结,{done},11:00,,{fee_standard:g}\n")
+           f"{CLEAN_CASE},{power_code},网上,{day},09:30,不予许可,{done},11:00,{why},{fee_standard:g}\n")
     return csv, day.isoformat(), done.isoformat()
 
 
@@ -183,7 +187,7 @@ def test_officer_uploads_cases_and_supervisor_sees_the_new_lights(page, private_
                 ("open", dept_id, "approval_case")}
             assert {r: a.level for (r, _c), a in alerts.items()} == {
                 "AP-Y5": "yellow", "AP-R3": "red", "AP-Y4": "yellow"}
-            assert json.loads(alerts[("AP-R3", WINDOW_CASE)].facts)["fee_charged"] == fee_standard + 50
+            assert Decimal(json.loads(alerts[("AP-R3", WINDOW_CASE)].facts)["fee_charged"]) == fee_standard + 50
             ids = {key: a.id for key, a in alerts.items()}
             levels = {r: alerts[(r, c)].level for r, c in EXPECTED}
             region_name = s.get(Region, alerts[("AP-Y5", WINDOW_CASE)].region_code).name
@@ -198,8 +202,8 @@ def test_officer_uploads_cases_and_supervisor_sees_the_new_lights(page, private_
             ("AP-Y5", WINDOW_CASE): f"{WINDOW_CASE}（{power_name}）{received_on} 在窗口受理，该事项可网上办理",
             ("AP-Y4", REJECTED_CASE): f"{REJECTED_CASE}（{power_name}）{received_on} 受理，"
                                       f"{finished_on} 不予许可，未说明理由",
-            ("AP-R3", WINDOW_CASE): f"{WINDOW_CASE}（{power_name}）实收 {float(fee_standard + 50)} 元，"
-                                    f"收费标准 {float(fee_standard)} 元（容差 0.0 元）",
+            ("AP-R3", WINDOW_CASE): f"{WINDOW_CASE}（{power_name}）实收 {Decimal(fee_standard) + 50:.2f} 元，"
+                                    f"收费标准 {Decimal(fee_standard):.2f} 元（容差 0.0 元）",
         }
         level = {"red": tr('lights.level.red'), "yellow": tr('lights.level.yellow')}
         expected_rows = {

@@ -159,3 +159,12 @@ def test_every_kinds_preview_has_distinct_columns(kind_key, lang):
     assert shown.width == len(kind.columns) + 2
     assert shown.row(0)[2:] == tuple("a" for _ in kind.columns)
     assert json.dumps(shown.columns, ensure_ascii=False)  # every header is a plain string
+
+
+def test_a_message_naming_the_value_shows_the_cell_not_a_placeholder():
+    from data_checks.errors import ErrorList, render_errors
+
+    errors = ErrorList()
+    errors.add_one("power.err_promised", row=3, field_name="promised_limit_days", value="30")
+    shown = render_errors(errors.frame(), {"promised_limit_days": "承诺时限"}, "zh_CN")
+    assert shown.row(0) == (3, "承诺时限", "30", "承诺时限不能超过法定时限（30）。")

@@ -11,6 +11,7 @@ import streamlit as st
 from services.esupervision import read as es
 from services.platform.scope import Scope
 from ui.esupervision.charts import timeline_figure
+from ui.lights.format import dashes
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
 
@@ -42,4 +43,4 @@ def case_timeline(scope: Scope, case_no: str, today: date) -> None:
                      pl.col("limit_days").alias(t("esupervision.timeline.limit")),
                      pl.col("times").alias(t("esupervision.timeline.times")),
                      pl.col("used").alias(t("esupervision.timeline.used"))))
-    st.dataframe(chart, hide_index=True, width="stretch")
+    st.dataframe(dashes(chart), hide_index=True, width="stretch")

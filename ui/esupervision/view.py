@@ -14,7 +14,7 @@ from core.clock import china_today
 from metrics.esupervision.timing import period_start
 from services.esupervision import read as es
 from services.platform.scope import Scope
-from ui.lights.format import level_label
+from ui.lights.format import dashes, level_label
 from ui.platform.context import UserContext
 from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import t
@@ -86,16 +86,19 @@ def case_filters(ctx: UserContext, *, key: str, with_power: bool = True) -> Case
     names = dict(zip(regions["region_code"], regions["region"], strict=True))
     paths = dict(zip(regions["region_code"], regions["path"], strict=True))
     region = cols[0].selectbox(t("esupervision.f.region"), [None, *names], key=f"{key}_region",
+                               placeholder=t("esupervision.f.all"),
                                format_func=lambda c: names[c] if c else t("esupervision.f.all"))
     if region:
         codes = regions.filter(pl.col("path").str.starts_with(paths[region]))["region_code"]
         depts = depts.filter(pl.col("region_code").is_in(codes.implode()))
     dept_names = dict(zip(depts["department_id"], depts["department"], strict=True))
     dept = cols[1].selectbox(t("esupervision.f.department"), [None, *dept_names], key=f"{key}_dept",
+                             placeholder=t("esupervision.f.all"),
                              format_func=lambda d: dept_names.get(d, "") if d else t("esupervision.f.all"))
     power = None
     if with_power:
         power = cols[2].selectbox(t("esupervision.f.power"), [None, *powers], key=f"{key}_power",
+                                  placeholder=t("esupervision.f.all"),
                                   format_func=lambda p: p or t("esupervision.f.all"))
     months, start, end, period = _period(cols[-1], key, china_today())
     everything = t("esupervision.f.all")
@@ -138,7 +141,7 @@ def open_cases_table(data: CaseData) -> pl.DataFrame:
     with unit_of_work() as session:
         lit = es.case_lights(session=session, cases=data.cases, today=data.today)
     order = pl.col("light").replace_strict({"red": 0, "yellow": 1, "green": 2}, return_dtype=pl.Int8)
-    return (lit.sort(order, "remaining_workdays", "case_no")
+    return dashes(lit.sort(order, "remaining_workdays", "case_no")
             .select(pl.col("light").replace_strict({lv: level_label(lv) for lv in ("red", "yellow", "green")},
                                                     return_dtype=pl.String).alias(t("esupervision.col.light")),
                     pl.col("case_no").alias(t("esupervision.col.case_no")),
@@ -226,20 +229,21 @@ def money_columns() -> dict:
 
 
 def funds_table(funds: pl.DataFrame) -> pl.DataFrame:
-    return funds.select(
+    return dashes(funds.select(
         pl.col("code").alias(t("esupervision.col.fund_code")), pl.col("name").alias(t("esupervision.col.fund")),
         pl.col("department").alias(t("esupervision.col.department")),
         pl.col("region").alias(t("esupervision.col.region")), pl.col("year").alias(t("esupervision.col.year")),
-        pl.col("allocated_on").alias(t("esupervision.col.allocated_on")),
+        pl.col("allocated_on").cast(pl.Date).alias(t("esupervision.col.allocated_on")),
         pl.col("budget").alias(t("esupervision.col.budget")), pl.col("paid").round(2).alias(t("esupervision.col.paid")),
         pl.col("payments").alias(t("esupervision.col.payments")),
-        pl.col("progress").alias(t("esupervision.col.progress")))
+        pl.col("progress").alias(t("esupervision.col.progress"))))
 
 
 def payments_table(payments: pl.DataFrame) -> pl.DataFrame:
-    return payments.sort("paid_on", descending=True).select(
+    return dashes(payments.sort("paid_on", descending=True).select(
         pl.col("fund_code").alias(t("esupervision.col.fund_code")),
-        pl.col("paid_on").alias(t("esupervision.col.paid_on")),
+        pl.col("paid_on").cast(pl.Date).alias(t("esupervision.col.paid_on")),
         pl.col("recipient_name").alias(t("esupervision.col.recipient")),
         pl.col("recipient_uscc").alias(t("esupervision.col.uscc")),
-        pl.col("amount").alias(t("esupervision.col.amount")), pl.col("voucher").alias(t("esupervision.col.voucher")))
+        pl.col("amount").alias(t("esupervision.col.amount")),
+        pl.col("voucher").alias(t("esupervision.col.voucher"))))

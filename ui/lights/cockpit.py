@@ -23,7 +23,7 @@ from metrics.lights.board import (
 from services.lights.read import cockpit_frames, data_stamp
 from services.platform.scope import Scope
 from systems import MENU_ORDER
-from ui.lights.format import level_label, level_text
+from ui.lights.format import level_text
 from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import t
 
@@ -86,34 +86,64 @@ def kpi_cards(c: Cockpit) -> None:
                          icon=":material/arrow_forward:")
 
 
-def lights_board(c: Cockpit, root: str | None) -> None:
-    regions = c.regions
+# A region's colour: its departments' score, red counting 1 and yellow 0.5, over all of
+# them (0 = every department green). One red department no longer turns a city red.
+SCORE_SCALE = [[0.0, COLOURS["green"]], [0.25, COLOURS["yellow"]], [0.5, COLOURS["red"]],
+               [1.0, COLOURS["red"]]]
+
+
+def region_scores(regions: pl.DataFrame) -> pl.DataFrame:
+    """regions (red, yellow, green departments) + score (0..1) and lit share (red or yellow)."""
+    total = pl.col("red") + pl.col("yellow") + pl.col("green")
+    return regions.with_columns(
+        pl.when(total > 0).then((pl.col("red") + 0.5 * pl.col("yellow")) / total)
+        .otherwise(0.0).alias("score"),
+        pl.when(total > 0).then((pl.col("red") + pl.col("yellow")) / total)
+        .otherwise(0.0).alias("lit_share"))
+
+
+def board_figure(regions: pl.DataFrame) -> go.Figure:
+    regions = region_scores(regions)
     codes = set(regions["code"])
     parents = [p if p in codes else "" for p in regions["parent_code"].to_list()]
     values = (regions["red"] + regions["yellow"] + regions["green"]).to_list()
-    labels = [f"{n}（{level_label(lt)}）" for n, lt in zip(regions["name"], regions["light"], strict=True)]
+    labels = [f"{n}<br>{s * 100:.0f}" for n, s in zip(regions["name"], regions["score"], strict=True)]
     hover = [t("lights.cockpit.board_hover", red=r, yellow=y, green=g, open_red=orr, open_yellow=oy)
              for r, y, g, orr, oy in regions.select("red", "yellow", "green", "open_red",
                                                      "open_yellow").iter_rows()]
     fig = go.Figure(go.Treemap(
         ids=regions["code"].to_list(), labels=labels, parents=parents, values=values,
-        branchvalues="total", marker={"colors": [COLOURS[x] for x in regions["light"]]},
-        hovertext=hover, hoverinfo="label+text", maxdepth=3,
+        branchvalues="total", hovertext=hover, hoverinfo="label+text", maxdepth=3,
+        marker={"colors": regions["score"].to_list(), "colorscale": SCORE_SCALE, "cmin": 0,
+                "cmax": 1, "showscale": True,
+                "colorbar": {"title": {"text": t("lights.cockpit.score_legend")},
+                             "tickvals": [0, 0.25, 0.5, 1], "ticktext": ["0", "25", "50", "100"]}},
     ))
-    fig.update_layout(margin={"t": 10, "l": 0, "r": 0, "b": 0}, height=420)
-    st.plotly_chart(fig, width="stretch", key="board")
-    # the regions one level below the root, each a link to its open alerts
+    fig.update_layout(margin={"t": 10, "l": 0, "r": 0, "b": 0}, height=440)
+    return fig
+
+
+def lights_board(c: Cockpit, root: str | None) -> None:
+    regions = region_scores(c.regions)
+    st.plotly_chart(board_figure(c.regions), width="stretch", key="board")
+    # the regions one level below the root: tiles, each a link to its open alerts
+    codes = set(regions["code"])
     if root not in codes:
-        root = next((c for c, p in zip(regions["code"], parents, strict=True) if p == ""), None)
-    top = regions.filter(pl.col("parent_code") == root)
+        root = next((code for code, p in zip(regions["code"], regions["parent_code"], strict=True)
+                     if p not in codes), None)
+    top = regions.filter(pl.col("parent_code") == root).sort("score", "name", descending=[True, False])
     if top.height == 0:
         top = regions.filter(pl.col("code") == root)
     cols = st.columns(4)
     for i, r in enumerate(top.iter_rows(named=True)):
-        cols[i % 4].page_link(
-            CENTRE, icon=None, query_params={"region": r["code"], "status": OPEN},
-            label=t("lights.cockpit.region_link", icon=level_text(r["light"]), name=r["name"],
-                    red=r["open_red"], yellow=r["open_yellow"]))
+        with cols[i % 4].container(border=True):
+            st.markdown(f"**{r['name']}**　{level_text(r['light'])}")
+            st.caption(t("lights.cockpit.tile", score=f"{r['score'] * 100:.0f}",
+                         share=f"{r['lit_share'] * 100:.0f}", red=r["red"], yellow=r["yellow"],
+                         green=r["green"]))
+            st.page_link(CENTRE, icon=":material/arrow_forward:",
+                         query_params={"region": r["code"], "status": OPEN},
+                         label=t("lights.cockpit.tile_link", red=r["open_red"], yellow=r["open_yellow"]))
 
 
 def trend_chart(c: Cockpit) -> None:

@@ -131,6 +131,11 @@ def _fact_value(value: object) -> object:
     return value
 
 
+def dashes(frame: pl.DataFrame) -> pl.DataFrame:
+    """Empty text cells as a dash: st.dataframe shows a null as the word "None"."""
+    return frame.with_columns(pl.col(pl.String).fill_null("—"))
+
+
 def _local(col: str) -> pl.Expr:
     return pl.col(col).dt.convert_time_zone(str(CHINA_TZ)).dt.strftime("%Y-%m-%d %H:%M")
 
@@ -139,7 +144,7 @@ def alerts_display(df: pl.DataFrame) -> pl.DataFrame:
     """The alert table as users read it (also what the Excel export holds)."""
     facts = [facts_text(r, f) for r, f in zip(df["rule_id"], df["facts"], strict=True)]
     rules = [rule_title(r) for r in df["rule_id"]]
-    return df.select(
+    return dashes(df.select(
         pl.col("id").alias(t("lights.col.id")),
         pl.col("level").replace_strict({lv: level_label(lv) for lv in ("red", "yellow")},
                                        default=pl.col("level")).alias(t("lights.col.level")),
@@ -151,11 +156,11 @@ def alerts_display(df: pl.DataFrame) -> pl.DataFrame:
         pl.Series(t("lights.col.facts"), facts, dtype=pl.String),
         _local("detected_at").alias(t("lights.col.detected")),
         _local("updated_at").alias(t("lights.col.updated")),
-    )
+    ))
 
 
 def orders_display(df: pl.DataFrame) -> pl.DataFrame:
-    return df.select(
+    return dashes(df.select(
         pl.col("order_no").alias(t("lights.order.no")),
         pl.col("status").replace_strict({s: order_status_label(s) for s in ORDER_STATUSES},
                                         default=pl.col("status")).alias(t("lights.order.status")),
@@ -167,7 +172,7 @@ def orders_display(df: pl.DataFrame) -> pl.DataFrame:
         pl.col("issued_by").alias(t("lights.order.issued_by")),
         _local("issued_at").alias(t("lights.order.issued_at")),
         _local("answered_at").alias(t("lights.order.answered_at")),
-    )
+    ))
 
 
 def history_display(df: pl.DataFrame) -> pl.DataFrame:
