@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 import time
 
@@ -86,13 +87,37 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 def cmd_verify_audit(args: argparse.Namespace) -> int:
     from services.platform.audit import verify_chain
 
-    report = verify_chain(default_engine())
+    try:
+        report = verify_chain(default_engine(), anchor=args.anchor)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if report.ok:
         print(f"audit chain intact: {report.checked} events")
         return 0
     print(f"audit chain BROKEN at event {report.first_bad_id}: {report.reason} "
           f"({report.checked} events verified before it)", file=sys.stderr)
     return 1
+
+
+def cmd_audit_anchor(args: argparse.Namespace) -> int:
+    from models.db import session_scope
+    from services.platform.audit import head_anchor
+
+    with session_scope(default_engine()) as session:
+        print(head_anchor(session=session))
+    return 0
+
+
+def cli_actor(note: str | None = None) -> str:
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers)
+        who = str(os.getuid())
+    actor = f"cli:{who}"
+    if note and note != "cli":
+        actor += f" ({note})"
+    return actor[:64]
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -110,18 +135,21 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     engine = default_engine()
     lang = args.lang
+    # The CLI writes as itself, never as a user it names: `cli:<os user>`, and --actor only
+    # as a note after it (issue 17).
+    actor = cli_actor(args.actor)
     try:
         with session_scope(engine) as session:
             result = ingest.prepare(args.kind, path.name, path.read_bytes(), session=session,
-                                    actor=args.actor, scope=ALL, lang=lang, sheet=args.sheet)
+                                    actor=actor, scope=ALL, lang=lang, sheet=args.sheet)
     except KeyError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
     if result.status == "ready" and args.dry_run:
         with session_scope(engine) as session:
-            result = ingest.dry_run(result, session=session, actor=args.actor, scope=ALL)
+            result = ingest.dry_run(result, session=session, actor=actor, scope=ALL)
     elif result.status == "ready":
-        result = ingest.commit(engine, result, actor=args.actor, scope=ALL)
+        result = ingest.commit(engine, result, actor=actor, scope=ALL)
     if result.status == "rejected":
         report = ingest.error_report(result.errors, args.kind, lang)
         with __import__("polars").Config(tbl_rows=args.max_errors, tbl_width_chars=200,
@@ -181,7 +209,10 @@ def cmd_lights(args: argparse.Namespace) -> int:
             row["facts"] = json.loads(row["facts"])
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
-        sys.stdout.write(frame.write_csv())
+        # cells a spreadsheet would run (=HYPERLINK(...), @SUM(...)) stay text
+        from services.platform.export import neutralise_formulas
+
+        sys.stdout.write(neutralise_formulas(frame).write_csv())
     return 0
 
 
@@ -215,8 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password", help="omit to be asked (keeps it out of shell history)")
     p.set_defaults(func=cmd_create_user)
 
-    sub.add_parser("verify-audit", help="check the audit log's hash chain; non-zero if broken"
-                   ).set_defaults(func=cmd_verify_audit)
+    p = sub.add_parser("verify-audit", help="check the audit log's hash chain; non-zero if broken")
+    p.add_argument("--anchor", help="ID:DIGEST printed earlier by audit-anchor: that event "
+                   "must still be in the chain, unchanged (catches a deleted tail)")
+    p.set_defaults(func=cmd_verify_audit)
+    sub.add_parser("audit-anchor", help="print the audit chain's head (ID:DIGEST) to keep "
+                   "outside the database for verify-audit --anchor").set_defaults(func=cmd_audit_anchor)
 
     p = sub.add_parser("import", help="check and import a CSV/xlsx file of an upload kind; "
                        "prints the problems and exits 1 when the file is rejected")
@@ -224,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="check only, write nothing")
     p.add_argument("--sheet", help="Excel sheet name (default: the first sheet)")
-    p.add_argument("--actor", default="cli", help="name recorded in the import history")
+    p.add_argument("--actor", help="a note recorded after the CLI identity cli:<os user>")
     p.add_argument("--lang", choices=("zh_CN", "en"), default="en")
     p.add_argument("--max-errors", type=int, default=50, help="problems printed (all are counted)")
     p.set_defaults(func=cmd_import)

@@ -11,7 +11,7 @@ from services.platform import users as user_service
 from services.platform.bootstrap import SchemaOutdated, prepare_database
 from services.platform.settings import SettingsError, get_settings
 from ui.platform import navigation
-from ui.platform.auth import LOGOUT_FLAG, Auth, request_logout
+from ui.platform.auth import LOGOUT_FLAG, Auth, request_logout, session_still_valid
 from ui.platform.context import UserContext, set_user
 from ui.platform.db import get_engine, unit_of_work
 from ui.platform.formatting import role_names
@@ -51,7 +51,7 @@ if username and not logging_out:
     with unit_of_work() as session:
         user = user_service.get_user(username, session=session)
         scope = user_service.user_scope(user, session=session) if user is not None else None
-    if user is not None and user.active:
+    if user is not None and user.active and session_still_valid(user.username):
         ctx = UserContext(
             username=user.username, display_name=user.display_name,
             roles=tuple(r for r in user.roles.split(",") if r),

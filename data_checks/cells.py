@@ -40,3 +40,17 @@ def time_of_day(cell: pl.Expr) -> pl.Expr:
 def plausible_date(day: pl.Expr) -> pl.Expr:
     """The date, or null when it lies before Excel's first day (a time cell in a date column)."""
     return pl.when(day >= pl.lit(FIRST_DAY)).then(day)
+
+
+# The template's example row starts with this mark; rows so marked are never imported.
+EXAMPLE_MARKS = ("【示例】", "[Example]")
+
+
+def example_mark(lang: str) -> str:
+    return EXAMPLE_MARKS[0] if lang == "zh_CN" else EXAMPLE_MARKS[1]
+
+
+def drop_examples(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """The rows whose `column` does not start with an example mark."""
+    marked = pl.any_horizontal(pl.col(column).str.starts_with(m) for m in EXAMPLE_MARKS)
+    return frame.filter(~marked.fill_null(False))

@@ -13,7 +13,7 @@ import re
 
 import polars as pl
 
-from data_checks.cells import plausible_date, time_of_day
+from data_checks.cells import drop_examples, plausible_date, time_of_day
 from data_checks.errors import ErrorList, errors_where
 from data_checks.kinds import FALSE_WORDS, TRUE_WORDS, Column, UploadKind
 
@@ -56,6 +56,8 @@ def map_headers(frame: pl.DataFrame, kind: UploadKind) -> tuple[pl.DataFrame, pl
         pl.lit(None, dtype=pl.String).alias(c.field) for c in kind.columns
         if c.field not in renames.values()
     )
+    # the template's example row (marked in its first cell) is never imported
+    mapped = drop_examples(mapped, kind.columns[0].field)
     return mapped.select("_row", *(c.field for c in kind.columns)), errors.frame()
 
 

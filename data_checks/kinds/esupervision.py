@@ -2,9 +2,10 @@
 funds and their payments.
 
 Dates are entered as calendar dates with an optional HH:MM time in Asia/Shanghai; the stored
-timestamps are aware UTC (derived). A case refers to the current version of its power code
-(found through `power.current_code`) and takes the power's department and region; its
-promised limit defaults to the power's. Steps and suspensions refer to a case by number and
+timestamps are aware UTC (derived). A case refers to the version of its power code in force
+on the day of receipt (published, not yet superseded or abolished: never a draft opened by
+an edit) and takes that version's department and region; its promised limit defaults to
+that version's. Steps and suspensions refer to a case by number and
 payments to a fund by code, all in the uploader's scope (a data officer: own department).
 A step is keyed by (case, step no., pass): a case that comes back to a step (补正, 3→2) adds a
 pass. Money is exact yuan (type "money": at most two decimals). A suspension must lie within
@@ -18,7 +19,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from data_checks.kinds import Column, CrossCheck, Reference, UploadKind
+from data_checks.kinds import AsOf, Column, CrossCheck, Reference, UploadKind
 from models.base import utcnow
 from models.esupervision import CASE_STATUSES, MAX_PASSES, SUSPENSION_KINDS
 
@@ -134,11 +135,12 @@ CASES = UploadKind(
         Column("fee_charged", "实收费用", "Fee charged", type="money", min_value=0, default=Decimal("0.00"),
                example="0", help_zh="元", help_en="yuan"),
     ),
-    references=(Reference("power_code", "power", "current_code",
+    references=(Reference("power_code", "power", "code",
                           fetch={"id": "power_id", "department_id": "department_id",
                                  "region_code": "region_code",
                                  "promised_limit_days": "_power_limit"},
-                          scope_column="region_code"),
+                          scope_column="region_code",
+                          as_of=AsOf("received_on", "published_at", "retired_at")),
                 Reference("department_id", "department", "id", scope_column="region_code",
                           scope_department=True)),
     checks=(

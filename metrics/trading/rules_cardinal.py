@@ -1,8 +1,9 @@
 """Cardinal's statistical indicators as yellow lights (R003 … R058 of OCP Cardinal).
 
-Each rule builds the province's compiled releases (metrics.trading.releases, once per set of
-input frames), runs Cardinal's own computation (metrics.trading.cardinal) with the rule's
-parameters as Cardinal settings, and turns its groups into subjects: OCID → the process,
+Each rule runs Cardinal's computation on the register frames (metrics.trading.cardinal_frames:
+the per-process step in polars, Cardinal's own fences; equal to running metrics.trading.cardinal
+on the exported compiled releases) with the rule's parameters as Cardinal settings, and turns
+its groups into subjects: OCID → the process,
 Tenderer → the party (`trading_party`, its 统一社会信用代码), Buyer → the department
 (`trading_buyer`). The lowest-price indicators (R024, R036, R058, and R028 which Cardinal
 filters the same way) never see sales by highest bid (land, mining, property rights): their
@@ -17,30 +18,14 @@ from typing import Any
 import polars as pl
 
 from metrics.lights.registry import SUBJECT_SCHEMA, Param, Rule
-from metrics.trading.cardinal import run
+from metrics.trading.cardinal_frames import run_frames
 from metrics.trading.cardinal_settings import parse_settings
-from metrics.trading.releases import PREFIX, build_releases
+from metrics.trading.releases import PREFIX
 from metrics.trading.rules_law import SALE_DOMAINS
 
 INPUTS = ("tr_processes", "tr_bids", "tr_awards", "tr_contracts", "tr_amendments", "tr_items",
           "tr_parties")
 PRICE = ("R024", "R028", "R036", "R058")
-_CACHE: dict[tuple, list[dict]] = {}
-
-
-def _releases(frames: Mapping[str, pl.DataFrame], *, sales: bool) -> list[dict]:
-    """The compiled releases of these frames; rules of one sync share them (keyed by the
-    identity of the frame objects, kept for the last set only)."""
-    key = (tuple(id(frames[n]) for n in INPUTS), sales)
-    if key not in _CACHE:
-        procs = frames["tr_processes"]
-        if not sales:
-            procs = procs.filter(~pl.col("domain").is_in(SALE_DOMAINS))
-        built = build_releases({**frames, "tr_processes": procs})
-        if len(_CACHE) >= 2:
-            _CACHE.clear()
-        _CACHE[key] = built
-    return _CACHE[key]
 
 
 def _ini(code: str, params: Mapping[str, Any]) -> str:
@@ -110,8 +95,10 @@ def _subjects(out: dict, code: str, frames: Mapping[str, pl.DataFrame]) -> pl.Da
 
 def _indicator(code: str):  # noqa: ANN202
     def fn(frames: Mapping[str, pl.DataFrame], params: Mapping[str, Any]) -> pl.DataFrame:
-        releases = _releases(frames, sales=code not in PRICE)
-        return _subjects(run(releases, parse_settings(_ini(code, params))), code, frames)
+        used = dict(frames)
+        if code in PRICE:
+            used["tr_processes"] = frames["tr_processes"].filter(~pl.col("domain").is_in(SALE_DOMAINS))
+        return _subjects(run_frames(used, parse_settings(_ini(code, params))), code, frames)
     fn.__name__ = f"cardinal_{code.lower()}"
     return fn
 

@@ -59,8 +59,12 @@ def _shared(bids: pl.DataFrame, key: str, alias: str) -> pl.DataFrame:
     """process_id, <alias>, tenderers: a non-empty `key` shared by ≥ 2 distinct tenderers of
     one process (one row per process, the first shared value in sort order)."""
     clean = pl.col(key).str.strip_chars()
-    return (bids.filter(clean.is_not_null() & (clean != ""))
-            .with_columns(clean.alias(key))
+    rows = (bids.select("process_id", key, "tenderer_uscc").filter(pl.col(key).is_not_null())
+            .with_columns(clean.alias(key)).filter(pl.col(key) != ""))
+    # count first (cheap), then build the lists only for the few values that are shared
+    shared = (rows.group_by("process_id", key).agg(pl.col("tenderer_uscc").n_unique().alias("_n"))
+              .filter(pl.col("_n") >= 2).drop("_n"))
+    return (rows.join(shared, on=["process_id", key], how="semi")
             .group_by("process_id", key)
             .agg(pl.col("tenderer_uscc").unique().sort().alias("tenderers"))
             .filter(pl.col("tenderers").list.len() >= 2)

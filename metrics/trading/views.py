@@ -6,9 +6,8 @@ from __future__ import annotations
 import polars as pl
 
 from metrics.trading import cardinal_stats as st
-from metrics.trading.cardinal import State, final_awards_and_bids, r038, second_lowest_ratio
+from metrics.trading.cardinal_frames import fold
 from metrics.trading.cardinal_settings import Settings
-from metrics.trading.releases import build_releases
 from metrics.trading.rules_law import SALE_DOMAINS, china_date
 
 SUBMITTED = ("pending", "valid", "disqualified")
@@ -89,11 +88,7 @@ def fence_distributions(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """The values Cardinal fences (R024/R058 second-lowest ratios of price competitions, R038
     disqualified shares of buyers) with Q1, Q3 and the fences, for box plots."""
     procs = frames["tr_processes"].filter(~pl.col("domain").is_in(SALE_DOMAINS))
-    state = State(Settings())
-    for release in build_releases({**frames, "tr_processes": procs}, personal=False):
-        if final_awards_and_bids(release) is not None:
-            second_lowest_ratio(state, release, release["ocid"])
-        r038(state, release, release["ocid"])
+    state = fold({**frames, "tr_processes": procs}, Settings(), {"R024", "R038"})
     rows = [("R024/R058", k, v) for k, v in state.ratios.items()]
     rows += [("R038", k, d / n) for k, (d, n) in state.r038["Buyer"].items() if n >= 10]
     out = pl.DataFrame(rows, schema={"indicator": pl.String, "subject": pl.String,

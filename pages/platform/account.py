@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from models.base import utcnow
 from services.platform import users as user_service
+from ui.platform.auth import ISSUED_AT
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import error_text, t
@@ -29,4 +31,6 @@ if submitted:
         except user_service.UserError as exc:
             st.error(error_text(exc))
         else:
+            # this session goes on; every other one (and any copied cookie) has ended
+            st.session_state[ISSUED_AT] = utcnow()
             st.success(t("account.done"))

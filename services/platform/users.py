@@ -181,6 +181,13 @@ def record_failed_login(username: str, *, session: Session, lockout_attempts: in
     return locked
 
 
+def record_cookie_login(username: str, *, session: Session, accepted: bool) -> None:
+    """A login from the re-login cookie (refused when its session was revoked)."""
+    audit.record(session, actor=username[:64] or "?",
+                 action="auth.login_cookie" if accepted else "auth.login_cookie_refused",
+                 entity_type="user", entity_id=username[:128])
+
+
 def record_logout(username: str, *, session: Session) -> None:
     audit.record(session, actor=username, action="auth.logout", entity_type="user", entity_id=username)
 
@@ -238,6 +245,7 @@ def reset_password(*, session: Session, actor: str, actor_scope: Scope, username
     user = _load_in_scope(session, actor_scope, username)
     user.password_hash = hash_password(new_password)
     user.failed_attempts, user.locked_until = 0, None
+    user.sessions_valid_from = utcnow()  # logged-in sessions and cookies end here
     session.add(user)
     audit.record(session, actor=actor, action="user.reset_password", entity_type="user",
                  entity_id=username)
@@ -251,6 +259,7 @@ def change_own_password(*, session: Session, username: str, current: str, new: s
         raise UserError("account.err_same")
     validate_new_password(new)
     user.password_hash = hash_password(new)
+    user.sessions_valid_from = utcnow()  # every other session and copied cookie ends here
     session.add(user)
     audit.record(session, actor=username, action="user.change_password", entity_type="user",
                  entity_id=username)

@@ -183,7 +183,18 @@ def transition(*, session: Session, actor: str, scope: Scope, power_id: int,
         if problems:
             raise PublishRefused(problems)
     before = _snapshot(p)
-    p.status, p.updated_at = to_status, utcnow()
+    now = utcnow()
+    p.status, p.updated_at = to_status, now
+    if to_status == PowerStatus.published.value:
+        # in force from now; the version in force until now retires (cases received from now
+        # on attach to this one, earlier ones keep theirs)
+        session.execute(update(Power).where(Power.code == p.code, Power.id != p.id,
+                                            Power.published_at.is_not(None),
+                                            Power.retired_at.is_(None))
+                        .values(retired_at=now, updated_at=now))
+        p.published_at = now
+    elif to_status == PowerStatus.abolished.value:
+        p.retired_at = now
     session.add(p)
     session.flush()
     audit.record(session, actor=actor, action=f"power.{to_status}", entity_type="power",

@@ -18,12 +18,13 @@ Some drafts also have no flow chart yet (~5%), which keeps them out of publicati
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from core.clock import china_today
 from metrics.power.risk import CRITERIA, risk_level
 from models.base import utcnow
 from models.org import Department
@@ -171,18 +172,27 @@ def _department_powers(rng: random.Random, dept, scale: str) -> list[dict]:  # n
     return out
 
 
-def _versions(rng: random.Random, p: dict) -> list[dict]:
-    """One or two version rows of a catalog entry (edited after publication)."""
+def _versions(rng: random.Random, p: dict, now: datetime) -> list[dict]:
+    """One or two version rows of a catalog entry (edited after publication), with their
+    validity: published two years ago; a second version published 400 days ago (before the
+    demo's year of cases) retires the first; an abolished one retired a month ago."""
+    first, second = now - timedelta(days=730), now - timedelta(days=400)
     if p["status"] != "published" or rng.random() >= 0.12:
-        return [dict(p, version=1, is_current=True, current_code=p["code"])]
+        published = first if p["status"] in ("published", "abolished") else None
+        retired = now - timedelta(days=30) if p["status"] == "abolished" else None
+        return [dict(p, version=1, is_current=True, current_code=p["code"],
+                     published_at=published, retired_at=retired)]
     v2_status = "published" if rng.random() < 0.6 else "draft"
-    return [dict(p, version=1, is_current=False, current_code=None),
-            dict(p, version=2, is_current=True, current_code=p["code"], status=v2_status)]
+    v2_published = second if v2_status == "published" else None
+    return [dict(p, version=1, is_current=False, current_code=None, published_at=first,
+                 retired_at=v2_published),
+            dict(p, version=2, is_current=True, current_code=p["code"], status=v2_status,
+                 published_at=v2_published, retired_at=None)]
 
 
 def seed_power(session: Session, *, scale: str, today: date | None = None) -> dict[str, int]:
     rng = random.Random(SEED)
-    today = today or utcnow().date()
+    today = today or china_today()
     now = utcnow()
     depts = session.execute(select(Department.id, Department.code, Department.kind,
                                    Department.region_code).order_by(Department.id)).all()
@@ -200,7 +210,7 @@ def seed_power(session: Session, *, scale: str, today: date | None = None) -> di
                     if p["status"] == "published" and rng.random() < 0.02:
                         flow = _break_flow(rng, flow, p["promised_limit_days"])
                 risks = _risk_rows(rng, flow[0], today) if flow[0] else []
-                for v in _versions(rng, p):
+                for v in _versions(rng, p, now):
                     power_rows.append(v | {"created_at": now, "updated_at": now})
                     flows.append((flow, risks))
         conn = session.connection()

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from models.audit import AuditEvent
+from models.base import utcnow
 from models.db import session_scope
 from models.users import User, UserCreate, UserPublic
 from services.platform import users as us
@@ -34,11 +35,15 @@ def test_five_failures_lock_for_fifteen_minutes(seeded):
     for _ in range(4):
         assert act(seeded, us.record_failed_login, "county_data", lockout_attempts=5, lockout_minutes=15) is False
     assert act(seeded, us.locked_until, "county_data") is None
+    before = utcnow()
     assert act(seeded, us.record_failed_login, "county_data", lockout_attempts=5, lockout_minutes=15) is True
+    after = utcnow()
     until = act(seeded, us.locked_until, "county_data")
     user = stored(seeded, "county_data")
     assert until is not None and user.failed_attempts == 5
-    assert timedelta(minutes=14, seconds=50) < until - user.locked_until + timedelta(minutes=15) <= timedelta(minutes=15, seconds=10)
+    # fifteen minutes from the fifth failure (before: the lock time was compared with itself)
+    assert before + timedelta(minutes=15) <= until <= after + timedelta(minutes=15)
+    assert user.locked_until == until
     accounts = {a.username: a for a in act(seeded, us.login_accounts, lockout_attempts=5)}
     assert accounts["county_data"].failed_attempts == 5  # the login widget refuses at 5
     assert _actions(seeded)[-2:] == ["auth.login_failed", "auth.locked"]

@@ -165,6 +165,29 @@ def test_a_message_naming_the_value_shows_the_cell_not_a_placeholder():
     from data_checks.errors import ErrorList, render_errors
 
     errors = ErrorList()
-    errors.add_one("power.err_promised", row=3, field_name="promised_limit_days", value="30")
+    errors.add_one("power.upload.err_promised", row=3, field_name="promised_limit_days", value="30")
     shown = render_errors(errors.frame(), {"promised_limit_days": "承诺时限"}, "zh_CN")
     assert shown.row(0) == (3, "承诺时限", "30", "承诺时限不能超过法定时限（30）。")
+
+
+def test_a_filled_template_imports_its_rows_but_never_its_example(seeded):
+    from data_checks.templates import template_xlsx
+
+    power = _case_power(seeded)
+    day = china_today() - timedelta(days=20)
+    kind = get_kind("approval_cases")
+    wb = openpyxl.load_workbook(io.BytesIO(template_xlsx(kind)))
+    ws = wb.worksheets[0]
+    assert ws["A2"].value.startswith("【示例】")
+    validated = {str(v.sqref).split(":")[0] for v in ws.data_validations.dataValidation}
+    assert {"C2", "G2"} <= validated  # 受理渠道, 办理状态 offer drop-downs
+    row = {"case_no": "UXT-TPL-1", "power_code": power.current_code, "channel": "窗口",
+           "received_on": day, "received_time": time(9, 5), "status": "办理中"}
+    for j, col in enumerate(kind.columns, start=1):
+        ws.cell(row=3, column=j, value=row.get(col.field))
+    buf = io.BytesIO()
+    wb.save(buf)
+    prepared = _prepare(seeded, "approval_cases", buf.getvalue(), "county_data")
+    assert prepared.status == "ready", prepared.errors
+    assert prepared.frame["case_no"].to_list() == ["UXT-TPL-1"]
+    assert prepared.rows_new == 1

@@ -1,10 +1,11 @@
 """Working-day deadlines and elapsed counts against the official calendar, to the day."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import polars as pl
 import pytest
 
+import core.clock as clock
 from metrics.platform.workdays import (
     calendar_frame,
     suspended_workdays,
@@ -13,6 +14,7 @@ from metrics.platform.workdays import (
 )
 from models.db import session_scope
 from services.platform.workcalendar import (
+    LIBRARY_YEARS,
     CalendarError,
     load_calendar,
     save_year_schedule,
@@ -68,11 +70,17 @@ def test_suspension_spanning_a_holiday(cal):
     assert deadline(cal, date(2025, 9, 26), 5, suspended=5) == date(2025, 10, 16)
 
 
-def test_year_boundary_into_an_unknown_year_falls_back_to_weekdays(cal):
-    assert cal.unknown_years == (2027,)
-    assert cal.sources[2026] == "library"
-    # Dec 31 2026 (Thu) + 3: Jan 1 2027 counts as a plain Friday without a schedule.
-    assert deadline(cal, date(2026, 12, 31), 3) == date(2027, 1, 5)
+def test_year_boundary_into_an_unknown_year_falls_back_to_weekdays(engine):
+    # the first year the library does not know (whatever its version), not a fixed 2027
+    last = max(LIBRARY_YEARS)
+    cal = act(engine, load_calendar, date(last, 12, 1), date(last + 1, 1, 31))
+    assert cal.unknown_years == (last + 1,)
+    assert cal.sources[last] == "library"
+    # Dec 31 + 3 counts the next year's days as plain weekdays, New Year's Day included
+    start = date(last, 12, 31)
+    days = [start + timedelta(days=k) for k in range(1, 8)]
+    expected = [d for d in days if d.year == last + 1 and d.weekday() < 5][2]
+    assert deadline(cal, start, 3) == expected
 
 
 def test_admin_schedule_takes_precedence_and_is_audited(engine):
@@ -124,9 +132,15 @@ def test_library_schedule_is_shown_in_chinese(engine):
     assert sched.filter(pl.col("kind") == "holiday").height == 33
 
 
-def test_calendar_page_warns_about_an_unscheduled_year(seeded):
+def test_calendar_page_warns_about_an_unscheduled_year(seeded, monkeypatch):
+    from i18n import translate
     from tests.app.helpers import login, open_page
 
+    # the page shows this year -2 … +1: pinned to the year after the library's last, the
+    # unknown years are that one and the next, whatever today's date and library version
+    last = max(LIBRARY_YEARS)
+    monkeypatch.setattr(clock, "china_now", lambda: datetime(last + 1, 6, 15, 10, tzinfo=clock.CHINA_TZ))
     at = open_page(login("admin"), "pages/platform/work_calendar.py")
     assert not at.exception
-    assert any("2027 年尚无官方节假日安排" in w.value for w in at.warning)
+    expected = translate("calendar.warn_unknown", "zh_CN", years=f"{last + 1}、{last + 2}")
+    assert [w.value for w in at.warning] == [expected]

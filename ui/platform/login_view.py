@@ -6,7 +6,8 @@ import polars as pl
 import streamlit as st
 
 from services.platform.demo_accounts import DEMO_USERS
-from services.platform.settings import DEMO_PASSWORD, get_settings
+from services.platform.settings import DEMO_PASSWORD
+from ui.platform.auth import demo_database
 from ui.platform.formatting import role_names
 from ui.platform.i18n import t
 
@@ -17,7 +18,8 @@ def login_header() -> None:
 
 
 def demo_accounts() -> None:
-    if not get_settings().demo_mode:
+    # only on the demo seed's own database: a real one never advertises the demo password
+    if not demo_database():
         return
     st.info(t("auth.demo_notice", password=DEMO_PASSWORD))
     st.dataframe(

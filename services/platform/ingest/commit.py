@@ -4,6 +4,7 @@ after-commit hooks (the lights' sync among them) on the committed data."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -43,6 +44,9 @@ def commit(engine: Engine, prepared: Prepared, *, actor: str, scope: Scope,
     started = time.perf_counter()
     progress("write", 0.0)
     with session_scope(engine) as s:
+        # The write lock comes BEFORE the re-check: two overlapping imports of a kind run one
+        # after the other, and each reports what its own upsert did (issue 17).
+        write_lock(s, kind.key)
         frame, errors = database_checks(kind, prepared.frame, scope, session=s)
         if errors.height:
             prepared.errors = errors
@@ -52,14 +56,15 @@ def commit(engine: Engine, prepared: Prepared, *, actor: str, scope: Scope,
             _upsert(s, kind, todo, progress)
             new, changed, unchanged = counts(frame)
             prepared.rows_new, prepared.rows_changed, prepared.rows_unchanged = new, changed, unchanged
-            prepared.status = "committed"
-            prepared.message_key = "ingest.committed"
+            prepared.status = "committed" if todo.height else "unchanged"
+            prepared.message_key = "ingest.committed" if todo.height else "ingest.nothing_changed"
             prepared.message_params = {"new": new, "changed": changed, "unchanged": unchanged}
             batch = batch_row(prepared, actor=actor, scope=scope)
             s.add(batch)
             s.flush()
-            audit.record(s, actor=actor, action="import.commit", entity_type="import_batch",
-                         entity_id=batch.id, after=batch_summary(batch))
+            audit.record(s, actor=actor, action=f"import.{'commit' if todo.height else 'unchanged'}",
+                         entity_type="import_batch", entity_id=batch.id,
+                         after=batch_summary(batch))
             prepared.batch_id = batch.id
     if prepared.errors.height:
         prepared.status = "rejected"
@@ -70,6 +75,17 @@ def commit(engine: Engine, prepared: Prepared, *, actor: str, scope: Scope,
     for hook in AFTER_COMMIT_HOOKS:
         hook(engine, actor)
     return prepared
+
+
+def write_lock(s: Session, kind_key: str) -> None:
+    """Serialise writers of one kind: SQLite takes the database's write lock now (BEGIN
+    IMMEDIATE), PostgreSQL a transaction-scoped advisory lock for the kind."""
+    if s.get_bind().dialect.name == "postgresql":
+        digest = hashlib.sha256(f"fivesys.ingest.{kind_key}".encode()).digest()
+        s.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                  {"k": int.from_bytes(digest[:8], "big", signed=True)})
+    else:
+        s.execute(text("BEGIN IMMEDIATE"))
 
 
 def dry_run(prepared: Prepared, *, session: Session, actor: str, scope: Scope) -> Prepared:

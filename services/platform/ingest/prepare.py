@@ -46,7 +46,7 @@ def prepare(kind_key: str, file_name: str, content: bytes, *, session: Session, 
     progress("parse", 0.0)
     try:
         parsed = parse_upload(file_name, content, sheet=sheet, max_mb=settings.upload_max_mb,
-                              max_rows=settings.upload_max_rows)
+                              max_rows=settings.upload_max_rows, max_cols=len(kind.columns))
     except UploadError as exc:
         result.errors = _file_error(exc)
         result.timings["parse"] = time.perf_counter() - started
@@ -54,15 +54,16 @@ def prepare(kind_key: str, file_name: str, content: bytes, *, session: Session, 
     result.encoding = parsed.encoding
     result.rows_total = parsed.frame.height
     result.timings["parse"] = time.perf_counter() - started
+    # The same file as an earlier batch is still compared with the stored rows: they may
+    # have been edited by form or deleted since (issue 17); only when nothing differs is the
+    # earlier batch named.
     earlier = committed_batch(kind.key, result.sha256, session=session)
-    if earlier is not None:
-        result.status = "unchanged"
+    result = _check_and_preview(session, kind, parsed.frame, result, actor=actor, scope=scope,
+                                progress=progress)
+    if earlier is not None and result.status == "unchanged":
         result.message_key = "ingest.same_file"
         result.message_params = {"batch": earlier.id}
-        result.rows_unchanged = result.rows_total
-        return record(result, session=session, actor=actor, scope=scope)
-    return _check_and_preview(session, kind, parsed.frame, result, actor=actor, scope=scope,
-                              progress=progress)
+    return result
 
 
 def prepare_record(kind_key: str, values: Mapping[str, Any], *, session: Session, actor: str,

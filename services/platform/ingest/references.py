@@ -15,7 +15,8 @@ from sqlmodel import Session, SQLModel
 
 from data_checks import checks
 from data_checks.errors import ErrorList, errors_where
-from data_checks.kinds import UploadKind
+from data_checks.kinds import Reference, UploadKind
+from metrics.platform.versions import in_force_on
 from services.platform.scope import Scope
 
 CHUNK = 5000
@@ -51,6 +52,19 @@ def _plain(v: Any) -> Any:
     return v.value if isinstance(v, Enum) else v
 
 
+def _version_in_force(joined: pl.DataFrame, ref: Reference) -> pl.DataFrame:
+    """Rows joined to every version of their key, back to one row each: the version in force
+    on the row's date (`__ref_in_force` False when none was)."""
+    def day(col: str) -> pl.Expr:  # aware UTC timestamps as Shanghai dates
+        c = pl.col(f"__ref_{col}").cast(pl.Datetime("us", "UTC"))
+        return (c + pl.duration(hours=8)).dt.date().alias(f"__ref_day_{col}")
+    a = ref.as_of
+    dated = joined.with_columns(day(a.valid_from), day(a.valid_until))
+    picked = in_force_on(dated, row="_row", on=a.on, valid_from=f"__ref_day_{a.valid_from}",
+                         valid_until=f"__ref_day_{a.valid_until}")
+    return picked.rename({"in_force": "__ref_in_force"}).sort("_row")
+
+
 def database_checks(kind: UploadKind, frame: pl.DataFrame, scope: Scope, *,
                     session: Session) -> tuple[pl.DataFrame, pl.DataFrame]:
     """References (exist, in scope), uploader's scope, derive, post-checks, fixed fields."""
@@ -60,11 +74,19 @@ def database_checks(kind: UploadKind, frame: pl.DataFrame, scope: Scope, *,
         errors.add(errors_where(
             frame, pl.col(kind.scope_field).is_not_null() & ~pl.col(kind.scope_field).is_in(codes),
             field_name=kind.scope_field, key="ingest.err_out_of_scope"))
+    # A reference on a column an earlier reference fetched (a power's department id) is
+    # reported on the user's own column that led to it (the power code), never as
+    # "department_id 40" (issue 17).
+    fetched_by: dict[str, str] = {}
     for ref in kind.references:
+        shown = fetched_by.get(ref.field, ref.field)
+        fetched_by.update({dst: shown for dst in ref.fetch.values()})
         table = SQLModel.metadata.tables[ref.table]
         wanted = [ref.key, *ref.fetch]
         if ref.scope_column and ref.scope_column not in wanted:
             wanted.append(ref.scope_column)
+        validity = [ref.as_of.valid_from, ref.as_of.valid_until] if ref.as_of else []
+        wanted += [c for c in validity if c not in wanted]
         values = frame[ref.field].drop_nulls().unique().to_list()
         rows = _select_in(session, [table.c[c] for c in wanted], table.c[ref.key], values)
         names = [f"__ref_{c}" for c in wanted]
@@ -72,10 +94,15 @@ def database_checks(kind: UploadKind, frame: pl.DataFrame, scope: Scope, *,
                              orient="row") if rows else pl.DataFrame(schema=names)
         found = found.with_columns(
             pl.col(f"__ref_{c}").cast(frame.schema[ref.field] if c == ref.key
-                                      else _dtype(table.c[c])) for c in wanted)
+                                      else _dtype(table.c[c])) for c in wanted if c not in validity)
         joined = frame.join(found.with_columns(pl.lit(True).alias("__ref_found")),
                             left_on=ref.field, right_on=f"__ref_{ref.key}", how="left",
                             coalesce=False, maintain_order="left")
+        if ref.as_of is not None:
+            joined = _version_in_force(joined, ref)
+            errors.add(errors_where(joined, pl.col("__ref_found").is_not_null()
+                                    & ~pl.col("__ref_in_force"), field_name=ref.field,
+                                    key="ingest.err_ref_not_in_force"))
         missing = pl.col(ref.field).is_not_null() & pl.col("__ref_found").is_null()
         if ref.in_file:
             in_file = frame[kind.natural_key[0]].drop_nulls().to_list()
@@ -85,12 +112,12 @@ def database_checks(kind: UploadKind, frame: pl.DataFrame, scope: Scope, *,
             errors.add(errors_where(
                 joined, pl.col("__ref_found").is_not_null()
                 & ~pl.col(f"__ref_{ref.scope_column}").is_in(codes),
-                field_name=ref.field, key="ingest.err_out_of_scope"))
+                field_name=shown, value=pl.col(shown), key="ingest.err_out_of_scope"))
         if ref.scope_department and scope.department_id is not None and "id" in wanted:
             errors.add(errors_where(
                 joined, pl.col("__ref_found").is_not_null()
                 & (pl.col("__ref_id") != scope.department_id),
-                field_name=ref.field, key="ingest.err_out_of_department"))
+                field_name=shown, value=pl.col(shown), key="ingest.err_out_of_department"))
         frame = joined.with_columns(
             pl.col(f"__ref_{src}").alias(dst) for src, dst in ref.fetch.items()
         ).select(pl.exclude("^__ref_.*$"))
@@ -101,22 +128,27 @@ def database_checks(kind: UploadKind, frame: pl.DataFrame, scope: Scope, *,
     for check in kind.post_checks:
         errors.add(checks.run_cross_check(frame, check))
     # Existing rows: may not move out of scope nor change fixed fields.
-    watched = [f for f in {*kind.fixed, *([kind.scope_field] if kind.scope_field else [])}
+    # the stored row's region: the kind's scope field, else the table's region column
+    region_col = kind.scope_field or ("region_code" if "region_code" in table_of(kind).c else None)
+    watched = [f for f in {*kind.fixed, *([region_col] if region_col else [])}
                if f in table_of(kind).c]
     if watched:
         existing = _existing(session, kind, frame, watched)
         if existing.height:
             joined = frame.join(existing, on=list(kind.natural_key), how="inner")
+            # A stored row of another county is reported as out of scope and nothing else:
+            # no "existing record" wording, no field-by-field detail (issue 17).
+            foreign = pl.lit(False)
+            if region_col in watched and codes is not None:
+                foreign = (pl.col(f"__old_{region_col}").is_not_null()
+                           & ~pl.col(f"__old_{region_col}").is_in(codes))
+                errors.add(errors_where(joined, foreign, field_name=kind.natural_key[0],
+                                        key="ingest.err_out_of_scope"))
             for f in kind.fixed:
                 if f in watched:
                     errors.add(errors_where(
-                        joined, pl.col(f).ne_missing(pl.col(f"__old_{f}")), field_name=f,
-                        key="ingest.err_fixed", params={}, value=pl.col(f)))
-            if kind.scope_field in watched and codes is not None:
-                errors.add(errors_where(
-                    joined, pl.col(f"__old_{kind.scope_field}").is_not_null()
-                    & ~pl.col(f"__old_{kind.scope_field}").is_in(codes),
-                    field_name=kind.natural_key[0], key="ingest.err_existing_out_of_scope"))
+                        joined, ~foreign & pl.col(f).ne_missing(pl.col(f"__old_{f}")),
+                        field_name=f, key="ingest.err_fixed", params={}, value=pl.col(f)))
     return frame, errors.frame()
 
 

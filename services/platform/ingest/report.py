@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from data_checks.errors import render_errors
-from data_checks.kinds import UploadKind, get_kind
+from data_checks.kinds import Column, UploadKind, get_kind
 from models.imports import ImportBatch
 from services.platform import audit
 from services.platform.export import to_xlsx
@@ -46,7 +46,7 @@ def batches_frame(scope: Scope, *, session: Session, kind: str | None = None,
                ImportBatch.rows_changed, ImportBatch.rows_unchanged, ImportBatch.rows_rejected,
                ImportBatch.actor, ImportBatch.region_code,
                ImportBatch.error_report.is_not(None).label("has_report"))
-        .where(scope.region_filter(ImportBatch.region_code))
+        .where(scope.where(ImportBatch.region_code, ImportBatch.department_id))
         .order_by(ImportBatch.id.desc()).limit(limit)
     )
     if kind:
@@ -58,7 +58,7 @@ def batches_frame(scope: Scope, *, session: Session, kind: str | None = None,
 def batch_error_report(scope: Scope, batch_id: int, *, session: Session) -> bytes | None:
     return session.execute(
         select(ImportBatch.error_report).where(ImportBatch.id == batch_id)
-        .where(scope.region_filter(ImportBatch.region_code))
+        .where(scope.where(ImportBatch.region_code, ImportBatch.department_id))
     ).scalar_one_or_none()
 
 
@@ -67,12 +67,31 @@ def preview(diffed: pl.DataFrame, kind: UploadKind, lang: str) -> pl.DataFrame:
     from i18n import translate
 
     status = {k: translate(f"ingest.status_{k}", lang) for k in ("new", "changed", "unchanged")}
+    names = [translate("ingest.err_col_row", lang), translate("ingest.col_result", lang)]
+    for c in kind.columns:  # a kind's own header may read like the preview's (English "Result")
+        name = c.header(lang)
+        while name in names:
+            name += " ·"
+        names.append(name)
     return diffed.head(PREVIEW_ROWS).select(
-        pl.col("_row").alias(translate("ingest.err_col_row", lang)),
-        pl.col("__status").replace_strict(status, return_dtype=pl.String)
-        .alias(translate("ingest.col_result", lang)),
-        *(pl.col(c.field).cast(pl.String).alias(c.header(lang)) for c in kind.columns),
+        pl.col("_row").alias(names[0]),
+        pl.col("__status").replace_strict(status, return_dtype=pl.String).alias(names[1]),
+        *(_shown(c, lang).alias(name) for c, name in zip(kind.columns, names[2:], strict=True)),
     )
+
+
+def _shown(col: Column, lang: str) -> pl.Expr:
+    """A checked value as the user wrote it: choices by their label (网上, not online), yes/no."""
+    value = pl.col(col.field)
+    if col.type == "bool":
+        yes, no = ("是", "否") if lang == "zh_CN" else ("yes", "no")
+        return pl.when(value).then(pl.lit(yes)).when(~value).then(pl.lit(no))
+    if col.type == "list":
+        labels = {v: col.choice_label(v, lang) for v in (col.choices or {})}
+        return value.list.eval(pl.element().replace(labels)).list.join("、")
+    if col.choices:
+        return value.cast(pl.String).replace({v: col.choice_label(v, lang) for v in col.choices})
+    return value.cast(pl.String)
 
 
 def committed_batch(kind: str, sha256: str, *, session: Session) -> ImportBatch | None:
@@ -99,6 +118,7 @@ def batch_row(result: Prepared, *, actor: str, scope: Scope) -> ImportBatch:
         rows_ok=0 if result.status == "rejected" else result.rows_total,
         rows_rejected=rejected_rows, rows_new=result.rows_new, rows_changed=result.rows_changed,
         rows_unchanged=result.rows_unchanged, actor=actor, region_code=scope.root_region,
+        department_id=scope.department_id,
         status=result.status if result.status != "ready" else "dry_run", message=message,
         error_report=report,
     )
