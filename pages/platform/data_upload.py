@@ -3,6 +3,7 @@
 import streamlit as st
 
 from services.platform import ingest
+from services.platform.settings import get_settings
 from ui.platform.context import require_user
 from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import current_language, t
@@ -24,7 +25,10 @@ if kind is None:
 template_button(kind)
 
 state_key = f"upload_result_{kind.key}"
-uploaded = st.file_uploader(t("ingest.file_label"), key=f"upload_file_{kind.key}")
+# One limit, shown in the label and enforced by the widget and the pipeline alike.
+limit_mb = get_settings().upload_max_mb
+uploaded = st.file_uploader(t("security.file_label", limit=limit_mb), key=f"upload_file_{kind.key}",
+                            max_upload_size=limit_mb)
 with st.expander(t("ingest.sheet_label")):
     sheet = st.text_input(t("ingest.sheet_label"), key=f"upload_sheet_{kind.key}",
                           label_visibility="collapsed").strip() or None

@@ -13,9 +13,19 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from models.audit import AuditEvent
 from models.db import make_engine
 from models.imports import ImportBatch
-from tests.e2e.conftest import assert_no_exception, login, open_page, tr, wait_for_idle
+from tests.e2e.conftest import (
+    CONTEXT_OPTIONS,
+    assert_no_exception,
+    login,
+    logout,
+    logout_button,
+    open_page,
+    tr,
+    wait_for_idle,
+)
 from tests.unit.test_security_xlsx import (
     FAR_CELL,
     HEADER_AND_ONE_ROW,
@@ -91,3 +101,44 @@ def test_hostile_workbooks_are_refused_and_the_server_lives(page, private_server
         head = tr(key, cell="\x00", member="\x00", ratio="\x00", limit="\x00",
                   last="\x00", row="\x00").split("\x00")[0]
         assert message.startswith(head), (name, message)
+
+
+def _wait_for_cookie(page, name="fivesys_auth", timeout_s=30):  # noqa: ANN001, ANN202
+    for _ in range(timeout_s * 4):
+        found = [c for c in page.context.cookies() if c["name"] == name]
+        if found:
+            return found[0]
+        page.wait_for_timeout(250)
+    raise AssertionError("the login cookie was never stored")
+
+
+def test_a_cookie_copied_before_logout_no_longer_logs_in(page, browser, private_server):  # noqa: ANN001
+    base_url = private_server.url
+    login(page, base_url, "county_data")
+    copied = _wait_for_cookie(page)
+    # the copy works while the session lives: a second browser gets in with it
+    other = browser.new_context(**CONTEXT_OPTIONS)
+    try:
+        other.add_cookies([copied])
+        second = other.new_page()
+        open_page(second, base_url, "")
+        assert logout_button(second).count() == 1
+    finally:
+        other.close()
+    logout(page)
+    # replayed after the logout: refused, the login form is shown
+    replay = browser.new_context(**CONTEXT_OPTIONS)
+    try:
+        replay.add_cookies([copied])
+        third = replay.new_page()
+        open_page(third, base_url, "")
+        assert_no_exception(third)
+        assert third.locator('input[type="password"]').is_visible()
+        assert logout_button(third).count() == 0
+    finally:
+        replay.close()
+    engine = make_engine(f"sqlite:///{private_server.db_path}")
+    with Session(engine) as s:
+        actions = s.execute(select(AuditEvent.action).order_by(AuditEvent.id)).scalars().all()
+    engine.dispose()
+    assert "auth.login_cookie" in actions and actions[-1] == "auth.login_cookie_refused"

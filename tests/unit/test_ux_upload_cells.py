@@ -97,6 +97,9 @@ def test_cases_with_excel_time_cells_import_in_both_languages(seeded, lang):
     assert prepared.preview.height == 4
     assert prepared.preview[kind.column("received_time").header(lang)].to_list()[:2] == ["09:30"] * 2
     assert prepared.preview[kind.column("result").header(lang)].to_list()[0] == "准予许可"
+    # choices as the user wrote them, not stored codes
+    channel, status = (prepared.preview[kind.column(f).header(lang)].to_list()[0] for f in ("channel", "status"))
+    assert (channel, status) == (("窗口", "已办结") if lang == "zh_CN" else ("window", "finished"))
 
 
 def test_a_time_that_is_not_one_is_a_row_error_naming_the_column(seeded):

@@ -3,27 +3,52 @@ times in Asia/Shanghai."""
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 
+from i18n import catalog
 from models.users import ALL_ROLES
 from ui.platform.formatting import role_names
-from ui.platform.i18n import t
+from ui.platform.i18n import current_language, t
 
 
 def _china_time(col: str, fmt: str) -> pl.Expr:
     return pl.col(col).dt.convert_time_zone("Asia/Shanghai").dt.strftime(fmt)
 
 
+def action_label(action: str) -> str:
+    """An audit action in words where the catalog has it (audit.act.*), else as recorded."""
+    key = f"audit.act.{action}"
+    return t(key) if key in catalog(current_language()) else action
+
+
+def change_text(raw: str | None) -> str:
+    """A before/after JSON object as "key: value" pairs (a dash for an empty value)."""
+    if not raw:
+        return "—"
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return raw
+    if not isinstance(data, dict):
+        return str(data)
+    return "；".join(f"{k}：{'—' if v in (None, '') else v}" for k, v in data.items()) or "—"
+
+
 def audit_display(events: pl.DataFrame) -> pl.DataFrame:
+    actions = {a: action_label(a) for a in events["action"].unique().to_list()}
     return events.select(
         pl.col("id").alias(t("audit.col_id")),
         _china_time("ts", "%Y-%m-%d %H:%M:%S").alias(t("audit.col_ts")),
         pl.col("actor").alias(t("audit.actor")),
-        pl.col("action").alias(t("audit.action")),
-        pl.col("entity_type").alias(t("audit.col_entity_type")),
-        pl.col("entity_id").alias(t("audit.col_entity")),
-        pl.col("before").alias(t("audit.col_before")),
-        pl.col("after").alias(t("audit.col_after")),
+        pl.col("action").replace_strict(actions, default=pl.col("action")).alias(t("audit.action")),
+        pl.col("entity_type").fill_null("—").alias(t("audit.col_entity_type")),
+        pl.col("entity_id").fill_null("—").alias(t("audit.col_entity")),
+        pl.col("before").map_elements(change_text, return_dtype=pl.String, skip_nulls=False)
+        .alias(t("audit.col_before")),
+        pl.col("after").map_elements(change_text, return_dtype=pl.String, skip_nulls=False)
+        .alias(t("audit.col_after")),
     )
 
 

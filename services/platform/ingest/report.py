@@ -82,16 +82,16 @@ def preview(diffed: pl.DataFrame, kind: UploadKind, lang: str) -> pl.DataFrame:
 
 def _shown(col: Column, lang: str) -> pl.Expr:
     """A checked value as the user wrote it: choices by their label (网上, not online), yes/no."""
-    value = pl.col(col.field)
+    text = pl.col(col.field).cast(pl.String)
     if col.type == "bool":
         yes, no = ("是", "否") if lang == "zh_CN" else ("yes", "no")
-        return pl.when(value).then(pl.lit(yes)).when(~value).then(pl.lit(no))
-    if col.type == "list":
-        labels = {v: col.choice_label(v, lang) for v in (col.choices or {})}
-        return value.list.eval(pl.element().replace(labels)).list.join("、")
-    if col.choices:
-        return value.cast(pl.String).replace({v: col.choice_label(v, lang) for v in col.choices})
-    return value.cast(pl.String)
+        return text.replace({"true": yes, "false": no})
+    if not col.choices:
+        return text
+    labels = {v: col.choice_label(v, lang) for v in col.choices}
+    if col.type == "list":  # stored comma-separated by now
+        return text.str.split(",").list.eval(pl.element().replace(labels)).list.join("、")
+    return text.replace(labels)
 
 
 def committed_batch(kind: str, sha256: str, *, session: Session) -> ImportBatch | None:
