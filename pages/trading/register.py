@@ -19,6 +19,8 @@ COLUMNS = {"ocid": "ocid", "title": "title", "domain": "domain", "method_details
            "end_on": "end_on", "status": "status", "bidders": "bidders", "winner": "winner",
            "award_amount": "award_amount", "red": "red", "yellow": "yellow", "rules": "rules"}
 
+MAX_ROWS = 2000
+
 ctx = require_user()
 st.title(t("trading.register.title"))
 st.caption(t("trading.register.caption"))
@@ -29,7 +31,10 @@ st.caption(t("trading.register.count", n=table.height, red=int((table["red"] > 0
 if table.height == 0:
     st.info(t("trading.register.none"))
     st.stop()
-shown = labelled(table, COLUMNS)
+# a screen shows the newest MAX_ROWS (the filters narrow it; the Excel export holds them all)
+shown = labelled(table.head(MAX_ROWS), COLUMNS)
+if table.height > MAX_ROWS:
+    st.caption(t("trading.register.first", n=MAX_ROWS))
 event = st.dataframe(shown, hide_index=True, width="stretch", height=460, key="tr_table",
                      on_select="rerun", selection_mode="single-row")
 rows = event.selection.rows if event and event.selection else []
@@ -52,7 +57,8 @@ def _jsonl() -> bytes:
 
 
 c1, c2, c3 = st.columns(3)
-c1.download_button(t("trading.export"), data=lambda: to_xlsx({t("trading.register.sheet"): shown}),
+c1.download_button(t("trading.export"),
+                   data=lambda: to_xlsx({t("trading.register.sheet"): labelled(table, COLUMNS)}),
                    file_name="trading_register.xlsx", icon=":material/download:")
 c2.download_button(t("trading.register.export_ocds"), data=_package, file_name="release_package.json",
                    mime="application/json", icon=":material/data_object:")

@@ -26,6 +26,7 @@ from tests.e2e.conftest import (
     assert_no_exception,
     login,
     logout,
+    open_page,
     screenshot,
     tr,
     wait_for_idle,
@@ -216,13 +217,13 @@ def test_officer_uploads_cases_and_supervisor_sees_the_new_lights(page, private_
             assert shown[str(ids[key])][6].startswith(facts[key]), shown[str(ids[key])]
         assert not any(CLEAN_CASE in cell for row in _grid_rows(page) for cell in row)
 
-        # each light in detail, picked in the page's 查看预警详情 box as a user does
-        picker = main(page).locator('[data-testid="stSelectbox"]').filter(
-            has_text=tr("lights.detail.pick"))
+        # each light in detail, opened from its shared link (rows are picked by a click in
+        # the table's canvas, which the link stands in for here)
         for (rule_id, case_no), alert_id in sorted(ids.items()):
+            open_page(page, base, f"lights_centre?alert={alert_id}")
             title = main(page).get_by_text(
                 tr("lights.detail.title", id=alert_id, rule=_rule_title(rule_id)), exact=True)
-            _pick(page, picker, f"#{alert_id}", lambda t=title: t.count() == 1)
+            title.wait_for(timeout=30_000)
             text = main(page).inner_text()
             assert f"{tr('lights.detail.subject')}：{tr('lights.subject.approval_case')} {case_no}" in text
             assert f"{dept_name}（{region_name}）" in text

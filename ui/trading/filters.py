@@ -6,12 +6,11 @@ from datetime import date
 
 import streamlit as st
 
-from services.trading import views
 from services.trading.ocds_export import RegisterFilter
 from ui.platform.context import UserContext
-from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
 from ui.trading.display import DOMAINS, METHODS, STATUSES, domain_label, status_label
+from ui.trading.register_cache import cached_options
 
 
 def _param(name: str, choices: list) -> object:
@@ -49,8 +48,7 @@ def _follow_url(choices: dict[str, list]) -> None:
 
 
 def register_filters(ctx: UserContext) -> RegisterFilter:
-    with unit_of_work() as session:
-        options = views.filter_options(session=session, scope=ctx.scope)
+    options = cached_options(ctx.scope)
     buyers = dict(options["buyers"])
     regions = dict(options["regions"])
     _follow_url({"domain": list(DOMAINS), "method": list(METHODS), "region": list(regions),

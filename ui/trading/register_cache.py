@@ -49,3 +49,13 @@ def _public(url: str, domain: str | None, stamp: tuple) -> dict:  # noqa: ARG001
 
 def cached_public(domain: str | None) -> dict:
     return _public(_url(), domain, _stamp())
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _options(url: str, scope: Scope, stamp: tuple) -> dict:  # noqa: ARG001
+    with unit_of_work() as session:
+        return views.filter_options(session=session, scope=scope)
+
+
+def cached_options(scope: Scope) -> dict:
+    return _options(_url(), scope, _stamp())
