@@ -38,8 +38,8 @@ from models.db import make_engine, session_scope  # noqa: E402
 from models.trading import TradeBid, TradeProcess  # noqa: E402
 from services.lights.inputs import load_inputs  # noqa: E402
 from services.lights.sync import sync_alerts  # noqa: E402
-from services.platform.scope import ALL  # noqa: E402
 from services.platform.schema import upgrade_to_head  # noqa: E402
+from services.platform.scope import ALL  # noqa: E402
 from services.platform.seed import seed_org  # noqa: E402
 from services.platform.settings import DEMO_PASSWORD, get_settings  # noqa: E402
 from services.trading.commands import cardinal_output  # noqa: E402

@@ -58,7 +58,9 @@ def test_complaint_through_the_loop_and_back_to_the_citizen(page, browser, priva
 
     # 2. the operator dispatches to the catalog's department (和平区市场监督管理局, first offered)
     ctx, op = staff(browser, base_url, "hotline_op", ticket_no)
-    assert op.get_by_text("<b>夜市</b>摊位售卖变质烤肉，吃后呕吐").count() >= 1  # shown as typed
+    content = op.get_by_label(tr("feedback.col.content"))
+    content.wait_for(timeout=30_000)
+    assert content.input_value() == "<b>夜市</b>摊位售卖变质烤肉，吃后呕吐"  # shown as typed
     assert op.locator("b", has_text="夜市").count() == 0
     pick_action(op, "dispatch")
     submit(op, "dispatch")

@@ -155,7 +155,7 @@ def test_officer_uploads_bids_supervisor_finds_the_flag_and_the_party(page, priv
         wait_for_idle(page, settle_s=1.0)
         text = main(page).inner_text()
         assert f"TR-R7 {tr('trading.rules.tr_r7.title')}" in text
-        assert f"报价 495000.50 元，高于最高投标限价 480000.00 元" in text
+        assert "报价 495000.50 元，高于最高投标限价 480000.00 元" in text
         screenshot(page, tmp_path, "3_process_flag")
         link = main(page).get_by_text(f"{tr('trading.process.party_link')}：{b.name}")
         link.first.click()
