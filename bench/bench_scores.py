@@ -76,11 +76,16 @@ def main() -> None:
     with Session(engine) as s:
         code = s.execute(select(Period.code).where(Period.status != "closed")
                          .order_by(Period.start_on.desc())).scalars().first()
+    marks: list[tuple[str, float]] = []
     for label, dry in (("compute_dry_run", True), ("compute_and_write", False)):
         started = time.perf_counter()
         with session_scope(engine) as s:
-            summary = compute_period(session=s, actor="bench", code=code, dry_run=dry)
+            summary = compute_period(session=s, actor="bench", code=code, dry_run=dry,
+                                     progress=lambda stage, _f: marks.append((stage, time.perf_counter())))
         out[label] = round(time.perf_counter() - started, 2)
+        if dry:  # seconds per metric (a stage lasts until the next one starts)
+            stamps = [("start", started), *marks]
+            out["dry_run_stages"] = {a[0]: round(b[1] - a[1], 2) for a, b in zip(stamps[1:], stamps[2:])}
     out["departments"], out["leaves"] = summary["departments"], summary["leaves"]
     with Session(engine) as s:
         board = read.ranking(session=s, scope=ALL, period_code=code)

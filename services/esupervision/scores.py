@@ -17,8 +17,10 @@ from sqlmodel import Session
 from core.clock import china_today
 from core.manifest import ScoreMetric
 from core.statuses import LIGHT_OPEN
+from metrics.esupervision.schemas import PAYMENTS_SCHEMA
 from metrics.esupervision.timing import fund_progress, on_time_rate
 from metrics.lights.board import open_counts, overdue_orders
+from models.esupervision import FundPayment, SpecialFund
 from models.lights import Alert, SupervisionOrder
 from services.esupervision import read as es
 from services.platform.frames import UTC_TIMESTAMP, read_frame, shanghai_date
@@ -160,9 +162,20 @@ def _funds(session: Session, scope: Scope, end: date) -> pl.DataFrame:
     return fund_progress(funds, payments, today=end)
 
 
+def _province_funds(session: Session, end: date) -> pl.DataFrame:
+    """`_funds` for the whole province, reading only the two payment columns the progress
+    needs, filtered in SQL (the full payment rows cost 2.3 s of the province score run)."""
+    p, f = FundPayment, SpecialFund
+    funds = es.read_funds(session=session, scope=ALL, year=end.year)
+    payments = read_frame(session.connection(), select(p.fund_id, p.amount).join(f, f.id == p.fund_id)
+                          .where(f.year == end.year, p.paid_on <= end),
+                          {"fund_id": pl.Int64, "amount": PAYMENTS_SCHEMA["amount"]})
+    return fund_progress(funds, payments, today=end)
+
+
 def funds_compute(*, session: Session, start: date, end: date) -> pl.DataFrame:  # noqa: ARG001
     """Paid by the period's end / budget, over the department's funds of the period's year."""
-    per = (_funds(session, ALL, end).group_by("department_id")
+    per = (_province_funds(session, end).group_by("department_id")
            .agg(pl.col("paid").cast(pl.Float64).sum().alias("numerator"),
                 pl.col("budget").cast(pl.Float64).sum().alias("denominator")))
     return _out(per.with_columns(

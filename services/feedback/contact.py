@@ -2,7 +2,8 @@
 "same contact"), a Fernet cipher (the handling department reads it back) and a mask
 (138****5678) for everyone else. The public query code is stored as a hash too.
 
-The key comes from FIVESYS_CONTACT_KEY (any text; a demo key otherwise, like the cookie key).
+The key comes from FIVESYS_CONTACT_KEY when set (any text), else it is derived from the
+installation secret (services.platform.keys): never a key written in the repository.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
 
-DEMO_KEY = "fivesys-demo-contact-key"
+from services.platform.keys import contact_key
+from services.platform.settings import get_settings
+
 _NOT_DIGIT = re.compile(r"[^0-9]")
 
 
@@ -29,7 +32,10 @@ def _keys(secret: str) -> tuple[bytes, Fernet]:
 
 
 def _secret() -> str:
-    return os.environ.get("FIVESYS_CONTACT_KEY") or DEMO_KEY
+    explicit = os.environ.get("FIVESYS_CONTACT_KEY")
+    if explicit:
+        return explicit
+    return contact_key(get_settings()).hex()
 
 
 def normalise(contact: str) -> str:

@@ -65,6 +65,11 @@ def audit_key(settings: Settings) -> bytes:
     return _derive(settings, "fivesys audit chain v1")
 
 
+def contact_key(settings: Settings) -> bytes:
+    """The key of citizens' contacts (S5): hashed and encrypted, never stored in clear."""
+    return _derive(settings, "fivesys citizen contact v1")
+
+
 def is_demo_database(*, session: Session) -> bool:
     """True when the demo seed created this database (it writes `seed.org` as `system`)."""
     return session.execute(
