@@ -155,8 +155,16 @@ def check_rows(frame: pl.DataFrame, kind: UploadKind) -> tuple[pl.DataFrame, pl.
         if col.max_value is not None:
             errors.add(errors_where(typed, val > col.max_value, field_name=col.field,
                                     key="ingest.err_above", params={"max": col.max_value}))
-    # Natural key unique within the file, on the file's own columns (rows with a missing key
-    # part are already errors).
+    # Typed values replace the text; optional empty cells take the declared default.
+    typed = typed.select(
+        "_row",
+        *(pl.col(f"__t_{c.field}").fill_null(pl.lit(c.default)).alias(c.field)
+          if c.default is not None and c.type != "list"
+          else pl.col(f"__t_{c.field}").alias(c.field) for c in kind.columns),
+    )
+    # Natural key unique within the file, on the file's own columns, after defaults (an empty
+    # optional key part, e.g. a step's pass number, counts as its default; rows with a missing
+    # required key part are already errors).
     keys = list(file_key(kind))
     typed = typed.with_columns(pl.col("_row").min().over(keys).alias("__first_row"))
     dup = typed.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in keys)
@@ -166,13 +174,7 @@ def check_rows(frame: pl.DataFrame, kind: UploadKind) -> tuple[pl.DataFrame, pl.
         pl.concat_str([pl.col(k).cast(pl.String) for k in keys], separator="/").alias("value"),
         pl.lit("ingest.err_duplicate_key").alias("key"),
         (pl.lit('{"first": ') + pl.col("__first_row").cast(pl.String) + pl.lit("}")).alias("params")))
-    # Typed values replace the text; optional empty cells take the declared default.
-    typed = typed.select(
-        "_row",
-        *(pl.col(f"__t_{c.field}").fill_null(pl.lit(c.default)).alias(c.field)
-          if c.default is not None and c.type != "list"
-          else pl.col(f"__t_{c.field}").alias(c.field) for c in kind.columns),
-    )
+    typed = typed.drop("__first_row")
     for check in kind.checks:
         errors.add(run_cross_check(typed, check))
     return typed, errors.frame()
