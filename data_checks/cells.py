@@ -54,3 +54,11 @@ def drop_examples(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     """The rows whose `column` does not start with an example mark."""
     marked = pl.any_horizontal(pl.col(column).str.starts_with(m) for m in EXAMPLE_MARKS)
     return frame.filter(~marked.fill_null(False))
+
+
+def shanghai_timestamp(date_col: str, time_col: str, out: str) -> pl.Expr:
+    """A Shanghai calendar date plus HH:MM (09:00 when empty) as an aware UTC timestamp."""
+    hhmm = pl.col(time_col).fill_null("09:00")
+    minutes = hhmm.str.slice(0, 2).cast(pl.Int64) * 60 + hhmm.str.slice(3, 2).cast(pl.Int64)
+    return ((pl.col(date_col).cast(pl.Datetime("us")) + pl.duration(minutes=minutes))
+            .dt.replace_time_zone("Asia/Shanghai").dt.convert_time_zone("UTC").alias(out))

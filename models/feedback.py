@@ -56,6 +56,7 @@ class TicketCreate(SQLModel):
     urgency: str = "normal"
     received_at: datetime | None = None
     published: bool = True          # the citizen agreed to the public (de-personalised) listing
+    source_no: str | None = Field(default=None, max_length=64)  # the sending system's number
 
     @field_validator("channel")
     @classmethod
@@ -83,12 +84,16 @@ class Ticket(SQLModel, table=True):
         Index("ix_fb_ticket_updated", "updated_at"),
         Index("ix_fb_ticket_contact", "contact_hash"),
         Index("ix_fb_ticket_address", "address_norm", "category_code"),
+        # the sending system's own number (a 12345 work order, a 民心网 post): an upload
+        # registers each one once
+        Index("uq_fb_ticket_source", "channel", "source_no", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_no: str = Field(max_length=32)
     query_hash: str = Field(max_length=64)                # sha256(ticket_no:code)
     channel: str = Field(max_length=16)
+    source_no: str | None = Field(default=None, max_length=64)
     received_at: datetime
     category_code: str = Field(foreign_key="fb_category.code", max_length=16)
     urgency: str = Field(default="normal", max_length=8)

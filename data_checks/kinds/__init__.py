@@ -57,7 +57,11 @@ UploadKind
     frame -> frame run after references (e.g. a region's materialised path), `derived` the
     table columns it adds;
     `insert_defaults`: values written only when a row is new (never overwrite, e.g. a
-    user's password hash stays untouched); `notice_key`: a message shown with the upload.
+    user's password hash stays untouched); `notice_key`: a message shown with the upload;
+    `writer`: "module:function(*, session, rows, actor, scope)" that writes the checked rows
+    itself instead of the plain upsert (rows whose records need more than a row: a ticket's
+    number, cipher and first timeline event), in the same transaction; `desk_only`: only
+    users without a department (the hotline desk) and admins may upload the kind.
 
 Messages are i18n keys; every check reports (Excel row, field, value, message key).
 """
@@ -160,6 +164,8 @@ class UploadKind:
     fixed: tuple[str, ...] = ()
     insert_defaults: Mapping[str, Callable[[], Any] | Any] = field(default_factory=dict)
     notice_key: str | None = None
+    writer: str | None = None
+    desk_only: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.field == name)

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from data_checks.cells import shanghai_timestamp as _at
 from data_checks.kinds import AsOf, Column, CrossCheck, Reference, UploadKind
 from models.base import utcnow
 from models.esupervision import CASE_STATUSES, MAX_PASSES, SUSPENSION_KINDS
@@ -36,14 +37,6 @@ STATUS_CHOICES = {
 }
 assert set(STATUS_CHOICES) == set(CASE_STATUSES)
 CHANNEL_CHOICES = {"online": ("网上", "online", "网办", "网上办理"), "window": ("窗口", "window", "窗口办理")}
-
-
-def _at(date_col: str, time_col: str, out: str) -> pl.Expr:
-    """A Shanghai date + HH:MM (09:00 when empty) as an aware UTC timestamp."""
-    hhmm = pl.col(time_col).fill_null("09:00")
-    minutes = hhmm.str.slice(0, 2).cast(pl.Int64) * 60 + hhmm.str.slice(3, 2).cast(pl.Int64)
-    return ((pl.col(date_col).cast(pl.Datetime("us")) + pl.duration(minutes=minutes))
-            .dt.replace_time_zone("Asia/Shanghai").dt.convert_time_zone("UTC").alias(out))
 
 
 def _case_times(frame: pl.DataFrame) -> pl.DataFrame:

@@ -121,7 +121,7 @@ def create_ticket(*, session: Session, actor: str, data: TicketCreate, scope: Sc
         region_code=region.code, address=data.address.strip(),
         address_norm=normalise_address(data.address), contact_hash=contact_crypto.contact_hash(contact),
         contact_cipher=contact_crypto.encrypt(contact), contact_mask=contact_crypto.mask(contact),
-        status="received", published=data.published, updated_at=now)
+        status="received", published=data.published, updated_at=now, source_no=data.source_no)
     ticket.repeat_of_id = find_repeat_of(session, ticket, window_days=repeat_window_days)
     session.add(ticket)
     session.flush()

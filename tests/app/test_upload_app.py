@@ -93,3 +93,37 @@ def test_entry_form_creates_a_user_without_password(org):
     assert texts(at.success) == ["已保存：新增 1 条，修改 0 条。"]
     user = stored_user(org, "form_user")
     assert (user.roles, user.password_hash, user.region_code) == ("leader", None, "210102")
+
+
+TICKETS = ("渠道,来源编号,受理日期,受理时间,诉求类别代码,紧急程度,所属区划代码,地址,诉求内容,联系电话\n"
+           "12345热线,GD-APP-1,2026-11-02,9:30,WY01,一般,210102,和平区中山路1号,"
+           "小区电梯长期故障无人维修,13812345678\n").encode()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_desk_uploads_a_ticket_file_and_finds_the_ticket_masked(seeded):
+    from models.feedback import Ticket
+
+    at = open_page(login("admin"), "pages/platform/data_upload.py")
+    at.selectbox(key="upload_kind").set_value("feedback_tickets").run(timeout=TIMEOUT)
+    at.file_uploader[0].upload("工单.csv", TICKETS, "text/csv")
+    at.run(timeout=TIMEOUT)
+    next(b for b in at.button if b.label == "检查文件").click()
+    at.run(timeout=TIMEOUT)
+    assert not at.exception, at.exception
+    assert "检查通过：新增 1 行，修改 0 行，未变 0 行。" in texts(at.success)[0]
+    next(b for b in at.button if b.label == "确认导入").click()
+    at.run(timeout=TIMEOUT)
+    assert texts(at.success) == ["导入完成：新增 1 行，修改 0 行，未变 0 行。"]
+    with Session(seeded) as s:
+        t = s.execute(select(Ticket).where(Ticket.source_no == "GD-APP-1")).scalar_one()
+    assert (t.channel, t.status, t.contact_mask, t.category_code) == (
+        "12345", "received", "138****5678", "WY01")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_department_officer_is_not_offered_the_ticket_upload(seeded):
+    at = open_page(login("county_data"), "pages/platform/data_upload.py")
+    assert not at.exception, at.exception
+    offered = at.selectbox(key="upload_kind").options
+    assert "诉求工单" not in offered and "审批办件" in offered

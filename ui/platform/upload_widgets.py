@@ -21,8 +21,10 @@ STAGE_KEYS = {"parse": "ingest.stage_parse", "check": "ingest.stage_check",
 
 
 def pick_kind(ctx: UserContext, key: str) -> UploadKind | None:
-    """Kind selector limited to the user's roles; None (with a note) if there is none."""
-    kinds = kinds_for_roles(ctx.roles)
+    """Kind selector limited to the user's roles (and desk-only kinds to users without a
+    department); None (with a note) if there is none."""
+    kinds = [k for k in kinds_for_roles(ctx.roles)
+             if not (k.desk_only and ctx.scope.department_id is not None)]
     if not kinds:
         st.info(t("ingest.no_kinds"))
         return None

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.manifest import resolve
 from data_checks.kinds import UploadKind, get_kind
 from models.db import session_scope
 from services.platform import audit
@@ -53,7 +54,10 @@ def commit(engine: Engine, prepared: Prepared, *, actor: str, scope: Scope,
         else:
             frame = diff(kind, frame, session=s)
             todo = frame.filter(pl.col("__status") != "unchanged")
-            _upsert(s, kind, todo, progress)
+            if kind.writer:
+                resolve(kind.writer)(session=s, rows=todo, actor=actor, scope=scope)
+            else:
+                _upsert(s, kind, todo, progress)
             new, changed, unchanged = counts(frame)
             prepared.rows_new, prepared.rows_changed, prepared.rows_unchanged = new, changed, unchanged
             prepared.status = "committed" if todo.height else "unchanged"

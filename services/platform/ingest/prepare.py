@@ -24,10 +24,12 @@ from services.platform.scope import Scope
 from services.platform.settings import get_settings
 
 
-def _allowed_kind(kind_key: str, roles: tuple[str, ...] | None) -> UploadKind:
+def _allowed_kind(kind_key: str, roles: tuple[str, ...] | None, scope: Scope) -> UploadKind:
     kind = get_kind(kind_key)
     if roles is not None and not kind.roles.intersection(roles):
         raise IngestError("ingest.err_kind_forbidden")
+    if kind.desk_only and scope.department_id is not None:
+        raise IngestError("ingest.err_kind_desk_only")
     return kind
 
 
@@ -38,7 +40,7 @@ def prepare(kind_key: str, file_name: str, content: bytes, *, session: Session, 
     batch record, in the caller's transaction. `roles` (the page passes the user's) must
     include one of the kind's."""
     progress = progress or noop
-    kind = _allowed_kind(kind_key, roles)
+    kind = _allowed_kind(kind_key, roles, scope)
     settings = get_settings()
     result = Prepared(kind=kind.key, file_name=file_name, sha256=sha256_of(content),
                       status="ready", lang=lang)
@@ -70,7 +72,7 @@ def prepare_record(kind_key: str, values: Mapping[str, Any], *, session: Session
                    scope: Scope, lang: str = "zh_CN",
                    roles: tuple[str, ...] | None = None) -> Prepared:
     """One record from the entry form, as text cells, through the same checks."""
-    kind = _allowed_kind(kind_key, roles)
+    kind = _allowed_kind(kind_key, roles, scope)
     text = {c.field: _as_text(values.get(c.field)) for c in kind.columns}
     payload = json.dumps(text, ensure_ascii=False, sort_keys=True).encode("utf-8")
     frame = pl.DataFrame({"_row": [2], **{k: [v] for k, v in text.items()}},
