@@ -19,10 +19,13 @@ from ui.power.detail_parts import (
     risks_display,
     versions_list,
 )
+from ui.power.links import select_linked_power
 from ui.power.widgets import SELECTED_KEY, can_edit, flow_chart, power_form, status_label
 
 ctx = require_user()
 st.title(t("power.ui.detail_title"))
+if select_linked_power(ctx) is False:
+    st.warning(t("power.err_not_found"))
 
 code = st.text_input(t("power.ui.open_code"), key="pd_code")
 if code:

@@ -101,7 +101,7 @@ def risk_records(*, session: Session, department_id: int, start: date,  # noqa: 
     return (_power_rows(session, department_id, end)
             .filter(pl.col("hm_with_measures") < pl.col("hm_points"))
             .with_columns((pl.col("hm_points") - pl.col("hm_with_measures")).alias("without_measures"),
-                          (pl.lit("power_risks?power=") + pl.col("code")).alias("link"))
+                          (pl.lit("power_detail?power=") + pl.col("code")).alias("link"))
             .select("code", "category", "hm_points", "hm_with_measures", "without_measures", "link")
             .sort("code"))
 

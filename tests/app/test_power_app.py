@@ -101,3 +101,22 @@ def test_data_officer_confirms_and_publishes_a_draft(seeded):
     assert "已公开" in [m.value for m in at.metric]
     with Session(seeded) as s:
         assert s.get(Power, ready.id).status == "published"
+
+
+def test_a_link_by_code_opens_that_power_and_never_one_out_of_scope(seeded):
+    here = _power(seeded, Power.region_code == "210102", Power.is_current.is_(True))
+    elsewhere = _power(seeded, Power.region_code == "210103", Power.is_current.is_(True))
+    at = login("county_leader")  # 和平区
+    at.switch_page("pages/power/detail.py")
+    at.query_params["power"] = here.code
+    at.run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.subheader][:1] == [here.name]
+    assert at.metric[0].value == here.code
+
+    other = login("county_leader")
+    other.switch_page("pages/power/detail.py")
+    other.query_params["power"] = elsewhere.code
+    other.run()
+    assert texts(other.warning) == ["未找到该职权（或不在您的数据范围内）。"]
+    assert not other.subheader
