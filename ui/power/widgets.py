@@ -54,6 +54,33 @@ def catalog_filters(ctx: UserContext, *, key: str,
                 search=search or None)
 
 
+def place_date_filters(ctx: UserContext, *, key: str, date_label: str) -> dict:
+    """Region (exactly), department and a date range; returns the chosen values and, for
+    exports, their names (`labels`)."""
+    with unit_of_work() as session:
+        regions = regions_frame(ctx.scope, session=session)
+    names = dict(zip(regions["code"], regions["name"], strict=True))
+    cols = st.columns(3)
+    region = cols[0].selectbox(t("power.ui.region"), [None, *regions["code"].to_list()],
+                               format_func=lambda c: t("power.ui.all") if c is None else names[c],
+                               key=f"{key}_region")
+    with unit_of_work() as session:
+        depts = departments_frame(ctx.scope, region_code=region, session=session)
+    dnames = dict(zip(depts["id"], depts["name"], strict=True))
+    dept = cols[1].selectbox(t("power.ui.department"), [None, *depts["id"].to_list()],
+                             format_func=lambda d: t("power.ui.all") if d is None else dnames[d],
+                             key=f"{key}_dept")
+    picked = cols[2].date_input(date_label, value=(), key=f"{key}_dates", format="YYYY-MM-DD")
+    picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
+    since = picked[0] if picked else None
+    until = picked[1] if len(picked) > 1 else since
+    every = t("power.ui.all")
+    labels = {t("power.ui.region"): names[region] if region else every,
+              t("power.ui.department"): dnames[dept] if dept else every,
+              date_label: f"{since} — {until}" if since else every}
+    return dict(region_code=region, department_id=dept, since=since, until=until, labels=labels)
+
+
 def powers_display(df: pl.DataFrame, *, public: bool = False) -> pl.DataFrame:
     cols = [pl.col("code").alias(t("power.ui.code")), pl.col("name").alias(t("power.ui.name")),
             pl.col("category").alias(t("power.ui.category")),
