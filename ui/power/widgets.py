@@ -5,10 +5,14 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 from pydantic import ValidationError
+from sqlalchemy.engine import Engine
 
 from metrics.power.flowchart import FlowIssue, flow_dot
+from models.db import session_scope
 from models.power import POWER_CATEGORIES, POWER_STATUSES, PowerCreate
 from services.platform.org import departments_frame, regions_frame
+from services.power import catalog as power_service
+from ui.lights.export import about_sheet
 from ui.platform.context import UserContext
 from ui.platform.db import unit_of_work
 from ui.platform.forms import validation_message
@@ -27,7 +31,8 @@ def can_edit(ctx: UserContext) -> bool:
 
 def catalog_filters(ctx: UserContext, *, key: str,
                     with_status: bool = True) -> dict:
-    """Region, department, category, status and a search box; returns the chosen values."""
+    """Region, department, category, status and a search box; returns the chosen values and,
+    under `labels`, their names for an export."""
     with unit_of_work() as session:
         regions = regions_frame(ctx.scope, session=session)
     names = dict(zip(regions["code"], regions["name"], strict=True))
@@ -50,8 +55,15 @@ def catalog_filters(ctx: UserContext, *, key: str,
                                    format_func=lambda s: t("power.ui.all") if s is None
                                    else status_label(s), key=f"{key}_status")
     search = cols[-1].text_input(t("power.ui.search"), key=f"{key}_search")
+    every = t("power.ui.all")
+    labels = {t("power.ui.region"): names[region] if region else every,
+              t("power.ui.department"): dnames[dept] if dept else every,
+              t("power.ui.category"): category or every,
+              **({t("power.ui.status"): status_label(status) if status else every}
+                 if with_status else {}),
+              t("power.ui.search"): search or every}
     return dict(region_code=region, department_id=dept, category=category, status=status,
-                search=search or None)
+                search=search or None, labels=labels)
 
 
 def place_date_filters(ctx: UserContext, *, key: str, date_label: str) -> dict:
@@ -79,6 +91,15 @@ def place_date_filters(ctx: UserContext, *, key: str, date_label: str) -> dict:
               t("power.ui.department"): dnames[dept] if dept else every,
               date_label: f"{since} — {until}" if since else every}
     return dict(region_code=region, department_id=dept, since=since, until=until, labels=labels)
+
+
+def catalog_export(ctx: UserContext, flt: dict, labels: dict[str, str], *,
+                   engine: Engine) -> dict[str, pl.DataFrame]:
+    """The catalog workbook: an about sheet (filters, time, rows) and every power `flt` selects."""
+    with session_scope(engine) as session:
+        rows = powers_display(power_service.powers_frame(ctx.scope, session=session, **flt))
+    return {t("core.export.about_sheet"): about_sheet(ctx, labels, rows=rows.height),
+            t("power.ui.catalog_title"): rows}
 
 
 def powers_display(df: pl.DataFrame, *, public: bool = False) -> pl.DataFrame:
