@@ -15,6 +15,7 @@ from services.power import catalog as power_service
 from ui.lights.export import about_sheet
 from ui.platform.context import UserContext
 from ui.platform.db import unit_of_work
+from ui.platform.formatting import no_nulls
 from ui.platform.forms import validation_message
 from ui.platform.i18n import t
 
@@ -180,7 +181,7 @@ def flow_chart(steps: pl.DataFrame, edges: pl.DataFrame, risks: pl.DataFrame | N
 
 
 def inspections_display(df: pl.DataFrame) -> pl.DataFrame:
-    return df.select(
+    return no_nulls(df.select(
         pl.col("inspected_on").alias(t("power.ui.inspected_on")),
         pl.col("department").alias(t("power.ui.department")),
         pl.col("power").alias(t("power.ui.name")),
@@ -188,4 +189,4 @@ def inspections_display(df: pl.DataFrame) -> pl.DataFrame:
         pl.col("rectify_by").alias(t("power.ui.rectify_by")),
         pl.col("rectified_on").alias(t("power.ui.rectified_on")),
         pl.col("overdue").alias(t("power.ui.insp_overdue")),
-        pl.col("inspector").alias(t("power.ui.inspector")))
+        pl.col("inspector").alias(t("power.ui.inspector"))))
