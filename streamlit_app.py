@@ -10,6 +10,7 @@ import startup
 from services.platform import users as user_service
 from services.platform.bootstrap import SchemaOutdated, prepare_database
 from services.platform.settings import SettingsError, get_settings
+from ui.lights.todos import menu_badges
 from ui.platform import navigation
 from ui.platform.auth import LOGOUT_FLAG, Auth, request_logout, session_still_valid
 from ui.platform.context import UserContext, set_user
@@ -62,7 +63,7 @@ if username and not logging_out:
 set_user(ctx)
 
 if ctx is not None:
-    page = st.navigation(navigation.build_for_user(ctx.roles))
+    page = st.navigation(navigation.build_for_user(ctx.roles, menu_badges(ctx)))
     # Keeps the library's session keys in step; the user is already logged in. Right after a
     # form login this run also stores the re-login cookie, so a reload keeps the session.
     Auth().persist_login()

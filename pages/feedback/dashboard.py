@@ -13,6 +13,7 @@ from services.platform.export import to_xlsx
 from ui.feedback import charts
 from ui.feedback.view import names, tickets
 from ui.platform.context import require_user
+from ui.platform.formatting import no_nulls
 from ui.platform.i18n import t
 
 ctx = require_user("admin", "leader", "supervisor", "evaluator", "data_officer")
@@ -53,13 +54,13 @@ st.plotly_chart(charts.region_treemap(by_region.filter(pl.col("tickets") > 0)), 
 
 st.subheader(t("feedback.dashboard.top"))
 top = top_unresolved(frame)
-st.dataframe(top.select(
+st.dataframe(no_nulls(top.select(
     pl.col("ticket_no").alias(t("feedback.col.ticket_no")),
     pl.col("category_code").replace_strict(cats, default=pl.col("category_code")).alias(t("feedback.col.category")),
     pl.col("region_code").replace_strict(regions, default=pl.col("region_code")).alias(t("feedback.col.region")),
     pl.col("tickets").alias(t("feedback.col.tickets")), pl.col("unsettled").alias(t("feedback.col.unsettled")),
     pl.col("last_on").alias(t("feedback.col.last")),
-    (pl.lit("feedback_ticket?no=") + pl.col("ticket_no")).alias("link")),
+    (pl.lit("feedback_ticket?no=") + pl.col("ticket_no")).alias("link"))),
     hide_index=True, width="stretch",
     column_config={"link": st.column_config.LinkColumn(t("feedback.nav.ticket"), display_text=t("feedback.nav.ticket"))})
 
@@ -76,6 +77,6 @@ shown = table.select(
     *[(pl.col(f"{k}_rate") * 100).round(1).alias(t(f"feedback.kpi.{k}") + " %") for k in KPIS],
     *[pl.concat_str(pl.col(f"{k}_num"), pl.lit("/"), pl.col(f"{k}_den")).alias(t(f"feedback.kpi.{k}") + " =")
       for k in KPIS]).sort(t("feedback.col.received_count"), descending=True)
-st.dataframe(shown, hide_index=True, width="stretch", height=380)
+st.dataframe(no_nulls(shown), hide_index=True, width="stretch", height=380)
 st.download_button(t("feedback.export"), data=lambda: to_xlsx({t("feedback.dashboard.table"): shown}),
                    file_name="feedback_kpis.xlsx", icon=":material/download:")

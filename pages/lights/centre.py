@@ -4,7 +4,7 @@ them by clicking their rows, read why they fired, work them one by one or in a b
 import polars as pl
 import streamlit as st
 
-from services.lights.read import AlertFilter, alerts_frame
+from services.lights.read import AlertFilter, alerts_frame, last_sync_at
 from services.lights.sync import sync_alerts
 from ui.lights.detail import alert_actions, alert_detail, flash, show_flash, subject_link
 from ui.lights.export import export_button
@@ -13,6 +13,7 @@ from ui.lights.format import alerts_display
 from ui.lights.picker import alerts_table, batch_actions, focused
 from ui.platform.context import require_user
 from ui.platform.db import get_engine, unit_of_work
+from ui.platform.formatting import local_time
 from ui.platform.i18n import t
 
 MAX_ROWS = 5000
@@ -28,6 +29,10 @@ if is_supervisor and button.button(t("lights.centre.sync"), icon=":material/sync
     flash(t("lights.centre.synced", new=result.new, updated=result.updated + result.reopened,
             cleared=result.cleared, unchanged=result.unchanged, seconds=f"{result.seconds:.1f}"))
 show_flash()
+with unit_of_work() as session:
+    last_run = last_sync_at(session=session)
+st.caption(t("lights.centre.last_run", ts=local_time(last_run, "%Y-%m-%d %H:%M:%S"))
+           if last_run else t("lights.centre.never_run"))
 
 flt = alert_filter(ctx)
 with unit_of_work() as session:

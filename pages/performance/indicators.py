@@ -15,7 +15,14 @@ from services.platform.export import to_xlsx
 from ui.performance.view import bump, period_list
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
+from ui.platform.formatting import no_nulls
 from ui.platform.i18n import error_text, t
+
+TREE_COLUMNS = {"code": "performance.col.code", "parent_code": "performance.tree.parent",
+                "name_zh": "performance.tree.name_zh", "weight": "performance.col.weight",
+                "kind": "performance.tree.kind", "method": "performance.tree.method",
+                "source": "performance.tree.source", "metric_key": "performance.tree.metric",
+                "missing_rule": "performance.tree.missing", "params": "performance.tree.params"}
 
 ctx = require_user("admin", "evaluator")
 is_admin = ctx.has_any("admin")
@@ -57,7 +64,8 @@ status = next(st_ for v_, _, st_ in versions if v_ == vid)
 frame = pl.DataFrame([{**{k: n[k] for k in ("code", "parent_code", "name_zh", "weight", "kind", "method",
                                           "source", "metric_key", "missing_rule")},
                        "params": json.dumps(n["params"], ensure_ascii=False)} for n in nodes])
-st.dataframe(frame, hide_index=True, width="stretch")
+st.dataframe(no_nulls(frame.rename({c: t(k) for c, k in TREE_COLUMNS.items()})),
+             hide_index=True, width="stretch")
 st.download_button(t("performance.export"), data=lambda: to_xlsx({t("performance.tree.title"): frame}),
                    file_name="indicator_tree.xlsx", icon=":material/download:")
 problems = tree_service.problems_of(nodes)

@@ -7,6 +7,7 @@ import streamlit as st
 from core.clock import china_today
 from services.platform.audit import events_frame, verify_chain
 from services.platform.export import to_xlsx
+from services.platform.users import display_names
 from ui.platform.admin_tables import audit_display
 from ui.platform.context import require_user
 from ui.platform.db import get_engine, unit_of_work
@@ -29,7 +30,9 @@ if isinstance(period, tuple) and len(period) == 2:
 with unit_of_work() as session:
     events = events_frame(session=session, actor=actor, action_prefix=action, since=since,
                           until=until)
-shown = audit_display(events)
+with unit_of_work() as session:
+    names = display_names(events["actor"].unique().to_list(), session=session)
+shown = audit_display(events, names)
 st.caption(t("audit.shown", n=events.height))
 st.dataframe(shown, hide_index=True, width="stretch")
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from services.platform.org import regions_frame
+from ui.lights.todos import show_todos
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import role_names
@@ -24,6 +25,8 @@ c1, c2, c3 = st.columns(3)
 c1.metric(t("home.kpi_regions"), f"{regions.height:,}")
 c2.metric(t("home.kpi_departments"), f"{int(regions['departments'].sum()):,}")
 c3.metric(t("home.kpi_users"), f"{int(regions['users'].sum()):,}")
+
+show_todos(ctx)
 
 st.subheader(t("home.shortcuts"))
 for spec in pages_for_roles(ctx.roles):

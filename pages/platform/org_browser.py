@@ -8,7 +8,7 @@ from services.platform.export import to_xlsx
 from services.platform.org import departments_frame, regions_frame
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
-from ui.platform.formatting import level_name
+from ui.platform.formatting import kind_name, level_name
 from ui.platform.i18n import t
 
 ctx = require_user()
@@ -57,10 +57,12 @@ choice = st.selectbox(
 with unit_of_work() as session:
     depts = departments_frame(ctx.scope, region_code=choice, session=session)
 st.subheader(t("org.departments_of", region=names[choice]))
+kinds = [k for k in depts["kind"].unique().to_list() if k]
 shown = depts.select(
     pl.col("code").alias(t("org.col_code")),
     pl.col("name").alias(t("org.col_department")),
-    pl.col("kind").alias(t("org.col_kind")),
+    pl.col("kind").replace_strict({k: kind_name(k) for k in kinds}, default=pl.col("kind"))
+    .fill_null("—").alias(t("org.col_kind")),
     pl.col("active").alias(t("org.col_active")),
 )
 st.dataframe(shown, hide_index=True, width="stretch")

@@ -2,20 +2,20 @@
 
 import streamlit as st
 
-from services.platform.export import to_xlsx
 from services.platform.org import departments_frame
 from services.power import catalog as power_service
 from services.power import lifecycle
+from ui.lights.export import download
 from ui.platform.context import require_user
-from ui.platform.db import unit_of_work
+from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import error_text, t
 from ui.power.widgets import (
     SELECTED_KEY,
     can_edit,
+    catalog_export,
     catalog_filters,
     pick_power,
     power_form,
-    powers_display,
 )
 
 ctx = require_user()
@@ -23,6 +23,7 @@ st.title(t("power.ui.catalog_title"))
 st.caption(t("power.ui.catalog_help"))
 
 flt = catalog_filters(ctx, key="pc")
+labels = flt.pop("labels")
 LIMIT = 5000
 with unit_of_work() as session:
     df = power_service.powers_frame(ctx.scope, session=session, **flt, limit=LIMIT)
@@ -32,10 +33,9 @@ chosen = pick_power(df, key="pc_table")
 if chosen is not None:
     st.session_state[SELECTED_KEY] = chosen
     st.switch_page("pages/power/detail.py")
-st.download_button(t("core.export_xlsx"), data=to_xlsx({t("power.ui.catalog_title"):
-                                                        powers_display(df)}),
-                   file_name="powers.xlsx", icon=":material/download:",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+engine = get_engine()  # every power the filters select (the table stops at LIMIT), on click
+download(t("core.export_xlsx"), "powers.xlsx",
+         lambda: catalog_export(ctx, flt, labels, engine=engine), key="pc_export")
 
 if can_edit(ctx):
     with st.expander(t("power.ui.create"), icon=":material/add:"):

@@ -14,15 +14,18 @@ from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
-from ui.power.widgets import inspections_display
+from ui.power.widgets import inspections_display, place_date_filters
 
 ctx = require_user()
 st.title(t("power.ui.insp_title"))
 today = china_today()
 
+where = place_date_filters(ctx, key="pif", date_label=t("power.ui.inspected_on"))
 open_only = st.toggle(t("power.ui.insp_open_only"), key="pi_open")
 with unit_of_work() as session:
-    df = insp_service.inspections_frame(ctx.scope, session=session, open_only=open_only)
+    df = insp_service.inspections_frame(
+        ctx.scope, session=session, open_only=open_only, region_code=where["region_code"],
+        department_id=where["department_id"], since=where["since"], until=where["until"])
 df, counts = inspection_status(df, today)
 c1, c2, c3 = st.columns(3)
 c1.metric(t("power.ui.insp_total"), counts["total"])

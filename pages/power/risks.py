@@ -16,15 +16,19 @@ from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
 from ui.power.detail_parts import risks_display
-from ui.power.widgets import SELECTED_KEY, can_edit
+from ui.power.widgets import SELECTED_KEY, can_edit, place_date_filters
 
 ctx = require_user()
 st.title(t("power.ui.risks_title"))
 
+where = place_date_filters(ctx, key="pr", date_label=t("power.ui.last_review"))
 level = st.segmented_control(t("power.ui.level"), ["高", "中", "低"], key="pr_level")
 only_missing = st.toggle(t("power.ui.only_missing"), key="pr_missing")
 with unit_of_work() as session:
-    risks = risk_service.risks_frame(ctx.scope, session=session, level=level)
+    risks = risk_service.risks_frame(
+        ctx.scope, session=session, level=level, region_code=where["region_code"],
+        department_id=where["department_id"], reviewed_since=where["since"],
+        reviewed_until=where["until"])
 if only_missing:
     risks = without_measures(risks)
 if risks.is_empty():

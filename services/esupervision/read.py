@@ -116,6 +116,18 @@ def open_s4_alerts(*, session: Session, scope: Scope) -> dict[str, int]:
     return {"red": got.get("red", 0), "yellow": got.get("yellow", 0)}
 
 
+def open_red_by_department(*, session: Session, scope: Scope) -> pl.DataFrame:
+    """Open red lights of every system per department and region in scope (department_id,
+    region_code, open_red); lights without a department count in their region only."""
+    stmt = (select(Alert.department_id, Alert.region_code, func.count()).where(
+        Alert.level == "red", Alert.status.in_(LIGHT_OPEN),
+        scope.where(Alert.region_code, Alert.department_id))
+        .group_by(Alert.department_id, Alert.region_code))
+    return read_frame(session.connection(), stmt, {"department_id": pl.Int64(),
+                                                   "region_code": pl.String(),
+                                                   "open_red": pl.Int64()})
+
+
 def case_by_no(*, session: Session, scope: Scope, case_no: str) -> dict | None:
     c = ApprovalCase
     stmt = select(c.id, c.case_no, c.power_id, c.status).where(

@@ -5,13 +5,14 @@ takes the caller's `session` (keyword-only) and only reads."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import polars as pl
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.clock import CHINA_TZ
+from models.audit import AuditEvent
 from models.lights import Alert, AlertEvent, SupervisionOrder, SupervisionOrderAlert
 from models.org import Department, Region
 from services.platform.scope import Scope
@@ -206,6 +207,16 @@ def cockpit_frames(*, session: Session, scope: Scope) -> CockpitFrames:
         orders=_frame(orders, {"id": pl.Int64, "status": pl.String, "due_date": pl.Date,
                                "escalation_level": pl.Int64, "department_id": pl.Int64}),
     )
+
+
+def last_sync_at(*, session: Session) -> datetime | None:
+    """When the rules last ran and changed the alerts (the sync's `alerts.sync` audit event; a
+    run that changes nothing writes none)."""
+    ts = session.execute(select(func.max(AuditEvent.ts))
+                         .where(AuditEvent.action == "alerts.sync")).scalar_one()
+    if ts is not None and ts.tzinfo is None:
+        ts = ts.replace(tzinfo=UTC)
+    return ts
 
 
 def rule_choices(*, session: Session, scope: Scope) -> list[str]:

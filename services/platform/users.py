@@ -85,6 +85,15 @@ def get_user(username: str, *, session: Session) -> UserPublic | None:
     return None if user is None else _public(user)
 
 
+def display_names(logins: list[str], *, session: Session) -> dict[str, str]:
+    """login -> the person's name, for tables that show who did something."""
+    wanted = sorted({n for n in logins if n})
+    if not wanted:
+        return {}
+    return dict(session.execute(select(User.username, User.display_name)
+                                .where(User.username.in_(wanted))).all())
+
+
 def user_scope(user: UserBase, *, session: Session) -> Scope:
     return scope_for(user, session=session)
 

@@ -5,7 +5,7 @@ Edits, versions and the lifecycle are in `services.power.lifecycle`."""
 from __future__ import annotations
 
 import polars as pl
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -98,13 +98,8 @@ def powers_frame(scope: Scope, *, session: Session, region_code: str | None = No
     return frame(session.execute(stmt).all(), POWER_SCHEMA)
 
 
-def public_powers_frame(*, session: Session, search: str | None = None,
-                        category: str | None = None, region_code: str | None = None,
-                        limit: int = 500) -> pl.DataFrame:
-    """What the public may read: versions in force only, public columns only."""
-    stmt = (select(*_columns()).join(Department, Department.id == Power.department_id)
-            .join(Region, Region.code == Power.region_code)
-            .where(in_force_clause()).order_by(Power.region_code, Power.code).limit(limit))
+def _public_filters(stmt, *, search: str | None, category: str | None,  # noqa: ANN001, ANN202
+                    region_code: str | None, department_id: int | None):
     if search:
         like = f"%{search.strip()}%"
         stmt = stmt.where(or_(Power.name.like(like), Power.code.like(like),
@@ -113,8 +108,48 @@ def public_powers_frame(*, session: Session, search: str | None = None,
         stmt = stmt.where(Power.category == category)
     if region_code:
         stmt = stmt.where(Power.region_code == region_code)
+    if department_id:
+        stmt = stmt.where(Power.department_id == department_id)
+    return stmt
+
+
+def public_powers_frame(*, session: Session, search: str | None = None,
+                        category: str | None = None, region_code: str | None = None,
+                        department_id: int | None = None, limit: int = 500,
+                        offset: int = 0) -> pl.DataFrame:
+    """What the public may read: versions in force only, public columns only; one page of
+    `limit` rows from `offset` (see `public_powers_count` for the total)."""
+    stmt = (select(*_columns()).join(Department, Department.id == Power.department_id)
+            .join(Region, Region.code == Power.region_code)
+            .where(in_force_clause()).order_by(Power.region_code, Power.code, Power.id))
+    stmt = _public_filters(stmt, search=search, category=category, region_code=region_code,
+                           department_id=department_id).limit(limit).offset(offset)
     df = frame(session.execute(stmt).all(), POWER_SCHEMA)
     return df.drop("is_current", "status", "updated_at")
+
+
+def public_powers_count(*, session: Session, search: str | None = None,
+                        category: str | None = None, region_code: str | None = None,
+                        department_id: int | None = None) -> int:
+    stmt = (select(func.count()).select_from(Power)
+            .join(Department, Department.id == Power.department_id).where(in_force_clause()))
+    stmt = _public_filters(stmt, search=search, category=category, region_code=region_code,
+                           department_id=department_id)
+    return int(session.execute(stmt).scalar_one())
+
+
+def public_places(*, session: Session) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Regions and departments that have powers in force (names only: the public may read them)."""
+    in_force = select(Power.department_id).where(in_force_clause()).distinct()
+    depts = session.execute(
+        select(Department.id, Department.name, Department.region_code, Region.name, Region.path)
+        .join(Region, Region.code == Department.region_code)
+        .where(Department.id.in_(in_force)).order_by(Region.path, Department.code)).all()
+    df = pl.DataFrame([tuple(r) for r in depts], orient="row", schema={
+        "id": pl.Int64, "name": pl.String, "region_code": pl.String, "region_name": pl.String,
+        "path": pl.String})
+    regions = df.select("region_code", "region_name", "path").unique("region_code").sort("path")
+    return regions, df.drop("path")
 
 
 def versions_frame(scope: Scope, code: str, *, session: Session) -> pl.DataFrame:

@@ -39,7 +39,10 @@ class InspectionInput(BaseModel):
 
 
 def inspections_frame(scope: Scope, *, session: Session, department_id: int | None = None,
-                      open_only: bool = False) -> pl.DataFrame:
+                      open_only: bool = False, region_code: str | None = None,
+                      since: date | None = None, until: date | None = None) -> pl.DataFrame:
+    """Inspections in scope, newest first; optionally of one region (exactly), one department
+    and inspected within [since, until]."""
     stmt = (select(Inspection.id, Inspection.ref_no, Inspection.department_id, Department.name,
                    Inspection.region_code, Inspection.power_id, Power.name,
                    Inspection.inspected_on, Inspection.findings, Inspection.rectify_by,
@@ -52,6 +55,12 @@ def inspections_frame(scope: Scope, *, session: Session, department_id: int | No
         stmt = stmt.where(Inspection.department_id == department_id)
     if open_only:
         stmt = stmt.where(Inspection.rectified_on.is_(None))
+    if region_code:
+        stmt = stmt.where(Inspection.region_code == region_code)
+    if since:
+        stmt = stmt.where(Inspection.inspected_on >= since)
+    if until:
+        stmt = stmt.where(Inspection.inspected_on <= until)
     return frame(session.execute(stmt).all(), INSPECTION_SCHEMA)
 
 

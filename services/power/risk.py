@@ -87,7 +87,12 @@ def set_level_thresholds(*, session: Session, actor: str, high_min: int, medium_
 
 
 def risks_frame(scope: Scope, *, session: Session, power_id: int | None = None,
-                current_only: bool = True, level: str | None = None) -> pl.DataFrame:
+                current_only: bool = True, level: str | None = None,
+                region_code: str | None = None, department_id: int | None = None,
+                reviewed_since: date | None = None,
+                reviewed_until: date | None = None) -> pl.DataFrame:
+    """Risk points of powers in scope; optionally of one region (exactly), one department, and
+    last reviewed within [reviewed_since, reviewed_until] (never-reviewed points then drop)."""
     stmt = (select(RiskPoint.id, RiskPoint.power_id, RiskPoint.no, Power.code, Power.name,
                    Power.version,
                    Power.is_current, Power.status, Power.department_id, Department.name,
@@ -98,6 +103,14 @@ def risks_frame(scope: Scope, *, session: Session, power_id: int | None = None,
             .join(Department, Department.id == Power.department_id)
             .where(scope.where(Power.region_code, Power.department_id))
             .order_by(Power.region_code, Power.code, RiskPoint.step_seq, RiskPoint.id))
+    if region_code:
+        stmt = stmt.where(Power.region_code == region_code)
+    if department_id:
+        stmt = stmt.where(Power.department_id == department_id)
+    if reviewed_since:
+        stmt = stmt.where(RiskPoint.last_review >= reviewed_since)
+    if reviewed_until:
+        stmt = stmt.where(RiskPoint.last_review <= reviewed_until)
     if power_id is not None:
         stmt = stmt.where(RiskPoint.power_id == power_id)
     elif current_only:

@@ -47,7 +47,7 @@ def test_guest_finds_published_power_but_not_a_draft(page, base_url, streamlit_s
     published, draft = _codes(streamlit_server.db_path)
     _search(page, published)
     assert_no_exception(page)
-    assert main.get_by_text(tr("power.ui.public_count", n=1)).is_visible()
+    assert main.get_by_text(tr("power.ui.public_count", n=1, first=1, last=1)).is_visible()
 
     _search(page, draft)
     assert main.get_by_text(tr("power.ui.public_none")).is_visible()

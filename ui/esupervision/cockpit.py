@@ -12,6 +12,7 @@ from core.clock import china_today
 from metrics.esupervision.timing import on_time_rate
 from services.esupervision import read as es
 from services.platform.scope import Scope
+from ui.esupervision.ranking import ranking_section
 from ui.esupervision.view import percent_text
 from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import t
@@ -57,3 +58,4 @@ def esupervision_section(scope: Scope) -> None:
             st.page_link(page, label=t("esupervision.cockpit.view"), query_params=params or None,
                          icon=":material/arrow_forward:")
     st.caption(t("esupervision.cockpit.caption", n=k["concluded"]))
+    ranking_section(scope)

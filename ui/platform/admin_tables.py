@@ -19,8 +19,14 @@ def _china_time(col: str, fmt: str) -> pl.Expr:
 
 def action_label(action: str) -> str:
     """An audit action in words where the catalog has it (audit.act.*), else as recorded."""
+    words = catalog(current_language())
     key = f"audit.act.{action}"
-    return t(key) if key in catalog(current_language()) else action
+    if key in words:
+        return t(key)
+    area, _, rest = action.partition(".")
+    if area == "feedback" and f"feedback.action.{rest}" in words:
+        return t("audit.feedback_action", action=t(f"feedback.action.{rest}"))
+    return action
 
 
 def change_text(raw: str | None) -> str:
@@ -33,15 +39,29 @@ def change_text(raw: str | None) -> str:
         return raw
     if not isinstance(data, dict):
         return str(data)
-    return "；".join(f"{k}：{'—' if v in (None, '') else v}" for k, v in data.items()) or "—"
+    return "；".join(f"{k}：{_value_text(v)}" for k, v in data.items()) or "—"
 
 
-def audit_display(events: pl.DataFrame) -> pl.DataFrame:
+def _value_text(value: object) -> str:
+    """A recorded value in words: nested objects as "key=value", lists joined, empty as a dash."""
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, dict):
+        return "，".join(f"{k}={_value_text(v)}" for k, v in value.items()) or "—"
+    if isinstance(value, list):
+        return "、".join(_value_text(v) for v in value) or "—"
+    return str(value)
+
+
+def audit_display(events: pl.DataFrame, names: dict[str, str] | None = None) -> pl.DataFrame:
+    """The audit table; `names` maps logins to people's names (the system acts as 系统)."""
     actions = {a: action_label(a) for a in events["action"].unique().to_list()}
+    people = {"system": t("audit.system_actor"), **(names or {})}
     return events.select(
         pl.col("id").alias(t("audit.col_id")),
         _china_time("ts", "%Y-%m-%d %H:%M:%S").alias(t("audit.col_ts")),
-        pl.col("actor").alias(t("audit.actor")),
+        pl.col("actor").replace_strict(people, default=pl.col("actor"), return_dtype=pl.String)
+        .alias(t("audit.actor")),
         pl.col("action").replace_strict(actions, default=pl.col("action")).alias(t("audit.action")),
         pl.col("entity_type").fill_null("—").alias(t("audit.col_entity_type")),
         pl.col("entity_id").fill_null("—").alias(t("audit.col_entity")),

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import polars as pl
+
 from core.clock import CHINA_TZ  # noqa: F401  (re-exported for pages)
-from ui.platform.i18n import t
+from i18n import catalog
+from ui.platform.i18n import current_language, t
 
 
 def local_time(ts: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -17,6 +20,18 @@ def local_time(ts: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def role_names(roles: str | list[str]) -> str:
     items = roles.split(",") if isinstance(roles, str) else roles
     return "、".join(t(f"core.role.{r}") for r in items if r)
+
+
+def no_nulls(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every missing value as a dash: st.dataframe prints a null as "None"."""
+    cols = [c for c in frame.columns if frame[c].null_count()]
+    return frame.with_columns(pl.col(c).cast(pl.String).fill_null("—") for c in cols)
+
+
+def kind_name(kind: str) -> str:
+    """A department kind (fgw, zrzy, …) by its name; an unknown kind as recorded."""
+    key = f"org.kind.{kind}"
+    return t(key) if key in catalog(current_language()) else kind
 
 
 def level_name(level: str) -> str:

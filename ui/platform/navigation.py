@@ -23,15 +23,25 @@ def pages_for_roles(roles: tuple[str, ...] | list[str]) -> list[PageSpec]:
     return [p for p in PAGES if p.public or p.roles.intersection(roles)]
 
 
-def _page(spec: PageSpec, *, hidden: bool = False, default: bool = False) -> st.Page:
-    return st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=url_path(spec),
+def menu_title(spec: PageSpec, count: int = 0) -> str:
+    """The page's title in the menu, with the number of items waiting there (if any)."""
+    return t(spec.title_key) + (f" ({count})" if count else "")
+
+
+def _page(spec: PageSpec, *, hidden: bool = False, default: bool = False,
+          count: int = 0) -> st.Page:
+    return st.Page(spec.path, title=menu_title(spec, count), icon=spec.icon, url_path=url_path(spec),
                    default=default, visibility="hidden" if hidden else "visible")
 
 
-def build_for_user(roles: tuple[str, ...]) -> dict[str, list[st.Page]]:
+def build_for_user(roles: tuple[str, ...],
+                   counts: dict[str, int] | None = None) -> dict[str, list[st.Page]]:
+    """The user's menu; `counts` (page path -> number waiting) are shown after the titles."""
+    counts = counts or {}
     groups: dict[str, list[st.Page]] = {}
     for i, spec in enumerate(pages_for_roles(roles)):
-        groups.setdefault(t(spec.group_key), []).append(_page(spec, default=i == 0))
+        groups.setdefault(t(spec.group_key), []).append(
+            _page(spec, default=i == 0, count=counts.get(spec.path, 0)))
     return groups
 
 

@@ -15,6 +15,7 @@ from services.power.lifecycle import TRANSITIONS, PublishRefused
 from services.power.risk import RiskPointInput
 from ui.platform.context import UserContext
 from ui.platform.db import unit_of_work
+from ui.platform.formatting import no_nulls
 from ui.platform.i18n import error_text, t
 from ui.power.widgets import SELECTED_KEY, show_issues, status_label
 
@@ -138,13 +139,13 @@ def risk_form(ctx: UserContext, power: dict, steps: pl.DataFrame,
 
 
 def risks_display(risks: pl.DataFrame) -> pl.DataFrame:
-    return risks.select(
+    return no_nulls(risks.select(
         pl.col("step_seq").alias(t("power.ui.seq")),
         pl.col("description").alias(t("power.ui.risk_description")),
         pl.col("level").alias(t("power.ui.level")),
         pl.col("measures").alias(t("power.ui.measures")),
         pl.col("responsible_post").alias(t("power.ui.responsible_post")),
-        pl.col("last_review").alias(t("power.ui.last_review")))
+        pl.col("last_review").alias(t("power.ui.last_review"))))
 
 
 def versions_list(ctx: UserContext, power: dict) -> None:

@@ -5,12 +5,17 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 from pydantic import ValidationError
+from sqlalchemy.engine import Engine
 
 from metrics.power.flowchart import FlowIssue, flow_dot
+from models.db import session_scope
 from models.power import POWER_CATEGORIES, POWER_STATUSES, PowerCreate
 from services.platform.org import departments_frame, regions_frame
+from services.power import catalog as power_service
+from ui.lights.export import about_sheet
 from ui.platform.context import UserContext
 from ui.platform.db import unit_of_work
+from ui.platform.formatting import no_nulls
 from ui.platform.forms import validation_message
 from ui.platform.i18n import t
 
@@ -27,7 +32,8 @@ def can_edit(ctx: UserContext) -> bool:
 
 def catalog_filters(ctx: UserContext, *, key: str,
                     with_status: bool = True) -> dict:
-    """Region, department, category, status and a search box; returns the chosen values."""
+    """Region, department, category, status and a search box; returns the chosen values and,
+    under `labels`, their names for an export."""
     with unit_of_work() as session:
         regions = regions_frame(ctx.scope, session=session)
     names = dict(zip(regions["code"], regions["name"], strict=True))
@@ -50,8 +56,51 @@ def catalog_filters(ctx: UserContext, *, key: str,
                                    format_func=lambda s: t("power.ui.all") if s is None
                                    else status_label(s), key=f"{key}_status")
     search = cols[-1].text_input(t("power.ui.search"), key=f"{key}_search")
+    every = t("power.ui.all")
+    labels = {t("power.ui.region"): names[region] if region else every,
+              t("power.ui.department"): dnames[dept] if dept else every,
+              t("power.ui.category"): category or every,
+              **({t("power.ui.status"): status_label(status) if status else every}
+                 if with_status else {}),
+              t("power.ui.search"): search or every}
     return dict(region_code=region, department_id=dept, category=category, status=status,
-                search=search or None)
+                search=search or None, labels=labels)
+
+
+def place_date_filters(ctx: UserContext, *, key: str, date_label: str) -> dict:
+    """Region (exactly), department and a date range; returns the chosen values and, for
+    exports, their names (`labels`)."""
+    with unit_of_work() as session:
+        regions = regions_frame(ctx.scope, session=session)
+    names = dict(zip(regions["code"], regions["name"], strict=True))
+    cols = st.columns(3)
+    region = cols[0].selectbox(t("power.ui.region"), [None, *regions["code"].to_list()],
+                               format_func=lambda c: t("power.ui.all") if c is None else names[c],
+                               key=f"{key}_region")
+    with unit_of_work() as session:
+        depts = departments_frame(ctx.scope, region_code=region, session=session)
+    dnames = dict(zip(depts["id"], depts["name"], strict=True))
+    dept = cols[1].selectbox(t("power.ui.department"), [None, *depts["id"].to_list()],
+                             format_func=lambda d: t("power.ui.all") if d is None else dnames[d],
+                             key=f"{key}_dept")
+    picked = cols[2].date_input(date_label, value=(), key=f"{key}_dates", format="YYYY-MM-DD")
+    picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
+    since = picked[0] if picked else None
+    until = picked[1] if len(picked) > 1 else since
+    every = t("power.ui.all")
+    labels = {t("power.ui.region"): names[region] if region else every,
+              t("power.ui.department"): dnames[dept] if dept else every,
+              date_label: f"{since} — {until}" if since else every}
+    return dict(region_code=region, department_id=dept, since=since, until=until, labels=labels)
+
+
+def catalog_export(ctx: UserContext, flt: dict, labels: dict[str, str], *,
+                   engine: Engine) -> dict[str, pl.DataFrame]:
+    """The catalog workbook: an about sheet (filters, time, rows) and every power `flt` selects."""
+    with session_scope(engine) as session:
+        rows = powers_display(power_service.powers_frame(ctx.scope, session=session, **flt))
+    return {t("core.export.about_sheet"): about_sheet(ctx, labels, rows=rows.height),
+            t("power.ui.catalog_title"): rows}
 
 
 def powers_display(df: pl.DataFrame, *, public: bool = False) -> pl.DataFrame:
@@ -132,7 +181,7 @@ def flow_chart(steps: pl.DataFrame, edges: pl.DataFrame, risks: pl.DataFrame | N
 
 
 def inspections_display(df: pl.DataFrame) -> pl.DataFrame:
-    return df.select(
+    return no_nulls(df.select(
         pl.col("inspected_on").alias(t("power.ui.inspected_on")),
         pl.col("department").alias(t("power.ui.department")),
         pl.col("power").alias(t("power.ui.name")),
@@ -140,4 +189,4 @@ def inspections_display(df: pl.DataFrame) -> pl.DataFrame:
         pl.col("rectify_by").alias(t("power.ui.rectify_by")),
         pl.col("rectified_on").alias(t("power.ui.rectified_on")),
         pl.col("overdue").alias(t("power.ui.insp_overdue")),
-        pl.col("inspector").alias(t("power.ui.inspector")))
+        pl.col("inspector").alias(t("power.ui.inspector"))))

@@ -1,0 +1,66 @@
+"""The cockpit's ranking: departments and regions by open red lights per 100 approval cases
+and by on-time rate (this year's cases), as tables with an Excel export."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from core.clock import china_today
+from metrics.esupervision.ranking import department_ranking, region_ranking
+from services.esupervision import read as es
+from services.platform.scope import Scope
+from ui.esupervision.view import percent_text
+from ui.lights.export import about_sheet, download
+from ui.platform.context import current_user
+from ui.platform.db import unit_of_work
+from ui.platform.i18n import t
+
+
+def rankings(scope: Scope, today: date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(departments, regions) ranked, worst first, on the cases received since 1 January."""
+    with unit_of_work() as session:
+        cases = es.timed_cases(session=session, scope=scope, today=today,
+                               since=today.replace(month=1, day=1)).cases
+        depts = es.departments_in_scope(session=session, scope=scope)
+        regions = es.regions_in_scope(session=session, scope=scope)
+        red = es.open_red_by_department(session=session, scope=scope)
+    depts = depts.join(regions.select("region_code", "region"), on="region_code", how="left")
+    return department_ranking(depts, cases, red), region_ranking(depts, cases, red)
+
+
+def _shown(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    return frame.select(
+        pl.col("rank").alias(t("esupervision.rank.rank")),
+        *[pl.col(c).fill_null("—") for c in names],
+        pl.col("cases").alias(t("esupervision.rank.cases")),
+        pl.col("open_red").alias(t("esupervision.rank.open_red")),
+        pl.col("red_per_100").round(2).cast(pl.String).fill_null("—").alias(t("esupervision.rank.red_per_100")),
+        pl.col("concluded").alias(t("esupervision.rank.concluded")),
+        pl.Series(t("esupervision.rank.on_time_rate"),
+                  [percent_text(v) for v in frame["on_time_rate"]], dtype=pl.String),
+    ).rename({"department": t("esupervision.rank.department"),
+              "region": t("esupervision.rank.region")}, strict=False)
+
+
+def ranking_section(scope: Scope) -> None:
+    today = china_today()
+    depts, regions = rankings(scope, today)
+    st.subheader(t("esupervision.rank.title"))
+    st.caption(t("esupervision.rank.caption", since=f"{today:%Y}-01-01"))
+    dept_table = _shown(depts, ["department", "region"])
+    region_table = _shown(regions, ["region"])
+    tab_d, tab_r = st.tabs([t("esupervision.rank.by_department"), t("esupervision.rank.by_region")])
+    tab_d.dataframe(dept_table, hide_index=True, width="stretch")
+    tab_r.dataframe(region_table, hide_index=True, width="stretch")
+    ctx = current_user()
+    if ctx is None:
+        return
+    filters = {t("esupervision.rank.period"): f"{today:%Y}-01-01 — {today:%Y-%m-%d}"}
+    download(t("core.export_xlsx"), "ranking.xlsx", lambda: {
+        t("core.export.about_sheet"): about_sheet(ctx, filters, rows=dept_table.height),
+        t("esupervision.rank.by_department"): dept_table,
+        t("esupervision.rank.by_region"): region_table,
+    }, key="es_rank_export")
