@@ -15,7 +15,7 @@ from ui.platform import navigation
 from ui.platform.auth import LOGOUT_FLAG, Auth, request_logout, session_still_valid
 from ui.platform.context import UserContext, set_user
 from ui.platform.db import get_engine, unit_of_work
-from ui.platform.formatting import role_names
+from ui.platform.formatting import md_escape, role_names
 from ui.platform.i18n import language_switch, t
 from ui.platform.login_view import demo_accounts, login_header
 
@@ -68,7 +68,7 @@ if ctx is not None:
     # form login this run also stores the re-login cookie, so a reload keeps the session.
     Auth().persist_login()
     with st.sidebar:
-        st.caption(t("core.signed_in_as", name=ctx.display_name, roles=role_names(list(ctx.roles))))
+        st.caption(t("core.signed_in_as", name=md_escape(ctx.display_name), roles=role_names(list(ctx.roles))))
         st.button(t("auth.logout"), on_click=request_logout, icon=":material/logout:",
                   width="stretch")
     page.run()

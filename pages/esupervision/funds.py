@@ -16,6 +16,7 @@ from ui.esupervision.view import (
     payments_table,
 )
 from ui.lights.export import about_sheet, download
+from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.i18n import t
 
@@ -44,7 +45,7 @@ if funds.height == 0:
 table = funds_table(funds)
 st.dataframe(table, hide_index=True, width="stretch", height=360, column_config=money_columns())
 st.subheader(t("esupervision.funds.lowest"))
-st.plotly_chart(lowest_funds(funds), width="stretch", key="fund_progress")
+plotly_chart(lowest_funds(funds), width="stretch", key="fund_progress")
 
 st.subheader(t("esupervision.funds.payments"))
 codes = funds["code"].to_list()

@@ -15,6 +15,7 @@ from ui.esupervision.charts import elapsed_box
 from ui.esupervision.view import case_data, case_filters, percent_text, rate_table
 from ui.lights.export import about_sheet, download
 from ui.platform.calendar_notice import warn_unknown_years
+from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.i18n import t
 
@@ -44,7 +45,7 @@ with tab_power:
 with tab_elapsed:
     summary = elapsed_summary(cases)
     fig = elapsed_box(summary)
-    st.plotly_chart(fig, width="stretch", key="elapsed_box")
+    plotly_chart(fig, width="stretch", key="elapsed_box")
     st.caption(t("esupervision.stats.elapsed_caption"))
     st.dataframe(summary.rename({"power_name": t("esupervision.col.power"),
                                  "cases": t("esupervision.col.concluded"),
@@ -58,7 +59,7 @@ with tab_weekly:
                                  name=t(f"esupervision.stats.{col}")))
     fig.update_layout(height=360, margin={"t": 10, "l": 0, "r": 0, "b": 0},
                       legend={"orientation": "h"})
-    st.plotly_chart(fig, width="stretch", key="weekly")
+    plotly_chart(fig, width="stretch", key="weekly")
 
 download(t("esupervision.export"), "approval_performance.xlsx", lambda: {
     t("core.export.about_sheet"): about_sheet(ctx, dict(flt.labels), rows=cases.height),

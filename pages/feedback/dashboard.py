@@ -12,6 +12,7 @@ from metrics.feedback.kpis import KPIS, category_mix, kpi_table, top_unresolved,
 from services.platform.export import to_xlsx
 from ui.feedback import charts
 from ui.feedback.view import names, tickets
+from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.formatting import no_nulls
 from ui.platform.i18n import t
@@ -36,12 +37,12 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("feedback.dashboard.trend"))
     by_month = kpi_table(with_month(frame), ["month"], today)
-    st.plotly_chart(charts.trend(by_month), width="stretch")
+    plotly_chart(charts.trend(by_month), width="stretch")
 with right:
     st.subheader(t("feedback.dashboard.mix"))
     mix = category_mix(frame).with_columns(
         pl.col("category_code").replace_strict(cats, default=pl.col("category_code")).alias("name"))
-    st.plotly_chart(charts.mix(mix), width="stretch")
+    plotly_chart(charts.mix(mix), width="stretch")
 
 st.subheader(t("feedback.dashboard.treemap"))
 parent = {c: c[:4] + "00" for c in regions}
@@ -50,7 +51,7 @@ by_region = kpi_table(frame, ["region_code"], today).with_columns(
     .replace_strict(regions, default=None).alias("city"),
     pl.col("region_code").replace_strict(regions, default=pl.col("region_code")).alias("county"),
     pl.col("received").alias("tickets"), pl.col("on_time_rate").fill_null(1.0))
-st.plotly_chart(charts.region_treemap(by_region.filter(pl.col("tickets") > 0)), width="stretch")
+plotly_chart(charts.region_treemap(by_region.filter(pl.col("tickets") > 0)), width="stretch")
 
 st.subheader(t("feedback.dashboard.top"))
 top = top_unresolved(frame)

@@ -8,7 +8,8 @@ import streamlit as st
 from core.clock import china_today
 from services.feedback import public
 from ui.feedback.view import names
-from ui.platform.db import get_engine, unit_of_work
+from ui.platform.charts import plotly_chart
+from ui.platform.db import cache_key, unit_of_work
 from ui.platform.i18n import t
 
 
@@ -20,7 +21,7 @@ def _stats(url: str, today) -> dict:  # noqa: ANN001, ARG001
 
 st.title(t("feedback.public.stats_title"))
 st.caption(t("feedback.public.stats_caption"))
-stats = _stats(get_engine().url.render_as_string(hide_password=False), china_today())
+stats = _stats(cache_key(), china_today())
 cats, _, _ = names()
 
 
@@ -33,7 +34,7 @@ def _table(frame: pl.DataFrame, key: str, label: str) -> pl.DataFrame:
 
 by_month = _table(stats["month"], "month", t("feedback.col.month"))
 st.subheader(t("feedback.public.by_month"))
-st.plotly_chart(px.bar(by_month.to_pandas(), x=t("feedback.col.month"), y=t("feedback.col.received_count")),
+plotly_chart(px.bar(by_month.to_pandas(), x=t("feedback.col.month"), y=t("feedback.col.received_count")),
                 width="stretch")
 left, right = st.columns(2)
 with left:

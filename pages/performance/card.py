@@ -12,6 +12,7 @@ from ui.performance.card import leaf_panel, summary, sunburst, tree_table
 from ui.performance.view import board, period_picker
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
+from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
 
 ctx = require_user()
@@ -38,7 +39,7 @@ except PerformanceError as exc:
     st.error(error_text(exc))
     st.stop()
 
-st.subheader(f"{names[dept]} · {period['name']}")
+st.subheader(f"{md_escape(names[dept])} · {md_escape(period['name'])}")
 summary(data)
 left, right = st.columns([3, 2])
 with left:

@@ -9,6 +9,7 @@ import streamlit as st
 from services.performance.read import grade_distribution, region_comparison
 from services.platform.export import to_xlsx
 from ui.performance.view import _url, board, display_board, grade_label, period_picker, trend
+from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.i18n import t
 
@@ -51,13 +52,13 @@ with tab_grades:
                            marker_color=["#188038", "#1a73e8", "#f9ab00", "#d93025"]))
     fig.update_layout(height=320, margin={"t": 10, "l": 0, "r": 0, "b": 0},
                       yaxis_title=t("performance.ranking.departments"))
-    st.plotly_chart(fig, width="stretch", key="perf_grades")
+    plotly_chart(fig, width="stretch", key="perf_grades")
 with tab_regions:
     regions = region_comparison(scores)
     fig = go.Figure(go.Bar(x=regions["region"].to_list(), y=regions["average"].to_list()))
     fig.update_layout(height=340, margin={"t": 10, "l": 0, "r": 0, "b": 0},
                       yaxis_title=t("performance.ranking.average"))
-    st.plotly_chart(fig, width="stretch", key="perf_regions")
+    plotly_chart(fig, width="stretch", key="perf_regions")
     st.dataframe(regions.drop("region_code").with_columns(
         pl.col("region_level").replace_strict({lv: t(f"org.level.{lv}") for lv in ("province", "city", "county")}))
         .rename({"region": t("performance.col.region"), "region_level": t("performance.ranking.level"),
@@ -69,7 +70,7 @@ with tab_trend:
     fig = go.Figure(go.Scatter(x=tr["period"].to_list(), y=tr["average"].to_list(), mode="lines+markers"))
     fig.update_layout(height=320, margin={"t": 10, "l": 0, "r": 0, "b": 0},
                       yaxis_title=t("performance.ranking.average"))
-    st.plotly_chart(fig, width="stretch", key="perf_trend")
+    plotly_chart(fig, width="stretch", key="perf_trend")
 
 st.download_button(t("performance.export"), data=lambda: to_xlsx({
     t("performance.ranking.tab_rank"): table.drop(link),

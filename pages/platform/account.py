@@ -7,11 +7,12 @@ from services.platform import users as user_service
 from ui.platform.auth import ISSUED_AT
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
+from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
 
 ctx = require_user()
 st.title(t("account.title"))
-st.write(t("account.who", username=ctx.username, name=ctx.display_name))
+st.write(t("account.who", username=md_escape(ctx.username), name=md_escape(ctx.display_name)))
 
 with st.form("change_password", clear_on_submit=True):
     st.subheader(t("account.change_password"))

@@ -6,13 +6,13 @@ from services.platform.org import regions_frame
 from ui.lights.todos import show_todos
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
-from ui.platform.formatting import role_names
+from ui.platform.formatting import md_escape, role_names
 from ui.platform.i18n import t
 from ui.platform.navigation import pages_for_roles
 
 ctx = require_user()
 st.title(t("home.title"))
-st.write(t("home.greeting", name=ctx.display_name, roles=role_names(list(ctx.roles))))
+st.write(t("home.greeting", name=md_escape(ctx.display_name), roles=role_names(list(ctx.roles))))
 
 with unit_of_work() as session:
     regions = regions_frame(ctx.scope, session=session)

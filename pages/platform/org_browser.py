@@ -6,6 +6,7 @@ import streamlit as st
 
 from services.platform.export import to_xlsx
 from services.platform.org import departments_frame, regions_frame
+from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import kind_name, level_name
@@ -48,7 +49,7 @@ with right:
         hover_data={"departments": True, "users": True, "size": False},
     )
     fig.update_layout(margin=dict(t=10, l=0, r=0, b=0), height=420)
-    st.plotly_chart(fig, width="stretch")
+    plotly_chart(fig, width="stretch")
 
 choice = st.selectbox(
     t("org.pick_region"), options=regions["code"].to_list(),

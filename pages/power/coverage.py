@@ -13,6 +13,7 @@ from services.platform.export import to_xlsx
 from services.platform.scope import Scope
 from services.platform.settings import get_settings
 from services.power.coverage import coverage_tables
+from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
@@ -55,7 +56,7 @@ fig = px.bar(worst.to_pandas(), x=metric, y="department", orientation="h",
 fig.update_layout(height=max(320, 20 * worst.height + 80), margin=dict(t=10, l=0, r=0, b=0),
                   yaxis={"categoryorder": "total descending"})
 st.caption(t("power.ui.coverage_worst", n=worst.height))
-st.plotly_chart(fig, width="stretch")
+plotly_chart(fig, width="stretch")
 
 cats = largest_groups(category_counts(powers, by=["department"]), by="department",
                       value="powers", top=40)
@@ -63,7 +64,7 @@ tree = px.treemap(cats.to_pandas(), path=[px.Constant(t("power.ui.all")), "depar
                   values="powers")
 tree.update_layout(height=480, margin=dict(t=10, l=0, r=0, b=0))
 st.subheader(t("power.ui.treemap_title"))
-st.plotly_chart(tree, width="stretch")
+plotly_chart(tree, width="stretch")
 
 
 def _display(df: pl.DataFrame, first: list[str]) -> pl.DataFrame:

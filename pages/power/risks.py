@@ -11,6 +11,7 @@ from metrics.power.coverage import risk_heat_top
 from metrics.power.risk import without_measures
 from services.platform.export import to_xlsx
 from services.power import risk as risk_service
+from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
@@ -43,7 +44,7 @@ fig = px.imshow(heat.select("高", "中", "低").to_numpy(), x=["高", "中", "�
                         "color": t("power.ui.risk_count")})
 fig.update_layout(height=max(300, 22 * heat.height + 80), margin=dict(t=10, l=0, r=0, b=0))
 st.caption(t("power.ui.heat_caption", n=heat.height))
-st.plotly_chart(fig, width="stretch")
+plotly_chart(fig, width="stretch")
 
 st.caption(t("power.ui.count_risks", n=risks.height))
 shown = pl.concat([risks.select(pl.col("power").alias(t("power.ui.name")),

@@ -5,6 +5,7 @@ import polars as pl
 import streamlit as st
 
 from services.platform.export import to_xlsx
+from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.i18n import t
 from ui.trading.charts import fences_figure
@@ -43,7 +44,7 @@ with right:
 st.subheader(t("trading.dashboard.fences"))
 fences = data["fences"]
 if fences.height:
-    st.plotly_chart(fences_figure(fences), width="stretch", key="tr_fences")
+    plotly_chart(fences_figure(fences), width="stretch", key="tr_fences")
     for m in fences.unique("indicator", maintain_order=True).iter_rows(named=True):
         st.caption(t("trading.dashboard.fence_caption", indicator=m["indicator"], q1=f"{m['q1']:.4f}",
                      q3=f"{m['q3']:.4f}", lower=f"{m['lower_fence']:.4f}",

@@ -5,6 +5,7 @@ import streamlit as st
 
 from models.trading import is_valid_uscc
 from services.trading import views
+from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
@@ -65,6 +66,6 @@ st.subheader(t("trading.party.network"))
 if view.edges.height == 0:
     st.caption(t("trading.party.no_network"))
 else:
-    st.plotly_chart(network_figure(p["name"], view.edges.head(30)), width="stretch", key="tr_net")
+    plotly_chart(network_figure(p["name"], view.edges.head(30)), width="stretch", key="tr_net")
     st.dataframe(labelled(view.edges, {"name": "co_bidder", "tenderer_uscc": "uscc",
                                        "processes": "together"}), hide_index=True, width="stretch")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from services.trading import ocds_export, views
 from services.trading.ocds_export import RegisterFilter
+from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
@@ -41,7 +42,7 @@ st.subheader(t("trading.process.flags"))
 flags_list(view.alerts)
 
 st.subheader(t("trading.process.timeline"))
-st.plotly_chart(timeline_figure(view), width="stretch", key="tr_timeline")
+plotly_chart(timeline_figure(view), width="stretch", key="tr_timeline")
 
 names = view.frames["tr_parties"].select("uscc", "name")
 st.subheader(t("trading.process.bids"))

@@ -20,14 +20,17 @@ class OrgError(AppError):
 
 
 def regions_frame(scope: Scope, *, session: Session) -> pl.DataFrame:
-    """Regions in scope with department and user counts, ordered as a tree (by path)."""
+    """Regions in scope with department and user counts, ordered as a tree (by path); a
+    department-scoped user counts only their own department and its accounts."""
     dept_counts = (
         select(Department.region_code, func.count().label("departments"))
+        .where(scope.department_filter(Department.id))
         .group_by(Department.region_code).subquery()
     )
     user_counts = (
         select(User.region_code, func.count().label("users"))
-        .where(User.active.is_(True)).group_by(User.region_code).subquery()
+        .where(User.active.is_(True), scope.department_filter(User.department_id))
+        .group_by(User.region_code).subquery()
     )
     stmt = (
         select(Region.code, Region.name, Region.level, Region.parent_code, Region.path,

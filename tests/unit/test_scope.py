@@ -44,6 +44,15 @@ def test_department_scope_narrows_to_one_department(seeded):
     assert depts["name"].to_list() == ["和平区市场监督管理局"]
 
 
+def test_department_scoped_counts_only_their_department(seeded):
+    """Issue 17: 工作台 and 组织机构 of a department-scoped user count their department and
+    its accounts, not the whole county's."""
+    frame = act(seeded, regions_frame, _scope(seeded, "county_data"))
+    assert frame.select("code", "departments", "users").rows() == [("210102", 1, 1)]
+    whole = act(seeded, regions_frame, _scope(seeded, "county_leader"))
+    assert whole.select("code", "departments", "users").rows() == [("210102", 12, 4)]
+
+
 def test_counts_in_region_tree(seeded):
     frame = act(seeded, regions_frame, _scope(seeded, "city_leader"))
     row = frame.filter(frame["code"] == "210100").row(0, named=True)

@@ -122,9 +122,24 @@ def test_an_internal_id_is_never_the_column_of_a_message(seeded):  # noqa: ANN00
             Power.is_current.is_(True)).limit(1)).scalar_one()
     text = f"职权编码,步骤序号,步骤名称\n{code},1,受理\n"
     result = _prepare(seeded, "power_steps", text, _county(seeded, department=mine))
-    errors = result.errors.filter(pl.col("key") == "ingest.err_out_of_department")
+    errors = result.errors.filter(pl.col("key") == "ingest.err_ref_unavailable")
     assert errors.select("row", "field", "value").rows() == [(2, "power_code", code)]
     assert not result.errors["field"].str.starts_with("_").any()
+
+
+def test_a_code_of_another_county_reads_like_one_that_does_not_exist(seeded):  # noqa: ANN001
+    """Issue 17: an upload does not tell whether another county has a code."""
+    from models.power import Power
+
+    with Session(seeded) as s:
+        foreign = s.execute(select(Power.current_code).where(
+            Power.region_code == "210103", Power.is_current.is_(True)).limit(1)).scalar_one()
+    text = f"职权编码,步骤序号,步骤名称\n{foreign},1,受理\nXK-210102-NOPE-9,1,受理\n"
+    result = _prepare(seeded, "power_steps", text, _county(seeded))
+    assert result.status == "rejected"
+    report = ingest.error_report(result.errors, "power_steps", "zh_CN")
+    assert report.rows() == [(2, "职权编码", foreign, "系统中没有这个代码，或不在您的管理范围内。"),
+                             (3, "职权编码", "XK-210102-NOPE-9", "系统中没有这个代码，或不在您的管理范围内。")]
 
 
 def test_the_cli_writes_as_itself():

@@ -14,7 +14,7 @@ from services.esupervision import read as es
 from services.platform.scope import Scope
 from ui.esupervision.ranking import ranking_section
 from ui.esupervision.view import percent_text
-from ui.platform.db import get_engine, unit_of_work
+from ui.platform.db import cache_key, unit_of_work
 from ui.platform.i18n import t
 
 OPEN = "open,acknowledged,supervising,rectified"
@@ -39,7 +39,7 @@ def _kpis(url: str, scope: Scope, today: date, stamp: tuple) -> dict:  # noqa: A
 def esupervision_section(scope: Scope) -> None:
     with unit_of_work() as session:
         stamp = es.data_stamp(session=session)
-    k = _kpis(get_engine().url.render_as_string(hide_password=False), scope, china_today(), stamp)
+    k = _kpis(cache_key(), scope, china_today(), stamp)
     st.subheader(t("esupervision.cockpit.title"))
     cols = st.columns(4)
     rate = k["on_time_rate"]

@@ -12,7 +12,9 @@ from services.esupervision import read as es
 from services.platform.scope import Scope
 from ui.esupervision.charts import timeline_figure
 from ui.lights.format import dashes
+from ui.platform.charts import plotly_chart
 from ui.platform.db import unit_of_work
+from ui.platform.formatting import md_escape
 from ui.platform.i18n import t
 
 
@@ -25,13 +27,13 @@ def case_timeline(scope: Scope, case_no: str, today: date) -> None:
             flow = es.power_steps(session=session, power_id=case["power_id"])
             susp = es.read_suspensions(session=session, scope=scope, case_ids=[case["id"]])
     if case is None:
-        st.info(t("esupervision.timeline.not_found", case_no=case_no))
+        st.info(t("esupervision.timeline.not_found", case_no=md_escape(case_no)))
         return
     fig = timeline_figure(steps, susp, today)
     if fig is None:
-        st.info(t("esupervision.timeline.no_steps", case_no=case_no))
+        st.info(t("esupervision.timeline.no_steps", case_no=md_escape(case_no)))
     else:
-        st.plotly_chart(fig, width="stretch", key="case_timeline")
+        plotly_chart(fig, width="stretch", key="case_timeline")
         st.caption(t("esupervision.timeline.legend"))
     visited = steps.group_by("seq").agg(pl.len().alias("times"),
                                         pl.col("step_elapsed_workdays").sum().alias("used"))

@@ -16,7 +16,7 @@ from services.esupervision import read as es
 from services.platform.scope import Scope
 from ui.lights.format import dashes, level_label
 from ui.platform.context import UserContext
-from ui.platform.db import get_engine, unit_of_work
+from ui.platform.db import cache_key, unit_of_work
 from ui.platform.i18n import t
 
 PERIODS = ("m1", "m3", "m6", "m12", "year", "quarter", "custom")
@@ -41,7 +41,7 @@ class CaseFilter:
 
 
 def _url() -> str:
-    return get_engine().url.render_as_string(hide_password=False)
+    return cache_key()
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)

@@ -14,7 +14,7 @@ from services.feedback import read
 from services.feedback.tickets import Actor
 from services.platform.scope import Scope
 from ui.platform.context import UserContext
-from ui.platform.db import get_engine, unit_of_work
+from ui.platform.db import cache_key, unit_of_work
 from ui.platform.i18n import t
 
 
@@ -54,7 +54,7 @@ def fb_error_text(exc: Exception) -> str:
 
 
 def _url() -> str:
-    return get_engine().url.render_as_string(hide_password=False)
+    return cache_key()
 
 
 def stamp() -> tuple:

@@ -24,7 +24,8 @@ from services.lights.read import cockpit_frames, data_stamp
 from services.platform.scope import Scope
 from systems import MENU_ORDER
 from ui.lights.format import level_text
-from ui.platform.db import get_engine, unit_of_work
+from ui.platform.charts import plotly_chart
+from ui.platform.db import cache_key, unit_of_work
 from ui.platform.i18n import t
 
 COLOURS = {"red": "#d93025", "yellow": "#f9ab00", "green": "#1e8e3e"}
@@ -62,7 +63,7 @@ def cockpit_data(scope: Scope) -> Cockpit:
     """Keyed by scope and by a cheap stamp of the alert tables, so it is never stale."""
     with unit_of_work() as session:
         stamp = data_stamp(session=session)
-    return _compute(get_engine().url.render_as_string(hide_password=False), scope, stamp,
+    return _compute(cache_key(), scope, stamp,
                     china_today())
 
 
@@ -125,7 +126,7 @@ def board_figure(regions: pl.DataFrame) -> go.Figure:
 
 def lights_board(c: Cockpit, root: str | None) -> None:
     regions = region_scores(c.regions)
-    st.plotly_chart(board_figure(c.regions), width="stretch", key="board")
+    plotly_chart(board_figure(c.regions), width="stretch", key="board")
     # the regions one level below the root: tiles, each a link to its open alerts
     codes = set(regions["code"])
     if root not in codes:
@@ -154,7 +155,7 @@ def trend_chart(c: Cockpit) -> None:
                                  name=t(f"lights.level.{level}"), line={"color": COLOURS[level]}))
     fig.update_layout(margin={"t": 10, "l": 0, "r": 0, "b": 0}, height=320,
                       yaxis_title=t("lights.cockpit.open_alerts"), legend={"orientation": "h"})
-    st.plotly_chart(fig, width="stretch", key="trend")
+    plotly_chart(fig, width="stretch", key="trend")
 
 
 def top_departments_chart(c: Cockpit) -> None:
@@ -167,7 +168,7 @@ def top_departments_chart(c: Cockpit) -> None:
                            marker={"color": COLOURS["red"]}))
     fig.update_layout(margin={"t": 10, "l": 0, "r": 0, "b": 0}, height=40 + 28 * top.height,
                       xaxis_title=t("lights.cockpit.open_red"))
-    st.plotly_chart(fig, width="stretch", key="top")
+    plotly_chart(fig, width="stretch", key="top")
     for dept_id, label, n in zip(top["id"], labels, top["open_red"], strict=True):
         st.page_link(CENTRE, label=t("lights.cockpit.dept_link", name=label, n=n),
                      query_params={"dept": str(dept_id), "level": "red", "status": OPEN})

@@ -12,6 +12,7 @@ import streamlit as st
 from services.performance import read
 from services.platform.scope import Scope
 from ui.performance.view import grade_label
+from ui.platform.charts import plotly_chart
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import current_language, t
 
@@ -54,7 +55,7 @@ def sunburst(card: dict) -> None:
         customdata=list(zip(tree["points"].to_list(), tree["lost"].to_list(), strict=True)),
         hovertemplate=t("performance.card.hover") + "<extra></extra>"))
     fig.update_layout(height=460, margin={"t": 10, "l": 0, "r": 0, "b": 0})
-    st.plotly_chart(fig, width="stretch", key="perf_sunburst")
+    plotly_chart(fig, width="stretch", key="perf_sunburst")
 
 
 def record_links(records: pl.DataFrame, n: int = 5) -> None:

@@ -8,12 +8,12 @@ import streamlit as st
 from services.performance import read
 from services.performance.periods import periods
 from services.platform.scope import Scope
-from ui.platform.db import get_engine, unit_of_work
+from ui.platform.db import cache_key, unit_of_work
 from ui.platform.i18n import t
 
 
 def _url() -> str:
-    return get_engine().url.render_as_string(hide_password=False)
+    return cache_key()
 
 
 @st.cache_data(ttl=60, max_entries=16, show_spinner=False)

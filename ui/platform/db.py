@@ -25,6 +25,12 @@ def get_engine() -> Engine:
     return _engine(get_settings().database_url)
 
 
+def cache_key() -> str:
+    """What st.cache_data functions are keyed by to tell databases apart: the URL with the
+    password masked (cache keys are hashed and kept in memory; a secret never goes there)."""
+    return get_engine().url.render_as_string(hide_password=True)
+
+
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
     """`with unit_of_work() as session: service.do(session=session, ...)`: one transaction."""

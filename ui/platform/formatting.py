@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import polars as pl
@@ -41,7 +42,13 @@ def level_name(level: str) -> str:
 _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()<>#+-.!|~:$"})
 
 
+_WJ = "\u2060"  # WORD JOINER: invisible, but no autolink spans it
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto)\\:|\bwww)")
+
+
 def md_escape(value: object) -> str:
     """User text inside st.markdown: escape Markdown so it shows as typed (no links, images,
-    emphasis or colour directives sneak in)."""
-    return str(value if value is not None else "").translate(_MD_SPECIAL)
+    emphasis or colour directives sneak in). Bare URLs are broken with an invisible word
+    joiner after the scheme or `www`, since GFM autolinks them whatever is escaped."""
+    return _AUTOLINK.sub(lambda m: m.group(1) + _WJ,
+                         str(value if value is not None else "").translate(_MD_SPECIAL))

@@ -9,7 +9,7 @@ import streamlit as st
 from services.platform.scope import Scope
 from services.trading import views
 from services.trading.ocds_export import RegisterFilter
-from ui.platform.db import get_engine, unit_of_work
+from ui.platform.db import cache_key, unit_of_work
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
@@ -30,7 +30,7 @@ def _stamp() -> tuple:
 
 
 def _url() -> str:
-    return get_engine().url.render_as_string(hide_password=False)
+    return cache_key()
 
 
 def cached_register(scope: Scope, flt: RegisterFilter) -> pl.DataFrame:

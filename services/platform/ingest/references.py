@@ -107,17 +107,19 @@ def database_checks(kind: UploadKind, frame: pl.DataFrame, scope: Scope, *,
         if ref.in_file:
             in_file = frame[kind.natural_key[0]].drop_nulls().to_list()
             missing = missing & ~pl.col(ref.field).is_in(in_file)
-        errors.add(errors_where(joined, missing, field_name=ref.field, key="ingest.err_ref_missing"))
+        # A scoped user gets one message for a code that does not exist and for one outside
+        # their region or department, so an upload never tells whether another county has
+        # it (issue 17).
+        scoped = bool(ref.scope_column and codes is not None) or bool(
+            ref.scope_department and scope.department_id is not None and "id" in wanted)
         if ref.scope_column and codes is not None:
-            errors.add(errors_where(
-                joined, pl.col("__ref_found").is_not_null()
-                & ~pl.col(f"__ref_{ref.scope_column}").is_in(codes),
-                field_name=shown, value=pl.col(shown), key="ingest.err_out_of_scope"))
+            missing = missing | (pl.col("__ref_found").is_not_null()
+                                 & ~pl.col(f"__ref_{ref.scope_column}").is_in(codes))
         if ref.scope_department and scope.department_id is not None and "id" in wanted:
-            errors.add(errors_where(
-                joined, pl.col("__ref_found").is_not_null()
-                & (pl.col("__ref_id") != scope.department_id),
-                field_name=shown, value=pl.col(shown), key="ingest.err_out_of_department"))
+            missing = missing | (pl.col("__ref_found").is_not_null()
+                                 & (pl.col("__ref_id") != scope.department_id))
+        errors.add(errors_where(joined, missing, field_name=shown, value=pl.col(shown),
+                                key="ingest.err_ref_unavailable" if scoped else "ingest.err_ref_missing"))
         frame = joined.with_columns(
             pl.col(f"__ref_{src}").alias(dst) for src, dst in ref.fetch.items()
         ).select(pl.exclude("^__ref_.*$"))
