@@ -8,6 +8,10 @@ Targets (2 cores): sync ≤ 20 s, rules ≤ 2 s, cockpit warm ≤ 1 s, peak RSS 
 
     python bench/bench_supervision.py [--backends sqlite,postgresql] [--scale province]
         [--pg postgresql://postgres@127.0.0.1:5432/test] [--reuse] [--seed-only]
+        [--seed-steps org,power,supervision]
+
+`--seed-steps` seeds only the named steps of the demo seed (the README's S4 figures were
+first measured on org, power and supervision, before the S2/S3/S5 seeds existed).
 """
 
 from __future__ import annotations
@@ -74,9 +78,10 @@ def database(backend: str, pg: str, *, reuse: bool) -> str:
     return pg.replace("postgresql://", "postgresql+psycopg://", 1) + "?options=-csearch_path%3Dbench_s4"
 
 
-def seed(engine, scale: str) -> dict:  # noqa: ANN001
+def seed(engine, scale: str, only: set[str] | None = None) -> dict:  # noqa: ANN001
     times: dict[str, float] = {}
-    steps = [(n, f) for n, f in seed_mod.SEED_STEPS if n != "lights"]
+    steps = [(n, f) for n, f in seed_mod.SEED_STEPS
+             if n != "lights" and (only is None or n in only)]
 
     def timed(name, fn):  # noqa: ANN001, ANN202
         def run(session, **kw):  # noqa: ANN001, ANN003, ANN202
@@ -128,7 +133,8 @@ def cockpit(url: str) -> dict:
     return {"cockpit_cold_s": round(cold, 2), "cockpit_warm_s": round(warm, 2)}
 
 
-def bench(backend: str, scale: str, pg: str, *, reuse: bool, seed_only: bool) -> dict:
+def bench(backend: str, scale: str, pg: str, *, reuse: bool, seed_only: bool,
+          seed_steps: set[str] | None = None) -> dict:
     url = database(backend, pg, reuse=reuse)
     engine = make_engine(url)
     upgrade_to_head(engine)
@@ -143,7 +149,7 @@ def bench(backend: str, scale: str, pg: str, *, reuse: bool, seed_only: bool) ->
                 conn.execute(text(f"DELETE FROM {table}"))
     else:
         print(f"[{backend}] seeding {scale} …", file=sys.stderr, flush=True)
-        result["seed_s"] = seed(engine, scale)
+        result["seed_s"] = seed(engine, scale, seed_steps)
     if seed_only:
         return result
     with Session(engine) as s:
@@ -268,13 +274,17 @@ def main() -> None:
                     help="keep the seeded database between runs (SQLite file in the temp folder, "
                          "PostgreSQL schema bench_s4) and skip the seed when it holds data")
     ap.add_argument("--seed-only", action="store_true", help="seed (with --reuse: keep) and stop")
+    ap.add_argument("--seed-steps", default="",
+                    help="comma-separated seed steps (default: every step but the lights)")
     args = ap.parse_args()
     if args.synthetic:
         print(json.dumps(synthetic_rules(args.synthetic), ensure_ascii=False), flush=True)
         return
+    only = set(args.seed_steps.split(",")) if args.seed_steps else None
     for backend in args.backends.split(","):
         print(json.dumps(bench(backend, args.scale, args.pg, reuse=args.reuse,
-                               seed_only=args.seed_only), ensure_ascii=False), flush=True)
+                               seed_only=args.seed_only, seed_steps=only), ensure_ascii=False),
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,12 @@ CrossCheck
     a polars expression that is True on a failing row, reported on `field` with message
     `message_key` ({value} and the `params` are available to the message). `checks` run on
     the typed frame, `post_checks` after references and `derive`.
+StoredCheck
+    file rows against the rows already stored in the kind's table that share `group` with
+    them (a stored row the file replaces, same natural key, is left out): `fail(frame,
+    stored)` is a pure polars function giving the `_row`s that fail (e.g. a suspension that
+    overlaps one already stored for its case); reported on `field` with `message_key`.
+    Run after the `post_checks`, on the upload, the entry form and the re-check at commit.
 UploadKind
     `scope_field`: the upload column holding a region code that must be in the uploader's
     scope; `fixed`: fields an existing row may not change; `derive`: pure polars function
@@ -148,6 +154,15 @@ class CrossCheck:
 
 
 @dataclass(frozen=True)
+class StoredCheck:
+    group: str
+    columns: tuple[str, ...]
+    fail: Callable[[pl.DataFrame, pl.DataFrame], pl.Series]
+    field: str
+    message_key: str
+
+
+@dataclass(frozen=True)
 class UploadKind:
     key: str
     title_key: str
@@ -159,6 +174,7 @@ class UploadKind:
     references: tuple[Reference, ...] = ()
     checks: tuple[CrossCheck, ...] = ()
     post_checks: tuple[CrossCheck, ...] = ()
+    stored_checks: tuple[StoredCheck, ...] = ()
     derive: Callable[[pl.DataFrame], pl.DataFrame] | None = None
     derived: tuple[str, ...] = ()
     fixed: tuple[str, ...] = ()

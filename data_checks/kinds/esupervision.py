@@ -10,7 +10,8 @@ payments to a fund by code, all in the uploader's scope (a data officer: own dep
 A step is keyed by (case, step no., pass): a case that comes back to a step (补正, 3→2) adds a
 pass. Money is exact yuan (type "money": at most two decimals). A suspension must lie within
 its case (from the day of receipt, not after the conclusion), may be open only while the case
-is, and may not overlap another suspension of the case in the same file."""
+is, and may not overlap another suspension of the case, in the same file or already stored
+(a stored one is corrected by uploading it again with its own start date)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from decimal import Decimal
 import polars as pl
 
 from data_checks.cells import shanghai_timestamp as _at
-from data_checks.kinds import AsOf, Column, CrossCheck, Reference, UploadKind
+from data_checks.kinds import AsOf, Column, CrossCheck, Reference, StoredCheck, UploadKind
 from models.base import utcnow
 from models.esupervision import CASE_STATUSES, MAX_PASSES, SUSPENSION_KINDS
 
@@ -92,6 +93,21 @@ SUSPENSION_CHECKS = (
                "esupervision.upload.err_suspension_after_conclusion"),
     CrossCheck("start_on", _OVERLAPS, "esupervision.upload.err_suspension_overlap"),
 )
+
+
+def _overlaps_stored(frame: pl.DataFrame, stored: pl.DataFrame) -> pl.Series:
+    """`_row`s of the file's suspensions that share a day with a stored one of the same case
+    (both dates inclusive; an open one lasts for ever)."""
+    far = pl.lit(date.max)
+    pairs = frame.select("_row", "case_id", "start_on", "end_on").join(
+        stored.select("case_id", pl.col("start_on").alias("__s_start"),
+                      pl.col("end_on").alias("__s_end")), on="case_id")
+    return pairs.filter((pl.col("start_on") <= pl.coalesce(pl.col("__s_end"), far))
+                        & (pl.col("__s_start") <= pl.coalesce(pl.col("end_on"), far)))["_row"].unique()
+
+
+STORED_OVERLAP = StoredCheck("case_id", ("start_on", "end_on"), _overlaps_stored, "start_on",
+                             "esupervision.upload.err_suspension_overlap_stored")
 CASE_NO_COLUMN = Column("case_no", "办件编号", "Case no.", required=True, pattern=CASE_NO,
                         write=False, example="2101020042026000001")
 CASE_ID_COLUMN = Column("case_id", "办件内部号", "Case id", type="int",
@@ -190,7 +206,7 @@ CASE_SUSPENSIONS = UploadKind(
     references=(CASE_WITH_DATES, OWN_DEPARTMENT),
     checks=(CrossCheck("end_on", pl.col("end_on") < pl.col("start_on"),
                        "esupervision.upload.err_end_before"),),
-    derive=_case_days, post_checks=SUSPENSION_CHECKS,
+    derive=_case_days, post_checks=SUSPENSION_CHECKS, stored_checks=(STORED_OVERLAP,),
 )
 
 FUNDS = UploadKind(

@@ -1,5 +1,6 @@
 """Issue 11 at the upload: suspensions are refused when open on a concluded case, outside the
-case's dates or overlapping; amounts are exact (a third decimal is refused, payments that add
+case's dates or overlapping (another row of the file or one already stored, by file or by the
+entry form); amounts are exact (a third decimal is refused, payments that add
 up to the budget raise no FD-R1 once stored and read back on either database); a case that
 comes back to a step is stored pass by pass. Row and column are named; nothing is written."""
 
@@ -13,8 +14,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.clock import china_today
+from data_checks.errors import render_errors
+from data_checks.kinds import get_kind
 from models.db import session_scope
-from models.esupervision import CaseSuspension, FundPayment, SpecialFund
+from models.esupervision import ApprovalCase, CaseSuspension, FundPayment, SpecialFund
 from models.lights import Alert
 from models.org import Department
 from models.power import Power
@@ -89,6 +92,49 @@ def test_bad_suspensions_are_refused_row_by_row(seeded):
             f"SU-0002,检验检测,{day + timedelta(days=3)},{day + timedelta(days=5)},检测\n")
     assert _upload(seeded, user, scope, "case_suspensions", good).status == "committed"
     assert _count(seeded, CaseSuspension) == before + 3
+
+
+def _suspensions(engine, case_no: str) -> list[tuple]:  # noqa: ANN001
+    with Session(engine) as s:
+        return [tuple(r) for r in s.execute(
+            select(CaseSuspension.start_on, CaseSuspension.end_on)
+            .join(ApprovalCase, ApprovalCase.id == CaseSuspension.case_id)
+            .where(ApprovalCase.case_no == case_no).order_by(CaseSuspension.start_on)).all()]
+
+
+def test_a_suspension_overlapping_a_stored_one_is_refused(seeded):
+    user, scope = _officer(seeded, "county_data")
+    day, _ = _two_cases(seeded, user, scope)
+    d = lambda n: day + timedelta(days=n)  # noqa: E731
+    head = "办件编号,中止类型,中止开始日期,中止结束日期,中止理由\n"
+    stored = head + f"SU-0002,补正材料,{d(1)},{d(3)},补正\nSU-0002,其他,{d(8)},,仍在中止\n"
+    assert _upload(seeded, user, scope, "case_suspensions", stored).status == "committed"
+    before = _count(seeded, CaseSuspension)
+    bad = (head + f"SU-0002,检验检测,{d(3)},{d(5)},检测\n"      # shares d(3) with the stored one
+           f"SU-0002,专家评审,{d(20)},{d(21)},评审\n"          # inside the stored open one
+           f"SU-0001,补正材料,{d(1)},{d(3)},补正\n")           # another case: fine
+    p = _upload(seeded, user, scope, "case_suspensions", bad)
+    key = "esupervision.upload.err_suspension_overlap_stored"
+    assert p.status == "rejected"
+    assert _errors(p) == [(2, "start_on", key), (3, "start_on", key)]
+    shown = render_errors(p.errors, get_kind("case_suspensions").headers(), "zh_CN")
+    assert shown.row(0) == (2, "中止开始日期", str(d(3)), "与该办件已登记的中止时段重叠（同一天只能中止一次）；"
+                                                        "更正已登记的中止请沿用其原开始日期。")
+    assert _count(seeded, CaseSuspension) == before  # nothing written
+    # the entry form goes through the same check
+    with session_scope(seeded) as s:
+        form = ingest.prepare_record("case_suspensions", {
+            "case_no": "SU-0002", "kind": "检验检测", "start_on": d(3), "end_on": d(5),
+            "reason": "检测"}, session=s, actor=user.username, scope=scope)
+    assert form.status == "rejected" and _errors(form) == [(2, "start_on", key)]
+    assert _count(seeded, CaseSuspension) == before
+    # a stored suspension is corrected under its own start date: shortened and closed, it no
+    # longer overlaps the new one
+    fix = (head + f"SU-0002,补正材料,{d(1)},{d(2)},补正\n"
+           f"SU-0002,检验检测,{d(3)},{d(5)},检测\nSU-0002,其他,{d(8)},{d(9)},已恢复\n")
+    assert _upload(seeded, user, scope, "case_suspensions", fix).status == "committed"
+    assert _suspensions(seeded, "SU-0002") == [(d(1), d(2)), (d(3), d(5)), (d(8), d(9))]
+    assert _count(seeded, CaseSuspension) == before + 1
 
 
 def test_a_step_passed_twice_keeps_both_passes(seeded):

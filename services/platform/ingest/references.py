@@ -15,7 +15,7 @@ from sqlmodel import Session, SQLModel
 
 from data_checks import checks
 from data_checks.errors import ErrorList, errors_where
-from data_checks.kinds import Reference, UploadKind
+from data_checks.kinds import Reference, StoredCheck, UploadKind
 from metrics.platform.versions import in_force_on
 from services.platform.scope import Scope
 
@@ -129,6 +129,10 @@ def database_checks(kind: UploadKind, frame: pl.DataFrame, scope: Scope, *,
         frame = kind.derive(frame)
     for check in kind.post_checks:
         errors.add(checks.run_cross_check(frame, check))
+    for stored_check in kind.stored_checks:
+        failed = stored_check.fail(frame, _stored_siblings(session, kind, frame, stored_check))
+        errors.add(errors_where(frame, pl.col("_row").is_in(failed.implode()),
+                                field_name=stored_check.field, key=stored_check.message_key))
     # Existing rows: may not move out of scope nor change fixed fields.
     # the stored row's region: the kind's scope field, else the table's region column
     region_col = kind.scope_field or ("region_code" if "region_code" in table_of(kind).c else None)
@@ -166,6 +170,21 @@ def _existing(session: Session, kind: UploadKind, frame: pl.DataFrame, columns: 
     schema |= {f"__old_{c}": frame.schema[c] if c in frame.columns else pl.String for c in columns}
     return pl.DataFrame([tuple(_plain(v) for v in r) for r in rows], schema=schema,
                         orient="row", strict=False)
+
+
+def _stored_siblings(session: Session, kind: UploadKind, frame: pl.DataFrame,
+                     check: StoredCheck) -> pl.DataFrame:
+    """Stored rows sharing `check.group` with the file's rows, less those the file replaces
+    (same natural key)."""
+    table = table_of(kind)
+    keys = list(kind.natural_key)
+    cols = list(dict.fromkeys([check.group, *keys, *check.columns]))
+    rows = _select_in(session, [table.c[c] for c in cols], table.c[check.group],
+                      frame[check.group].drop_nulls().unique().to_list())
+    stored = pl.DataFrame([tuple(_plain(v) for v in r) for r in rows], orient="row", strict=False,
+                          schema={c: frame.schema[c] if c in frame.columns else _dtype(table.c[c])
+                                  for c in cols})
+    return stored.join(frame.select(keys), on=keys, how="anti", nulls_equal=True)
 
 
 def diff(kind: UploadKind, frame: pl.DataFrame, *, session: Session) -> pl.DataFrame:
