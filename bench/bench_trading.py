@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -55,9 +56,15 @@ def rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def timed(fn):  # noqa: ANN001, ANN201
-    t = time.perf_counter()
+CPU: dict[str, float] = {}   # CPU seconds of this process per timed step (the machine is shared)
+LOAD: dict[str, float] = {}  # 1-minute load average when each step ended
+
+
+def timed(fn, name: str = ""):  # noqa: ANN001, ANN201
+    t, c = time.perf_counter(), time.process_time()
     out = fn()
+    if name:
+        CPU[name], LOAD[name] = round(time.process_time() - c, 2), round(os.getloadavg()[0], 1)
     return out, round(time.perf_counter() - t, 2)
 
 
@@ -86,25 +93,24 @@ def main() -> None:
         report["bids"] = s.execute(select(func.count()).select_from(TradeBid)).scalar_one()
 
     names = {n for r in RULES for n in r.inputs}
-    frames, report["s2_loaders_s"] = timed(lambda: load_inputs(engine, names))
+    frames, report["s2_loaders_s"] = timed(lambda: load_inputs(engine, names), "s2_loaders")
     def rules():  # noqa: ANN202
         return {r.id: evaluate(r, frames).height for r in RULES}
-    report["s2_flags"], report["s2_rules_in_memory_s"] = timed(rules)
-    first, report["sync_first_s"] = timed(lambda: sync_alerts(engine, actor="bench"))
+    report["s2_flags"], report["s2_rules_in_memory_s"] = timed(rules, "s2_rules_in_memory")
+    first, report["sync_first_s"] = timed(lambda: sync_alerts(engine, actor="bench"), "sync_first")
     report["sync_first_new"] = first.new
-    again, report["sync_again_s"] = timed(lambda: sync_alerts(engine, actor="bench"))
+    again, report["sync_again_s"] = timed(lambda: sync_alerts(engine, actor="bench"), "sync_again")
     report["sync_again_unchanged"] = again.unchanged
 
     with session_scope(engine) as s:
-        text, report["export_jsonl_s"] = timed(lambda: export_jsonl(session=s, scope=ALL, flt=RegisterFilter()))
+        text, report["export_jsonl_s"] = timed(lambda: export_jsonl(session=s, scope=ALL, flt=RegisterFilter()), "export_jsonl")
     jsonl = Path(tempfile.gettempdir()) / "bench_trading_compiled.jsonl"
     jsonl.write_text(text, encoding="utf-8")
     report["jsonl_releases"] = text.count("\n")
     report["jsonl_mb"] = round(jsonl.stat().st_size / 1e6, 1)
-    out, report["cardinal_command_s"] = timed(lambda: cardinal_output(jsonl, ALL_INDICATORS))
+    out, report["cardinal_command_s"] = timed(lambda: cardinal_output(jsonl, ALL_INDICATORS), "cardinal_command")
     report["cardinal_results"] = {g: len(v) for g, v in out.items() if g != "Meta"}
 
-    import os
     os.environ["DATABASE_URL"] = url
     os.environ["FIVESYS_DEMO_MODE"] = "false"
     os.environ.setdefault("FIVESYS_AUTH_COOKIE_KEY", "bench-" + "k" * 40)
@@ -116,12 +122,13 @@ def main() -> None:
     at.button[0].click()
     at.run()
     at.switch_page("pages/trading/register.py")
-    _, report["register_cold_s"] = timed(at.run)
-    _, report["register_warm_s"] = timed(at.run)
+    _, report["register_cold_s"] = timed(at.run, "register_cold")
+    _, report["register_warm_s"] = timed(at.run, "register_warm")
     report["register_exception"] = [str(e.value)[:200] for e in at.exception]
     report["register_page"] = {"titles": [x.value for x in at.title],
                                "rows": at.dataframe[0].value.shape[0] if at.dataframe else 0}
     report["peak_rss_mb"] = rss_mb()
+    report["cpu_s"], report["load_1min"] = CPU, LOAD
     print(json.dumps(report, ensure_ascii=False, indent=1))
 
 

@@ -9,6 +9,7 @@ or a non-object is simply not matched. See ../shared/trading/red-flags.md for th
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,12 +27,12 @@ def _get(obj: Any, key: str) -> Any:
 
 
 def _str(obj: Any, key: str) -> str | None:
-    v = _get(obj, key)
+    v = obj.get(key) if isinstance(obj, dict) else None
     return v if isinstance(v, str) else None
 
 
 def _list(obj: Any, key: str) -> list | None:
-    v = _get(obj, key)
+    v = obj.get(key) if isinstance(obj, dict) else None
     return v if isinstance(v, list) else None
 
 
@@ -55,6 +56,16 @@ class State:
     r038: dict[str, dict[str, list[int]]] = field(
         default_factory=lambda: {"Buyer": {}, "ProcuringEntity": {}, "Tenderer": {}})
     r048: dict[str, list] = field(default_factory=dict)             # supplier -> [count, codes]
+    memo: tuple[Any, dict[str, Any]] = (None, {})   # the release being read, its shared parts
+
+    def shared(self, release: dict, name: str, fn: Any) -> Any:
+        """fn(release), computed once per release for the indicators that share it."""
+        if self.memo[0] is not release:
+            self.memo = (release, {})
+        parts = self.memo[1]
+        if name not in parts:
+            parts[name] = fn(release)
+        return parts[name]
 
     def flag(self, group: str, key: str, code: str, value: float) -> None:
         self.results[group].setdefault(key, {})[code] = value
@@ -135,7 +146,7 @@ def _price_filter(state: State, release: dict) -> bool:
 def second_lowest_ratio(state: State, release: dict, ocid: str) -> None:
     if not _price_filter(state, release):
         return
-    got = final_awards_and_bids(release)
+    got = state.shared(release, "final", final_awards_and_bids)
     if got is None or len(got[0]) != 1 or (supplier := single_supplier(got[0][0])) is None:
         return
     winner = lowest = None  # (tenderer, amount)
@@ -184,7 +195,7 @@ def r018(state: State, release: dict, ocid: str) -> None:
 
 
 def r025(state: State, release: dict, ocid: str) -> None:
-    got = final_awards_and_bids(release)
+    got = state.shared(release, "final", final_awards_and_bids)
     if got is None or len(got[0]) != 1 or (supplier := single_supplier(got[0][0])) is None:
         return
     seen: set[str] = set()
@@ -203,7 +214,7 @@ def r028(state: State, release: dict, ocid: str) -> None:
     if not _price_filter(state, release):
         return
     prices: dict[tuple[float, str], frozenset[str]] = {}
-    for bid in submitted_bids(release):
+    for bid in state.shared(release, "submitted", submitted_bids):
         tenderers, value = _list(bid, "tenderers"), _get(bid, "value")
         amount, currency = _number(_get(value, "amount")), _str(value, "currency")
         if tenderers is None or not isinstance(value, dict) or amount is None or currency is None:
@@ -239,7 +250,7 @@ def r030(state: State, release: dict, ocid: str) -> None:
 
 
 def r035(state: State, release: dict, ocid: str) -> None:
-    got = final_awards_and_bids(release)
+    got = state.shared(release, "final", final_awards_and_bids)
     if got is None:
         return
     suppliers = {i for a in got[0] for s in (_list(a, "suppliers") or [])
@@ -267,7 +278,7 @@ def r036(state: State, release: dict, ocid: str) -> None:
         return
     lowest: float | None = None
     lowest_disqualified = has_valid = False
-    for bid in submitted_bids(release):
+    for bid in state.shared(release, "submitted", submitted_bids):
         value = _get(bid, "value")
         amount, currency = _number(_get(value, "amount")), _str(value, "currency")
         if not isinstance(value, dict) or amount is None or currency is None:
@@ -283,7 +294,7 @@ def r036(state: State, release: dict, ocid: str) -> None:
 
 
 def r038(state: State, release: dict, ocid: str) -> None:
-    bids = submitted_bids(release)
+    bids = state.shared(release, "submitted", submitted_bids)
     if not bids:
         return
     disq = 0
@@ -304,25 +315,53 @@ def r038(state: State, release: dict, ocid: str) -> None:
 
 
 def r044(state: State, release: dict, ocid: str) -> None:
+    """Cardinal compares every ordered pair of tenderers; the same outcome by grouping: a
+    tenderer is flagged if another has its address key, or if another's contact point agrees on
+    the first field that both give as text (`_contact_matches`)."""
     tenderers: dict[str, tuple[str | None, Any]] = {}
     for party in _list(release, "parties") or []:
         roles, pid = _list(party, "roles"), _str(party, "id")
         if roles is not None and "tenderer" in roles and pid is not None:
             tenderers[pid] = (_address_key(party), _get(party, "contactPoint"))
-    for a, (addr_a, cp_a) in tenderers.items():
-        for b, (addr_b, cp_b) in tenderers.items():
-            if a != b and ((addr_a is not None and addr_a == addr_b) or _same_contact(cp_b, cp_a)):
-                state.flag("OCID", ocid, "R044", 1.0)
-                state.flag("Tenderer", a, "R044", 1.0)
+    if len(tenderers) < 2:
+        return
+    addresses = Counter(addr for addr, _ in tenderers.values() if addr is not None)
+    contacts = _contact_matches(tenderers)
+    for a, (addr_a, _) in tenderers.items():
+        if (addr_a is not None and addresses[addr_a] >= 2) or a in contacts:
+            state.flag("OCID", ocid, "R044", 1.0)
+            state.flag("Tenderer", a, "R044", 1.0)
+
+
+_CONTACT = ("name", "email", "telephone", "faxNumber", "url")
+
+
+def _contact_matches(tenderers: dict[str, tuple[str | None, Any]]) -> set[str]:
+    """Tenderers whose contact point `_same_contact` matches another's. When every contact
+    point gives text for the same fields, the deciding field is the first of them for every
+    pair, so equal values there are the matches; otherwise every pair is compared."""
+    points = {k: cp for k, (_, cp) in tenderers.items() if isinstance(cp, dict)}
+    shapes = {tuple(isinstance(cp.get(f), str) for f in _CONTACT) for cp in points.values()}
+    if len(shapes) == 1:
+        shape = next(iter(shapes))
+        if True not in shape:
+            return set()
+        field = _CONTACT[shape.index(True)]
+        seen = Counter(cp[field] for cp in points.values())
+        return {k for k, cp in points.items() if seen[cp[field]] >= 2}
+    return {a for a, cp_a in points.items()
+            if any(a != b and _same_contact(cp_b, cp_a) for b, cp_b in points.items())}
+
+
+_ADDRESS = ("streetAddress", "locality", "region", "postalCode", "countryName")
 
 
 def _address_key(party: dict) -> str | None:
     address = _get(party, "address")
     if not isinstance(address, dict) or "streetAddress" not in address:
         return None
-    return "".join(v.strip().lower() + " " for f in ("streetAddress", "locality", "region",
-                                                    "postalCode", "countryName")
-                   if isinstance(v := address.get(f), str))
+    return "".join([v.strip().lower() + " " for f in _ADDRESS
+                    if isinstance(v := address.get(f), str)])
 
 
 def _same_contact(a: Any, b: Any) -> bool:

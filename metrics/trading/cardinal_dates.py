@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 
 _RFC3339 = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))")
 
 
+@lru_cache(maxsize=1 << 16)  # tender periods repeat the same few times of day
 def parse_rfc3339(text: str | None) -> datetime | None:
     if text is None:
         return None

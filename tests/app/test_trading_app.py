@@ -142,3 +142,28 @@ def test_cockpit_has_a_trading_section(seeded):
     assert tr("trading.cockpit.title") in [h.value for h in at.subheader]
     labels = [m.label for m in at.metric]
     assert tr("trading.cockpit.red") in labels
+
+
+def test_trading_light_in_the_centre_links_to_its_process(seeded):
+    """Issue 14: from a trading red light in the lights centre to the process behind it."""
+    from models.lights import Alert
+    ocid = planted_ocid(3)
+    with Session(seeded) as s:
+        alert = s.execute(select(Alert).where(
+            Alert.subject_type == "trading_process", Alert.subject_id == ocid,
+            Alert.rule_id == "TR-R3", Alert.status.in_(["open", "acknowledged", "supervising"]))
+        ).scalar_one()
+    at = _open(login("prov_supervisor"), "pages/lights/centre.py")
+    table = next(d for d in at.dataframe if d.key and d.key.startswith("lc_table"))
+    row = table.value[tr("lights.col.id")].tolist().index(alert.id)
+    at.session_state[table.key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception, at.exception
+    [link] = [p for p in at.page_link if p.proto.label == tr(
+        "lights.detail.open_subject", subject=f"{tr('lights.subject.trading_process')} {ocid}")]
+    assert link.proto.page.endswith("trading_process") or "trading/process" in link.proto.page
+    assert link.proto.query_string == f"ocid={ocid}"
+    # following it opens the process with its flag and bids
+    at = _open(at, "pages/trading/process.py", ocid=ocid)
+    assert at.subheader[0].value == "演示项目03"
+    assert "TR-R3" in _markdown(at) and at.dataframe[0].value.shape[0] == 3

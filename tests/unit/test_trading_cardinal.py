@@ -221,6 +221,47 @@ def test_r044_same_address_or_first_common_contact_field():
                    "Tenderer": {"A": {"R044": 1.0}, "B": {"R044": 1.0}}}
 
 
+def _r044_pairwise(releases):
+    """Cardinal's own loop (r044.rs): every ordered pair of tenderers, address key or the
+    first contact field both give as text; kept here to check the grouped implementation."""
+    from metrics.trading.cardinal import _address_key, _same_contact
+    out: dict = {}
+    for r in releases:
+        ts = {p["id"]: (_address_key(p), p.get("contactPoint")) for p in r["parties"]
+              if isinstance(p.get("roles"), list) and "tenderer" in p["roles"]
+              and isinstance(p.get("id"), str)}
+        for a, (addr_a, cp_a) in ts.items():
+            for b, (addr_b, cp_b) in ts.items():
+                if a != b and ((addr_a is not None and addr_a == addr_b) or _same_contact(cp_b, cp_a)):
+                    out.setdefault("OCID", {})[r["ocid"]] = {"R044": 1.0}
+                    out.setdefault("Tenderer", {})[a] = {"R044": 1.0}
+    return out
+
+
+def test_r044_grouping_equals_cardinal_pairwise_loop():
+    rng = np.random.default_rng(44)
+    fields = ("name", "email", "telephone", "faxNumber", "url")
+    releases = []
+    for i in range(400):
+        parties = []
+        for j in range(int(rng.integers(0, 6))):
+            p = {"id": f"T{int(rng.integers(0, 12))}" if j else 7,
+                 "roles": ["tenderer"] if rng.random() < 0.85 else ["supplier"]}
+            if rng.random() < 0.5:
+                p["address"] = {"streetAddress": ["路1号", " 路1号", None][int(rng.integers(0, 3))],
+                                "locality": "沈阳市"} if rng.random() < 0.8 else {"locality": "沈阳市"}
+            if rng.random() < 0.7:
+                # the same shape in most releases (one grouped field), mixed shapes in others
+                shape = fields[2:3] if i % 3 else [f for f in fields if rng.random() < 0.4]
+                p["contactPoint"] = {f: [str(int(rng.integers(0, 3))), 5, None][int(rng.integers(0, 3))
+                                        if i % 5 == 0 else 0] for f in shape}
+            parties.append(p)
+        releases.append(rel(f"o{i}", parties=parties))
+    expected = _r044_pairwise(releases)
+    assert len(expected["OCID"]) == 53 and len(expected["Tenderer"]) == 12
+    assert flags(releases, "[R044]\n") == expected
+
+
 # ---- fences over the file -------------------------------------------------------------------
 
 def _ratio_release(ocid, winner_amount, second_amount, details=None):
