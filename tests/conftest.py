@@ -28,6 +28,7 @@ from services.platform.database import engine_for  # noqa: E402
 from services.platform.demo import seed_demo  # noqa: E402
 from services.platform.schema import upgrade_to_head  # noqa: E402
 from services.platform.settings import get_settings  # noqa: E402
+from tests.shared_template import SharedTemplate, run_id, run_root  # noqa: E402
 
 # great-expectations takes ~5 s to import: pay it once here, not inside an AppTest timeout.
 _preload_gx()
@@ -85,43 +86,61 @@ def _migrate(url: str) -> None:
     eng.dispose()
 
 
+def _seed_template(url: str) -> None:
+    _migrate(url)
+    tpl = make_engine(url)
+    seed_demo(tpl, scale="small")
+    tpl.dispose()
+
+
+def sqlite_template(root: Path) -> SharedTemplate:
+    """The seeded SQLite template of this run (`<root>/template.db`), also the database the
+    e2e tests' private servers start from."""
+    path = root / "template.db"
+
+    def build() -> None:
+        path.unlink(missing_ok=True)
+        _seed_template(f"sqlite:///{path}")
+
+    return SharedTemplate(root, "template_sqlite", build, path=path)
+
+
 class _Backend:
     """One test database per backend and test process, plus a seeded template of it that
-    `seeded` restores in a fraction of a second instead of seeding the demo again."""
+    `seeded` restores in a fraction of a second instead of seeding the demo again. The
+    template is seeded once per run and shared by the xdist workers (tests/shared_template.py)."""
 
-    def __init__(self, kind: str, tmp: Path) -> None:
+    def __init__(self, kind: str, tmp: Path, root: Path) -> None:
         self.kind = kind
-        self.template_ready = False
         if kind == "sqlite":
             self.url = f"sqlite:///{tmp / 'test.db'}"
-            self.template_path = tmp / "template.db"
-            self.template_url = f"sqlite:///{self.template_path}"
+            self.template = sqlite_template(root)
         else:
             self.admin_url = _pg_admin_url()
             if self.admin_url is None:
                 pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
             # One database per test process, so parallel runs never share tables.
             self.db = f"fs_test_{os.getpid()}"
-            self.template_db = f"fs_tpl_{os.getpid()}"
+            self.template_db = f"fs_tpl_{run_id()}"
             _pg_execute(self.admin_url, f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)',
-                        f'DROP DATABASE IF EXISTS "{self.template_db}" WITH (FORCE)',
                         f'CREATE DATABASE "{self.db}"')
             self.url = _pg_database_url(self.admin_url, self.db)
-            self.template_url = _pg_database_url(self.admin_url, self.template_db)
+            self.template = SharedTemplate(root, "template_postgresql", self._build_pg, self._drop_pg)
         _migrate(self.url)
 
+    def _drop_pg(self) -> None:
+        _pg_execute(self.admin_url, f'DROP DATABASE IF EXISTS "{self.template_db}" WITH (FORCE)')
+
+    def _build_pg(self) -> None:
+        self._drop_pg()
+        _pg_execute(self.admin_url, f'CREATE DATABASE "{self.template_db}"')
+        _seed_template(_pg_database_url(self.admin_url, self.template_db))
+
     def restore_seeded(self) -> None:
-        if not self.template_ready:
-            if self.kind == "postgresql":
-                _pg_execute(self.admin_url, f'CREATE DATABASE "{self.template_db}"')
-            _migrate(self.template_url)
-            tpl = make_engine(self.template_url)
-            seed_demo(tpl, scale="small")
-            tpl.dispose()
-            self.template_ready = True
+        self.template.acquire()
         engine_for(self.url).dispose()  # no pooled connection may outlive the old content
         if self.kind == "sqlite":
-            with sqlite3.connect(self.template_path) as src, sqlite3.connect(
+            with sqlite3.connect(self.template.path) as src, sqlite3.connect(
                     make_url(self.url).database) as dst:
                 src.backup(dst)
         else:
@@ -130,16 +149,26 @@ class _Backend:
 
     def close(self) -> None:
         engine_for(self.url).dispose()
+        self.template.release()
         if self.kind == "postgresql":
-            _pg_execute(self.admin_url, f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)',
-                        f'DROP DATABASE IF EXISTS "{self.template_db}" WITH (FORCE)')
+            _pg_execute(self.admin_url, f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request, tmp_path_factory):
-    b = _Backend(request.param, tmp_path_factory.mktemp(f"db_{request.param}"))
+    b = _Backend(request.param, tmp_path_factory.mktemp(f"db_{request.param}"),
+                 run_root(tmp_path_factory))
     yield b
     b.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_file(tmp_path_factory) -> Path:
+    """The run's seeded SQLite template file (the small demo province): copy it, never write it."""
+    tpl = sqlite_template(run_root(tmp_path_factory))
+    tpl.acquire()
+    yield tpl.path
+    tpl.release()
 
 
 @pytest.fixture(scope="session")

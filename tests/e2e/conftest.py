@@ -21,8 +21,10 @@ Fixtures
     ``.log_tail()``. Its log is added to the report of any failing test that used it.
 ``private_server`` (module)
     A ``StreamlitServer`` of the module's own (fresh database, same settings): for modules that
-    write data other modules must not see. Warmed up (seeded) like the shared one.
-``start_streamlit(tmp_dir, extra_env=None)``
+    write data other modules must not see. Its database starts as a copy of the run's seeded
+    SQLite template (``seeded_sqlite_file``, the same small demo province), so its first load
+    does not seed again; the shared server above still seeds through the app itself.
+``start_streamlit(tmp_dir, extra_env=None, seeded_from=None)``
     Context manager behind both fixtures, for tests that need other settings (e.g.
     ``{"FIVESYS_DEFAULT_LANGUAGE": "en"}``); yields a ``StreamlitServer``. Call ``warm_up``
     on it with a page before timing-sensitive steps.
@@ -142,8 +144,8 @@ def base_url(streamlit_server: StreamlitServer) -> str:
 
 
 @pytest.fixture(scope="module")
-def private_server(tmp_path_factory, browser) -> Iterator[StreamlitServer]:  # noqa: ANN001
-    with start_streamlit(tmp_path_factory.mktemp("e2e_private")) as server:
+def private_server(tmp_path_factory, browser, seeded_sqlite_file) -> Iterator[StreamlitServer]:  # noqa: ANN001
+    with start_streamlit(tmp_path_factory.mktemp("e2e_private"), seeded_from=seeded_sqlite_file) as server:
         _warm(browser, server)
         yield server
 

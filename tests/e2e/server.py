@@ -7,6 +7,7 @@ import contextlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -88,11 +89,17 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def start_streamlit(tmp_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[StreamlitServer]:
+def start_streamlit(tmp_dir: Path, extra_env: dict[str, str] | None = None,
+                    seeded_from: Path | None = None) -> Iterator[StreamlitServer]:
     """`streamlit run streamlit_app.py` on a free loopback port with a fresh SQLite database in
-    `tmp_dir`; yields once `/_stcore/health` answers; stops the server (and children) after."""
+    `tmp_dir`; yields once `/_stcore/health` answers; stops the server (and children) after.
+    With `seeded_from` (a seeded SQLite file) the database starts as a copy of it, so the
+    app's first load finds the demo already there instead of seeding it (10-25 s)."""
     tmp_dir.mkdir(parents=True, exist_ok=True)
     db_path = tmp_dir / "e2e.db"
+    if seeded_from is not None:
+        with sqlite3.connect(seeded_from) as src, sqlite3.connect(db_path) as dst:
+            src.backup(dst)
     log_path = tmp_dir / "streamlit.log"
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FIVESYS_")}
