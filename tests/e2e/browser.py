@@ -148,3 +148,84 @@ def click_sidebar_link(page, title: str) -> None:  # noqa: ANN001
         has_text=title).first.click()
     page.wait_for_timeout(200)
     wait_for_idle(page)
+
+
+# --------------------------------------------------------------------------- retrying actions
+# A click or a pick that lands while Streamlit replaces a run (the login cookie component
+# answers after the first run and starts another) can be dropped: these retry, but only what
+# is safe to repeat.
+
+def main(page):  # noqa: ANN001, ANN201
+    return page.locator('[data-testid="stMain"]')
+
+
+def click_button(page, name: str) -> None:  # noqa: ANN001
+    """Let any late rerun finish, then click the button `name` once and wait for the run."""
+    wait_for_idle(page, settle_s=1.5)
+    page.get_by_role("button", name=name, exact=True).click()
+    page.wait_for_timeout(300)
+    wait_for_idle(page)
+    assert_no_exception(page)
+
+
+def open_menu(page, title: str) -> None:  # noqa: ANN001
+    """Open a page from the sidebar menu (again if the click was dropped by a rerun) and wait
+    for its `h1` heading `title`."""
+    heading = main(page).locator("h1").filter(has_text=title)
+    for _attempt in range(3):
+        wait_for_idle(page, settle_s=1.0)
+        click_sidebar_link(page, title)  # expands the menu's "view more" first
+        page.wait_for_timeout(300)
+        wait_for_idle(page)
+        assert_no_exception(page)
+        if heading.count():
+            break
+    heading.first.wait_for(timeout=5000)
+    wait_for_idle(page, settle_s=1.0)
+
+
+def click_until(page, button: str, expected: str, *, safe_to_repeat) -> None:  # noqa: ANN001
+    """Click `button` until `expected` is shown; repeated only while `safe_to_repeat()` says
+    the dropped click had no effect."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    shown = main(page).get_by_text(expected, exact=False)
+    for _attempt in range(3):
+        wait_for_idle(page, settle_s=1.5)
+        main(page).get_by_role("button", name=button).click()
+        page.wait_for_timeout(300)
+        wait_for_idle(page)
+        assert_no_exception(page)
+        try:
+            shown.first.wait_for(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            assert safe_to_repeat(), f"{button!r} had an effect but {expected!r} is not shown"
+    shown.first.wait_for(timeout=1000)
+
+
+def pick(page, box, option_name: str, done) -> None:  # noqa: ANN001
+    """Choose `option_name` in the selectbox `box` until `done()` (polled) holds."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    option = page.get_by_role("option", name=option_name, exact=True)
+    for _attempt in range(3):
+        wait_for_idle(page, settle_s=1.0)
+        # scrolled first: the list closes again when the click itself scrolls the page
+        box.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        box.click()
+        try:
+            option.wait_for(timeout=5000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        option.click()
+        page.wait_for_timeout(300)
+        wait_for_idle(page)
+        assert_no_exception(page)
+        for _poll in range(50):
+            if done():
+                return
+            page.wait_for_timeout(200)
+    assert done(), f"could not choose {option_name!r}"

@@ -61,6 +61,16 @@ server in ``tests/e2e/server.py``)
     Full-page PNG ``<tmp_path>/<name>.png``; returns the path.
 ``tr(key, **params)``
     The Simplified Chinese catalog text for an i18n key (the UI's default language).
+``main(page)``
+    The ``stMain`` locator.
+``click_button(page, name)``
+    Wait out a late rerun, click the button once, wait for the run, no exception.
+``open_menu(page, title)``
+    Click the menu entry ``title`` (again if a rerun dropped the click) until its ``h1`` shows.
+``click_until(page, button, expected, safe_to_repeat=...)``
+    Click until ``expected`` is shown; repeats only while ``safe_to_repeat()`` holds.
+``pick(page, box, option_name, done)``
+    Choose an option of the selectbox ``box`` (retried) until ``done()`` holds.
 """
 
 from __future__ import annotations
@@ -82,12 +92,17 @@ from tests.e2e.browser import (
     IDLE_TIMEOUT_S,
     ROOT,
     assert_no_exception,
+    click_button,
     click_sidebar_link,
+    click_until,
     login,
     login_attempt,
     logout,
     logout_button,
+    main,
+    open_menu,
     open_page,
+    pick,
     screenshot,
     sidebar_links,
     tr,
@@ -99,9 +114,10 @@ from tests.e2e.server import START_TIMEOUT_S, StreamlitServer, free_port, start_
 __all__ = [
     "APT_HINT", "CHROMIUM", "CHROMIUM_ARGS", "CONTEXT_OPTIONS", "DEMO_PASSWORD",
     "FIRST_LOAD_TIMEOUT_S", "IDLE_TIMEOUT_S", "ROOT", "START_TIMEOUT_S", "StreamlitServer",
-    "assert_no_exception", "browser_required", "click_sidebar_link", "free_port", "login",
-    "login_attempt", "logout", "logout_button", "open_page", "screenshot", "sidebar_links",
-    "start_streamlit", "tr", "wait_for_idle",
+    "assert_no_exception", "browser_required", "click_button", "click_sidebar_link",
+    "click_until", "free_port", "login", "login_attempt", "logout", "logout_button", "main",
+    "open_menu", "open_page", "pick", "screenshot", "sidebar_links", "start_streamlit", "tr",
+    "wait_for_idle",
 ]
 
 

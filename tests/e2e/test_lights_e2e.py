@@ -10,6 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import (
     assert_no_exception,
+    click_button,
     login,
     logout,
     open_page,
@@ -45,16 +46,6 @@ def _status(server, alert_id: int) -> str:  # noqa: ANN001
         return db.execute("SELECT status FROM alert WHERE id = ?", (alert_id,)).fetchone()[0]
 
 
-def _click(page, name: str) -> None:  # noqa: ANN001
-    # Let any late rerun (the login cookie component answers after a run) finish first:
-    # a click that lands while Streamlit replaces the run can be dropped.
-    wait_for_idle(page, settle_s=1.5)
-    page.get_by_role("button", name=name, exact=True).click()
-    page.wait_for_timeout(300)
-    wait_for_idle(page)
-    assert_no_exception(page)
-
-
 def test_supervision_order_round_trip(page, private_server, tmp_path):
     base = private_server.url
     alert_id = _open_alert_of(private_server, "county_data")
@@ -69,7 +60,7 @@ def test_supervision_order_round_trip(page, private_server, tmp_path):
     success = page.get_by_text(re.compile(tr("lights.act.order_issued", no="(DB\\d+)")))
     for _attempt in range(2):  # a dropped click issued nothing, so clicking again is safe
         orders_before = _order_count(private_server)
-        _click(page, tr("lights.act.order_issue"))
+        click_button(page, tr("lights.act.order_issue"))
         screenshot(page, tmp_path, "after_issue")
         try:
             success.wait_for(timeout=15_000)
@@ -89,7 +80,7 @@ def test_supervision_order_round_trip(page, private_server, tmp_path):
     open_page(page, base, f"supervision_orders?order={order_no}")
     page.get_by_text(tr("lights.orders.detail", no=order_no)).wait_for()
     page.get_by_label(tr("lights.orders.response_label")).fill("已逐项整改，制度已修订")
-    _click(page, tr("lights.orders.answer"))
+    click_button(page, tr("lights.orders.answer"))
     page.get_by_text(tr("lights.orders.answered", no=order_no)).wait_for()
     assert _status(private_server, alert_id) == "rectified"
     logout(page)
@@ -97,7 +88,7 @@ def test_supervision_order_round_trip(page, private_server, tmp_path):
     login(page, base, "county_supervisor")
     open_page(page, base, f"supervision_orders?order={order_no}")
     page.get_by_text("已逐项整改，制度已修订").wait_for()
-    _click(page, tr("lights.orders.accept"))
+    click_button(page, tr("lights.orders.accept"))
     page.get_by_text(tr("lights.orders.accepted", no=order_no)).wait_for()
     screenshot(page, tmp_path, "order_accepted")
     assert _status(private_server, alert_id) == "closed"

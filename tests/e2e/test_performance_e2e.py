@@ -11,6 +11,7 @@ import pytest
 
 from tests.e2e.conftest import (
     assert_no_exception,
+    click_button,
     login,
     logout,
     open_page,
@@ -24,14 +25,6 @@ pytestmark = pytest.mark.e2e
 
 def _db(server) -> sqlite3.Connection:  # noqa: ANN001
     return sqlite3.connect(str(server.db_path))
-
-
-def _click(page, name: str) -> None:  # noqa: ANN001
-    wait_for_idle(page, settle_s=1.5)
-    page.get_by_role("button", name=name, exact=True).click()
-    page.wait_for_timeout(300)
-    wait_for_idle(page)
-    assert_no_exception(page)
 
 
 def _choose(page, label: str, text: str) -> None:  # noqa: ANN001
@@ -55,7 +48,7 @@ def test_evaluator_scores_and_a_leader_drills_to_the_records(page, private_serve
     _choose(page, tr("performance.col.indicator"), "C23")
     page.get_by_label(tr("performance.workbench.value")).fill("0.5")
     page.get_by_label(tr("performance.workbench.evidence")).fill("抽查执法案卷 40 卷，20 卷合格")
-    _click(page, tr("performance.workbench.save"))
+    click_button(page, tr("performance.workbench.save"))
     page.get_by_text(tr("performance.workbench.saved")).wait_for()
     with _db(private_server) as db:
         value, status, dept_code = db.execute(
@@ -64,7 +57,7 @@ def test_evaluator_scores_and_a_leader_drills_to_the_records(page, private_serve
             (code,)).fetchone()
     assert (value, status) == (0.5, "entered") and dept_code.startswith("2101")
     screenshot(page, tmp_path, "entered")
-    _click(page, tr("performance.workbench.compute"))
+    click_button(page, tr("performance.workbench.compute"))
     page.get_by_text(re.compile("已计算 \\d+ 个部门")).wait_for(timeout=60_000)
     with _db(private_server) as db:
         computed_after = db.execute("SELECT computed_at FROM perf_period WHERE code = ?", (code,)).fetchone()[0]

@@ -10,7 +10,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -23,10 +22,13 @@ from models.power import Power
 from models.users import User
 from services.power.catalog import in_force_clause
 from tests.e2e.conftest import (
-    assert_no_exception,
+    click_until,
     login,
     logout,
+    main,
+    open_menu,
     open_page,
+    pick,
     screenshot,
     tr,
     wait_for_idle,
@@ -41,10 +43,6 @@ CASES = (WINDOW_CASE, REJECTED_CASE, CLEAN_CASE)
 EXPECTED = {("AP-Y5", WINDOW_CASE), ("AP-R3", WINDOW_CASE), ("AP-Y4", REJECTED_CASE)}
 TITLE_KEYS = {"AP-Y5": "esupervision.rules.ap_y5.title", "AP-R3": "esupervision.rules.ap_r3.title",
               "AP-Y4": "esupervision.rules.ap_y4.title"}
-
-
-def main(page):
-    return page.locator('[data-testid="stMain"]')
 
 
 def _officer_and_power(engine):
@@ -71,65 +69,6 @@ def _cases_csv(power_code: str, fee_standard: float) -> tuple[str, str, str]:
            f"{REJECTED_CASE},{power_code},网上,{day},09:00,不予许可,{done},,,0\n"
            f"{CLEAN_CASE},{power_code},网上,{day},09:30,不予许可,{done},11:00,{why},{fee_standard:g}\n")
     return csv, day.isoformat(), done.isoformat()
-
-
-def _menu(page, title: str) -> None:
-    """Open a page from the sidebar menu (again if the click was dropped by a rerun)."""
-    heading = main(page).locator("h1").filter(has_text=title)
-    for _attempt in range(3):
-        wait_for_idle(page, settle_s=1.0)
-        page.locator('[data-testid="stSidebarNav"] a[data-testid="stSidebarNavLink"]').filter(
-            has_text=title).first.click()
-        page.wait_for_timeout(300)
-        wait_for_idle(page)
-        assert_no_exception(page)
-        if heading.count():
-            break
-    heading.first.wait_for(timeout=5000)
-    wait_for_idle(page, settle_s=1.0)
-
-
-def _click_until(page, button: str, expected: str, *, safe_to_repeat) -> None:
-    """Click `button` until `expected` is shown. A click landing during the login-cookie
-    rerun can be dropped; it is repeated only while `safe_to_repeat()` says nothing happened."""
-    shown = main(page).get_by_text(expected, exact=False)
-    for _attempt in range(3):
-        wait_for_idle(page, settle_s=1.5)
-        main(page).get_by_role("button", name=button).click()
-        page.wait_for_timeout(300)
-        wait_for_idle(page)
-        assert_no_exception(page)
-        try:
-            shown.first.wait_for(timeout=10_000)
-            return
-        except PlaywrightTimeout:
-            assert safe_to_repeat(), f"{button!r} had an effect but {expected!r} is not shown"
-    shown.first.wait_for(timeout=1000)
-
-
-def _pick(page, box, option_name: str, done) -> None:
-    """Choose `option_name` in the selectbox `box` until `done()` (polled) holds."""
-    option = page.get_by_role("option", name=option_name, exact=True)
-    for _attempt in range(3):  # a pick landing during a rerun can be dropped
-        wait_for_idle(page, settle_s=1.0)
-        # scrolled first: the list closes again when the click itself scrolls the page
-        box.scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
-        box.click()
-        try:
-            option.wait_for(timeout=5000)
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            continue
-        option.click()
-        page.wait_for_timeout(300)
-        wait_for_idle(page)
-        assert_no_exception(page)
-        for _poll in range(50):
-            if done():
-                return
-            page.wait_for_timeout(200)
-    assert done(), f"could not choose {option_name!r}"
 
 
 def _rule_title(rule_id: str) -> str:
@@ -163,16 +102,16 @@ def test_officer_uploads_cases_and_supervisor_sees_the_new_lights(page, private_
 
         # --- the data officer uploads the cases
         login(page, base, "county_data")
-        _menu(page, tr("ingest.upload_title"))
+        open_menu(page, tr("ingest.upload_title"))
         kind = tr("esupervision.upload.cases")
         kind_box = main(page).locator('[data-testid="stSelectbox"]').first
-        _pick(page, kind_box, kind, lambda: kind_box.locator("input").input_value() == kind)
+        pick(page, kind_box, kind, lambda: kind_box.locator("input").input_value() == kind)
         main(page).locator('input[type="file"]').set_input_files(str(upload))
         wait_for_idle(page)
         ready = tr("ingest.ready", new=3, changed=0, unchanged=0)
-        _click_until(page, tr("ingest.check_button"), ready, safe_to_repeat=lambda: True)
+        click_until(page, tr("ingest.check_button"), ready, safe_to_repeat=lambda: True)
         screenshot(page, tmp_path, "1_upload_preview")
-        _click_until(page, tr("ingest.confirm_button"),
+        click_until(page, tr("ingest.confirm_button"),
                      tr("ingest.committed", new=3, changed=0, unchanged=0),
                      safe_to_repeat=lambda: _stored_cases(engine) == 0)
         screenshot(page, tmp_path, "2_upload_committed")
@@ -197,7 +136,7 @@ def test_officer_uploads_cases_and_supervisor_sees_the_new_lights(page, private_
         # --- the county supervisor (the lights centre is for supervisors and leaders) sees
         # them at the top of the lights centre (newest first) and in detail
         login(page, base, "county_supervisor")
-        _menu(page, tr("lights.nav.centre"))
+        open_menu(page, tr("lights.nav.centre"))
         screenshot(page, tmp_path, "3_lights_centre")
         facts = {
             ("AP-Y5", WINDOW_CASE): f"{WINDOW_CASE}（{power_name}）{received_on} 在窗口受理，该事项可网上办理",

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -20,10 +19,13 @@ from models.trading import TradeParty, TradeProcess
 from models.users import User
 from tests.e2e.conftest import (
     assert_no_exception,
-    click_sidebar_link,
+    click_until,
     login,
     logout,
+    main,
+    open_menu,
     open_page,
+    pick,
     screenshot,
     tr,
     wait_for_idle,
@@ -34,74 +36,18 @@ pytestmark = pytest.mark.e2e
 OCID = "ocds-lnggzy-E2E0001"
 
 
-def main(page):
-    return page.locator('[data-testid="stMain"]')
-
-
-def _menu(page, title: str) -> None:
-    heading = main(page).locator("h1").filter(has_text=title)
-    for _attempt in range(3):
-        wait_for_idle(page, settle_s=1.0)
-        click_sidebar_link(page, title)  # expands the menu's "view more" first
-        page.wait_for_timeout(300)
-        wait_for_idle(page)
-        assert_no_exception(page)
-        if heading.count():
-            break
-    heading.first.wait_for(timeout=5000)
-    wait_for_idle(page, settle_s=1.0)
-
-
-def _pick(page, box, option_name: str, done) -> None:
-    option = page.get_by_role("option", name=option_name, exact=True)
-    for _attempt in range(3):
-        wait_for_idle(page, settle_s=1.0)
-        box.scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
-        box.click()
-        try:
-            option.wait_for(timeout=5000)
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            continue
-        option.click()
-        page.wait_for_timeout(300)
-        wait_for_idle(page)
-        for _poll in range(50):
-            if done():
-                return
-            page.wait_for_timeout(200)
-    assert done(), f"could not choose {option_name!r}"
-
-
-def _click_until(page, button: str, expected: str, *, safe_to_repeat) -> None:
-    shown = main(page).get_by_text(expected, exact=False)
-    for _attempt in range(3):
-        wait_for_idle(page, settle_s=1.5)
-        main(page).get_by_role("button", name=button).click()
-        page.wait_for_timeout(300)
-        wait_for_idle(page)
-        assert_no_exception(page)
-        try:
-            shown.first.wait_for(timeout=10_000)
-            return
-        except PlaywrightTimeout:
-            assert safe_to_repeat(), f"{button!r} had an effect but {expected!r} is not shown"
-    shown.first.wait_for(timeout=1000)
-
-
 def _upload(page, tmp_path, kind_key: str, name: str, content: str, rows: int, stored) -> None:
-    _menu(page, tr("ingest.upload_title"))
+    open_menu(page, tr("ingest.upload_title"))
     kind = tr(kind_key)
     box = main(page).locator('[data-testid="stSelectbox"]').first
-    _pick(page, box, kind, lambda: box.locator("input").input_value() == kind)
+    pick(page, box, kind, lambda: box.locator("input").input_value() == kind)
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     main(page).locator('input[type="file"]').set_input_files(str(path))
     wait_for_idle(page)
-    _click_until(page, tr("ingest.check_button"), tr("ingest.ready", new=rows, changed=0, unchanged=0),
+    click_until(page, tr("ingest.check_button"), tr("ingest.ready", new=rows, changed=0, unchanged=0),
                  safe_to_repeat=lambda: True)
-    _click_until(page, tr("ingest.confirm_button"), tr("ingest.committed", new=rows, changed=0, unchanged=0),
+    click_until(page, tr("ingest.confirm_button"), tr("ingest.committed", new=rows, changed=0, unchanged=0),
                  safe_to_repeat=lambda: not stored())
 
 
@@ -147,7 +93,7 @@ def test_officer_uploads_bids_supervisor_finds_the_flag_and_the_party(page, priv
         assert tr("trading.register.count", n=1, red=1, yellow=0) in main(page).inner_text()
         screenshot(page, tmp_path, "2_register")
         # the process page, from the menu, found by its OCID as a supervisor types it
-        _menu(page, tr("trading.nav.process"))
+        open_menu(page, tr("trading.nav.process"))
         box = main(page).get_by_label(tr("trading.process.pick"))
         box.fill(OCID)
         box.press("Enter")
