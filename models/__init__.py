@@ -5,7 +5,13 @@ from models.calendar import CalendarDay, CalendarYear
 from models.esupervision import ApprovalCase, CaseStep, CaseSuspension, FundPayment, SpecialFund
 from models.feedback import Category, Ticket, TicketEvent  # noqa: F401  (S5 tables)
 from models.imports import ImportBatch
-from models.lights import Alert, AlertEvent, SupervisionOrder, SupervisionOrderAlert
+from models.lights import (
+    Alert,
+    AlertEvent,
+    SupervisionEvidence,
+    SupervisionOrder,
+    SupervisionOrderAlert,
+)
 from models.org import Department, Region
 from models.performance import (
     DepartmentScore,
@@ -49,6 +55,7 @@ __all__ = [
     "Region",
     "RiskPoint",
     "RuleSetting",
+    "SupervisionEvidence",
     "SupervisionOrder",
     "SupervisionOrderAlert",
     "TradeAmendment",

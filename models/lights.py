@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.statuses import (  # noqa: F401  (the statuses of these tables)
@@ -88,3 +88,20 @@ class SupervisionOrderAlert(SQLModel, table=True):
 
     order_id: int = Field(foreign_key="supervision_order.id", primary_key=True)
     alert_id: int = Field(foreign_key="alert.id", primary_key=True, index=True)
+
+
+class SupervisionEvidence(SQLModel, table=True):
+    """A file the department attached to its answer to a 督办 order (PDF, image, Office
+    document), kept in the database; only ever offered as a download, never rendered."""
+
+    __tablename__ = "supervision_evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="supervision_order.id", index=True)
+    file_name: str = Field(max_length=200)
+    media_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_by: str = Field(max_length=64)
+    uploaded_at: datetime = Field(default_factory=utcnow)

@@ -11,6 +11,7 @@ from services.lights import orders as order_service
 from services.lights.read import order_alerts, orders_frame
 from services.platform.users import get_user
 from ui.lights.detail import run_action, show_flash
+from ui.lights.evidence import evidence_section
 from ui.lights.format import (
     alerts_display,
     language,
@@ -94,6 +95,7 @@ with unit_of_work() as session:
     covered = order_alerts(session=session, scope=ctx.scope, order_id=order["id"])
 st.dataframe(style_levels(alerts_display(covered), t("lights.col.level")), hide_index=True,
              width="stretch")
+evidence_section(ctx, order)
 lang = current_language()
 
 
