@@ -1,7 +1,7 @@
 """Issue 16: evidence files on the answer to a 督办 order
 
-Revision ID: 0011_evidence
-Revises: 0010_security
+Revision ID: 0012_evidence
+Revises: 0011_feedback_source
 Create Date: 2026-12-06 03:00:00
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0011_evidence'
-down_revision = '0010_security'
+revision = '0012_evidence'
+down_revision = '0011_feedback_source'
 branch_labels = None
 depends_on = None
 
