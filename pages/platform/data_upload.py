@@ -25,15 +25,18 @@ if kind is None:
 template_button(kind)
 
 state_key = f"upload_result_{kind.key}"
-# One limit, shown in the label and enforced by the widget and the pipeline alike.
+# One limit (FIVESYS_UPLOAD_MAX_MB), shown in the label and enforced here with a Chinese message
+# (and again by the pipeline); server.maxUploadSize is only the transport ceiling above it.
 limit_mb = get_settings().upload_max_mb
-uploaded = st.file_uploader(t("security.file_label", limit=limit_mb), key=f"upload_file_{kind.key}",
-                            max_upload_size=limit_mb)
+uploaded = st.file_uploader(t("security.file_label", limit=limit_mb), key=f"upload_file_{kind.key}")
+too_big = uploaded is not None and uploaded.size > limit_mb * 1024 * 1024
+if too_big:
+    st.error(t("ingest.err_too_big", size=f"{uploaded.size / 1024 / 1024:.1f}", limit=limit_mb))
 with st.expander(t("ingest.sheet_label")):
     sheet = st.text_input(t("ingest.sheet_label"), key=f"upload_sheet_{kind.key}",
                           label_visibility="collapsed").strip() or None
 
-if st.button(t("ingest.check_button"), type="primary", disabled=uploaded is None,
+if st.button(t("ingest.check_button"), type="primary", disabled=uploaded is None or too_big,
              icon=":material/fact_check:"):
     progress = StageProgress("parse")
     with unit_of_work() as session:

@@ -79,6 +79,22 @@ def _offences(at) -> list[str]:  # noqa: ANN001
     return bad
 
 
+def test_publish_warnings_show_step_names_as_typed():
+    from streamlit.testing.v1 import AppTest
+
+    def script() -> None:
+        from ui.power.widgets import show_issues
+
+        show_issues([("power.flow.unreachable", {"steps": "2 [请重新登录](http://evil.example/phish)"}),
+                     ("power.flow.many_starts", {"steps": "1 ![x](http://evil.example/p)"})])
+
+    at = AppTest.from_function(script)
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.warning) == 2
+    assert _offences(at) == []
+
+
 def test_md_escape_breaks_links_images_and_bare_urls():
     for payload in HOSTILE + ("www.evil.example/x", "see https://evil.example/x now"):
         assert _links_out(md_escape(payload)) == [], payload

@@ -41,6 +41,23 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_one_upload_limit_refused_in_chinese(org, monkeypatch):
+    """Issue 17: a file over FIVESYS_UPLOAD_MAX_MB gets the app's Chinese message (never
+    Streamlit's English one) and cannot be checked; the label states the same limit."""
+    from services.platform.settings import get_settings
+
+    monkeypatch.setenv("FIVESYS_UPLOAD_MAX_MB", "1")
+    get_settings.cache_clear()
+    at = open_page(login("admin"), "pages/platform/data_upload.py")
+    at.selectbox(key="upload_kind").set_value("departments").run(timeout=TIMEOUT)
+    assert "不超过 1 MB" in at.file_uploader[0].label
+    at.file_uploader[0].upload("big.csv", GOOD + b"#" * (3 * 1024 * 1024 // 2), "text/csv")
+    at.run(timeout=TIMEOUT)
+    assert texts(at.error) == ["文件大小 1.5 MB 超过上限 1 MB。"]
+    assert next(b for b in at.button if b.label == "检查文件").disabled
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_good_file_preview_confirm_rows_present(org):
     at = open_page(login("admin"), "pages/platform/data_upload.py")
     assert not at.exception, at.exception

@@ -105,6 +105,6 @@ def test_bad_case_rows_are_refused_naming_row_and_column(seeded):
     assert found == [(2, "finished_on", "esupervision.upload.err_finished_before"),
                      (3, "channel", "ingest.err_choice"),
                      # once, on the column the user typed (never on the fetched department_id)
-                     (4, "power_code", "ingest.err_out_of_scope")]
+                     (4, "power_code", "ingest.err_ref_unavailable")]
     with Session(seeded) as s:
         assert s.execute(select(func.count()).select_from(ApprovalCase)).scalar_one() == before

@@ -15,7 +15,7 @@ from services.power import catalog as power_service
 from ui.lights.export import about_sheet
 from ui.platform.context import UserContext
 from ui.platform.db import unit_of_work
-from ui.platform.formatting import no_nulls
+from ui.platform.formatting import md_escape, no_nulls
 from ui.platform.forms import validation_message
 from ui.platform.i18n import t
 
@@ -168,7 +168,9 @@ def power_form(key: str, depts: pl.DataFrame, initial: dict | None = None) -> Po
 def show_issues(issues: list[FlowIssue] | list[tuple[str, dict]]) -> None:
     for item in issues:
         key, params = (item.key, item.params) if isinstance(item, FlowIssue) else item
-        st.warning(t(key, **params), icon=":material/warning:")
+        # step and power names in the parameters are data: shown as typed, never as markup
+        safe = {k: md_escape(v) if isinstance(v, str) else v for k, v in params.items()}
+        st.warning(t(key, **safe), icon=":material/warning:")
 
 
 def flow_chart(steps: pl.DataFrame, edges: pl.DataFrame, risks: pl.DataFrame | None) -> None:
