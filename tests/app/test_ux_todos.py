@@ -115,3 +115,12 @@ def test_menu_titles_carry_the_counts(seeded):
     specs = {s.path: s for s in PAGES}
     assert menu_title(specs["pages/lights/orders.py"], 1) == "督办单 (1)"
     assert menu_title(specs["pages/platform/home.py"], 0) == "工作台"
+
+
+def test_the_menu_shows_the_counts_after_login(seeded):
+    at = login("prov_supervisor")
+    menu = {info["page_name"] for info in at._registered_pages.values()}
+    assert {"工作台 (2)", "督办单 (1)"} <= menu  # 1 answer to accept + 1 new red light
+    at = login("county_data")
+    menu = {info["page_name"] for info in at._registered_pages.values()}
+    assert {"工作台", "督办单"} <= menu  # nothing waits: no number
