@@ -62,8 +62,9 @@ def test_an_import_returns_before_its_lights_and_the_drain_brings_them(seeded):
     assert _alerts(seeded, "RT") == []  # the import did not run the rules itself
     assert pending(seeded, batch_id=result.batch_id) == 1
     with Session(seeded) as s:
-        request = s.execute(select(SyncRequest)).scalar_one()
-    assert json.loads(request.departments) == [user.department_id]  # the partition it touched
+        request = s.execute(select(SyncRequest).where(SyncRequest.done_at.is_(None))).scalar_one()
+    assert (request.batch_id, json.loads(request.departments)) == (result.batch_id,
+                                                                   [user.department_id])  # the partition it touched
     drained = drain(seeded)
     assert drained is not None and drained.new >= 2
     assert pending(seeded, batch_id=result.batch_id) == 0
@@ -113,4 +114,26 @@ def test_the_daily_sweep_runs_once_per_china_day(seeded):
     assert sweep_if_due(seeded) is None
     with Session(seeded) as s:
         assert s.get(LightsState, "last_sweep").value == china_today().isoformat()
-        assert s.execute(select(func.count()).select_from(SyncRequest)).scalar_one() == 0
+        assert s.execute(select(func.count()).select_from(SyncRequest)
+                         .where(SyncRequest.done_at.is_(None))).scalar_one() == 0
+
+
+def test_a_supervision_order_asks_for_its_departments(seeded):
+    from datetime import date
+
+    from services.lights import orders
+    from services.platform.scope import ALL
+
+    with Session(seeded) as s:
+        alert = s.execute(select(Alert).where(Alert.status == "open",
+                                              Alert.department_id.is_not(None))
+                          .order_by(Alert.id)).scalars().first()
+    with session_scope(seeded) as s:
+        orders.issue_order(session=s, actor="sup", scope=ALL, alert_ids=[alert.id],
+                           department_id=alert.department_id, due_date=date(2099, 1, 1),
+                           instructions="限期整改")
+    with Session(seeded) as s:
+        request = s.execute(select(SyncRequest).where(SyncRequest.done_at.is_(None))).scalar_one()
+    assert (request.actor, json.loads(request.departments)) == ("sup", [alert.department_id])
+    result = drain(seeded)
+    assert (result.new, result.cleared) == (0, 0)
