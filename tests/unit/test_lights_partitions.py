@@ -50,10 +50,9 @@ def overcharge_case(conn: Connection, n: int) -> set[int]:
 def reopen_case(conn: Connection, n: int) -> set[int]:
     row = _pick(conn, "SELECT id, department_id FROM approval_case ORDER BY id", n)
     status = ("in_progress", "rejected", "approved")[n % 3]
-    conn.execute(text("UPDATE approval_case SET status = :s, reject_reason = NULL, "
-                      "finished_at = CASE WHEN :s = 'in_progress' THEN NULL ELSE "
-                      "COALESCE(finished_at, received_at) END WHERE id = :i"),
-                 {"s": status, "i": row[0]})
+    finished = "NULL" if status == "in_progress" else "COALESCE(finished_at, received_at)"
+    conn.execute(text(f"UPDATE approval_case SET status = :s, reject_reason = NULL, "
+                      f"finished_at = {finished} WHERE id = :i"), {"s": status, "i": row[0]})
     return {row[1]}
 
 
