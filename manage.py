@@ -178,13 +178,29 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_alerts(args: argparse.Namespace) -> int:
+    """Drain the lights' sync queue (what imports and forms touched); --full: every rule."""
+    from services.lights.queue import drain
     from services.lights.sync import sync_alerts
 
-    result = sync_alerts(default_engine(), actor="cli")
+    engine = default_engine()
+    result = sync_alerts(engine, actor="cli") if args.full else drain(engine, actor="cli")
+    if result is None:
+        print("nothing pending")
+        return 0
     print(f"rules={result.rules} new={result.new} updated={result.updated} "
           f"reopened={result.reopened} cleared={result.cleared} refreshed={result.refreshed} "
           f"unchanged={result.unchanged} escalated={result.escalated} "
           f"time={result.seconds:.2f}s")
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """The daily sweep of the rules time moves (run it after 00:00 Asia/Shanghai)."""
+    from services.lights.queue import sweep
+
+    r = sweep(default_engine(), actor="cli")
+    print(f"rules={r.rules} new={r.new} updated={r.updated} reopened={r.reopened} "
+          f"cleared={r.cleared} refreshed={r.refreshed} time={r.seconds:.2f}s")
     return 0
 
 
@@ -270,8 +286,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN")
     p.set_defaults(func=cmd_template)
 
-    sub.add_parser("sync-alerts", help="run every light rule and update the alerts"
-                   ).set_defaults(func=cmd_sync_alerts)
+    p = sub.add_parser("sync-alerts", help="bring the alerts in line with what changed")
+    p.add_argument("--full", action="store_true", help="run every rule over everything")
+    p.set_defaults(func=cmd_sync_alerts)
+    sub.add_parser("sweep", help="the daily sweep of date-dependent rules").set_defaults(
+        func=cmd_sweep)
 
     p = sub.add_parser("lights", help="print alerts (rule, level, subject, department, region, facts)")
     p.add_argument("--system", action="append", help="S1..S5 or LC (repeatable)")

@@ -11,6 +11,7 @@ from services.platform import users as user_service
 from services.platform.bootstrap import SchemaOutdated, prepare_database
 from services.platform.settings import SettingsError, get_settings
 from ui.lights.todos import menu_badges
+from ui.lights.worker import start_sync_worker
 from ui.platform import navigation
 from ui.platform.auth import LOGOUT_FLAG, Auth, request_logout, session_still_valid
 from ui.platform.context import UserContext, set_user
@@ -37,6 +38,8 @@ settings = get_settings()
 try:
     settings.check_startable()
     _prepared(settings.database_url)
+    if settings.sync_worker:
+        start_sync_worker(settings.database_url)  # the lights follow imports in the background
 except (SettingsError, SchemaOutdated) as exc:
     st.error(str(exc))
     st.stop()

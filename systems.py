@@ -64,7 +64,7 @@ LIGHTS = System(
     rules="metrics.lights.rules",
     loaders="services.lights.rule_inputs",
     seed="services.lights.seed:seed_lights",
-    after_import=("services.lights.sync:sync_after_import",),
+    after_import=("services.lights.queue:sync_after_import",),
 )
 
 ESUPERVISION = System(

@@ -105,3 +105,30 @@ class SupervisionEvidence(SQLModel, table=True):
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     uploaded_by: str = Field(max_length=64)
     uploaded_at: datetime = Field(default_factory=utcnow)
+
+
+class SyncRequest(SQLModel, table=True):
+    """A request to bring the lights in line with data that changed (issue 12): an import, a
+    form save or a rule change records one in its user's request; the sync worker drains the
+    queue (services.lights.queue), merging what is pending into one partitioned sync."""
+
+    __tablename__ = "sync_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    requested_at: datetime = Field(default_factory=utcnow)
+    actor: str = Field(max_length=64)
+    # JSON list of department ids the change touched; NULL: everything (a full sync)
+    departments: str | None = Field(default=None, sa_column=Column(Text))
+    batch_id: int | None = Field(default=None, index=True)  # the import batch, when one
+    done_at: datetime | None = Field(default=None, index=True)
+
+
+class LightsState(SQLModel, table=True):
+    """Small named facts of the lights engine, e.g. `last_sweep` (the China day of the last
+    daily sweep), written under the sync lock so that one process sweeps once a day."""
+
+    __tablename__ = "lights_state"
+
+    name: str = Field(primary_key=True, max_length=32)
+    value: str = Field(max_length=200)
+    updated_at: datetime = Field(default_factory=utcnow)

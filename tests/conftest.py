@@ -192,6 +192,9 @@ def _truncate(engine: Engine) -> None:
 def _point_app_at(url: str, monkeypatch) -> None:
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("FIVESYS_DEMO_MODE", "true")
+    # no background sync worker in the test process: tests drain the queue themselves
+    # (services.lights.queue.drain) where they mean "after the worker ran"
+    monkeypatch.setenv("FIVESYS_SYNC_WORKER", "false")
     get_settings.cache_clear()
 
 

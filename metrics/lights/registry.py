@@ -13,6 +13,14 @@ from typing import Any, Literal
 import polars as pl
 
 Level = Literal["red", "yellow"]
+# What a rule's result depends on (issue 12, the partition contract every rule follows):
+# - "department": the alerts of department d depend only on input rows of department d, and
+#   each alert's `department_id` is that department; a partitioned sync reads, evaluates and
+#   clears such a rule only inside the touched departments (alerts without a department are
+#   left to a full sync);
+# - "global": a population rule (fences or quartiles across departments or processes, rules
+#   over rows without a department): recomputed whole whenever a partitioned sync runs.
+Partition = Literal["department", "global"]
 
 # What a rule function returns: one row per offending subject.
 SUBJECT_SCHEMA: dict[str, pl.DataType] = {
@@ -58,6 +66,9 @@ class Rule:
     # Optional i18n key of a sentence stating the facts, formatted with the facts' keys
     # (e.g. "督办单{order_no}应于{due_date}办结"); without it the facts show as "key: value".
     facts_key: str | None = None
+    # See `Partition`. "global" is always correct; "department" is a promise the property test
+    # (tests/unit/test_lights_partitions.py) checks against a full sync.
+    partition: Partition = "global"
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}

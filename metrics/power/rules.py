@@ -121,21 +121,21 @@ def _keys(rule: str) -> dict[str, str]:
 
 
 PW_R1 = Rule(
-    id="PW-R1", system="S1", level="red", subject_type="risk_point", **_keys("pw_r1"),
+    id="PW-R1", system="S1", partition="department", level="red", subject_type="risk_point", **_keys("pw_r1"),
     inputs=("power_risk_points",), fn=_without_measures("高"))
 PW_Y1 = Rule(
-    id="PW-Y1", system="S1", level="yellow", subject_type="risk_point", **_keys("pw_y1"),
+    id="PW-Y1", system="S1", partition="department", level="yellow", subject_type="risk_point", **_keys("pw_y1"),
     inputs=("power_risk_points",), fn=_without_measures("中"))
 PW_Y2 = Rule(
-    id="PW-Y2", system="S1", level="yellow", subject_type="power", **_keys("pw_y2"),
+    id="PW-Y2", system="S1", partition="department", level="yellow", subject_type="power", **_keys("pw_y2"),
     inputs=("power_in_force", "power_in_force_steps", "power_in_force_edges"),
     fn=published_without_valid_flow)
 PW_Y3 = Rule(
-    id="PW-Y3", system="S1", level="yellow", subject_type="risk_point", **_keys("pw_y3"),
+    id="PW-Y3", system="S1", partition="department", level="yellow", subject_type="risk_point", **_keys("pw_y3"),
     inputs=("power_risk_points", "clock"), fn=not_reviewed,
     params=(Param("months", 12, "power.rules.pw_y3.months", min=1, max=60),))
 PW_R2 = Rule(
-    id="PW-R2", system="S1", level="red", subject_type="inspection", **_keys("pw_r2"),
+    id="PW-R2", system="S1", partition="department", level="red", subject_type="inspection", **_keys("pw_r2"),
     inputs=("power_inspections", "clock"), fn=rectification_overdue,
     params=(Param("grace_days", 0, "power.rules.pw_r2.grace_days", min=0, max=90),))
 

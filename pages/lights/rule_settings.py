@@ -1,5 +1,5 @@
 """预警规则 / Light rules (admin): every rule with its definition, basis and parameters;
-parameter changes are audited and apply at the next sync."""
+parameter changes are audited and ask the sync worker for a full sync (issue 12)."""
 
 import json
 
@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from metrics.lights.registry import RULES
+from services.lights.queue import WAKE, request_sync
 from services.lights.rule_settings import RuleSettingError, settings_frame, update_param
 from ui.lights.format import level_text, system_label
 from ui.platform.context import require_user
@@ -53,6 +54,9 @@ for rule in sorted(RULES.values(), key=lambda r: r.id):
                         for name, value in values.items():
                             update_param(session=session, actor=ctx.username, rule_id=rule.id,
                                          param=name, value=value)
+                        # the lights follow in the background worker (issue 12)
+                        request_sync(session, actor=ctx.username, departments=None)
+                    WAKE.set()
                 except RuleSettingError as exc:
                     st.error(error_text(exc))
                 else:

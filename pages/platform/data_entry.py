@@ -3,6 +3,7 @@
 import streamlit as st
 
 from services.platform import ingest
+from ui.lights.pending import lights_status
 from ui.platform.context import require_user
 from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import current_language, t
@@ -35,3 +36,5 @@ if submitted:
         st.info(t("ingest.entry_unchanged"))
     else:
         st.success(t("ingest.entry_saved", new=result.rows_new, changed=result.rows_changed))
+        st.session_state[f"entry_batch_{kind.key}"] = result.batch_id
+lights_status(st.session_state.get(f"entry_batch_{kind.key}"))  # "预警更新中…" until they are in

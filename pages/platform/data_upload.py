@@ -4,6 +4,7 @@ import streamlit as st
 
 from services.platform import ingest
 from services.platform.settings import get_settings
+from ui.lights.pending import lights_status
 from ui.platform.context import require_user
 from ui.platform.db import get_engine, unit_of_work
 from ui.platform.i18n import current_language, t
@@ -54,6 +55,7 @@ if result is not None:
         st.info(result_message(result), icon=":material/check_circle:")
     elif result.status == "committed":
         st.success(result_message(result), icon=":material/done_all:")
+        lights_status(result.batch_id)
     elif result.status == "ready":
         st.success(t("ingest.status_ready") + " " + result_message(result))
         show_preview(result)

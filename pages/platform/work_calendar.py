@@ -5,6 +5,7 @@ import polars as pl
 import streamlit as st
 
 from core.clock import china_today
+from services.lights.queue import WAKE, request_sync
 from services.platform.workcalendar import (
     CalendarError,
     save_year_schedule,
@@ -54,6 +55,9 @@ with st.form(f"calendar_{year}"):
             with unit_of_work() as session:
                 n = save_year_schedule(session=session, actor=ctx.username, year=year, days=frame,
                                        source_note=note)
+                # working days moved: every deadline light is re-checked in the background
+                request_sync(session, actor=ctx.username, departments=None)
+            WAKE.set()
         except CalendarError as exc:
             st.error(error_text(exc))
         else:

@@ -1,14 +1,16 @@
 """Rule inputs of S4 (see metrics/esupervision/rules.py for the columns). Whole province, no
 scope; working-day columns computed here with the official calendar, "today" from the same
-clock the `clock` loader gives the rules."""
+clock the `clock` loader gives the rules. Cases, steps, suspensions, funds and payments read
+just the rows of a set of departments when given one (partitioned sync, issue 12)."""
 
 from __future__ import annotations
 
 import polars as pl
 
 from services.esupervision import frames as es
-from services.lights.inputs import Bind, Loader, loader_table
+from services.lights.inputs import Bind, Departments, Loader, loader_table
 from services.lights.rule_inputs import clock
+from services.platform.scope import departments_scope
 
 
 def _today(bind: Bind):  # noqa: ANN202
@@ -19,14 +21,14 @@ LOADERS: dict[str, Loader] = {}
 loader = loader_table(LOADERS)
 
 
-@loader("ap_cases")
-def ap_cases(bind: Bind) -> pl.DataFrame:
-    return es.timed_cases(bind, None, today=_today(bind)).cases.drop("remaining_workdays")
+@loader("ap_cases", by_department=True, dated=True)
+def ap_cases(bind: Bind, departments: Departments = None) -> pl.DataFrame:
+    return es.timed_cases(bind, departments_scope(departments), today=_today(bind)).cases.drop("remaining_workdays")
 
 
-@loader("ap_steps")
-def ap_steps(bind: Bind) -> pl.DataFrame:
-    return es.timed_steps(bind, None, today=_today(bind)).drop("handler")
+@loader("ap_steps", by_department=True, dated=True)
+def ap_steps(bind: Bind, departments: Departments = None) -> pl.DataFrame:
+    return es.timed_steps(bind, departments_scope(departments), today=_today(bind)).drop("handler")
 
 
 @loader("ap_flow_steps")
@@ -39,16 +41,16 @@ def ap_flow_edges(bind: Bind) -> pl.DataFrame:
     return es.flow_edges(bind)
 
 
-@loader("ap_suspensions")
-def ap_suspensions(bind: Bind) -> pl.DataFrame:
-    return es.timed_suspensions(bind, None, today=_today(bind))
+@loader("ap_suspensions", by_department=True, dated=True)
+def ap_suspensions(bind: Bind, departments: Departments = None) -> pl.DataFrame:
+    return es.timed_suspensions(bind, departments_scope(departments), today=_today(bind))
 
 
-@loader("fd_funds")
-def fd_funds(bind: Bind) -> pl.DataFrame:
-    return es.read_funds(bind, None)
+@loader("fd_funds", by_department=True)
+def fd_funds(bind: Bind, departments: Departments = None) -> pl.DataFrame:
+    return es.read_funds(bind, departments_scope(departments))
 
 
-@loader("fd_payments")
-def fd_payments(bind: Bind) -> pl.DataFrame:
-    return es.read_payments(bind, None)
+@loader("fd_payments", by_department=True)
+def fd_payments(bind: Bind, departments: Departments = None) -> pl.DataFrame:
+    return es.read_payments(bind, departments_scope(departments))

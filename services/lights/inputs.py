@@ -5,6 +5,12 @@ with that module's own `loader = loader_table(LOADERS)` decorator; `startup.boot
 tables of every system named in `systems.py` into `LOADERS` here. A loader reads the whole province (alert sync is not
 scoped; reading the alerts is).
 
+Partitions (issue 12): a loader declared `by_department=True` takes a keyword `departments`
+(a frozenset of department ids, or None for the whole province) and then reads only the rows of
+those departments, in SQL (indexed department columns); the partitioned sync passes the
+touched departments to it. A loader declared `dated=True` reads "today" (working days left,
+open cases): the rules reading it are re-run by the daily sweep.
+
 The argument is an Engine OR a Connection (the demo seed runs the sync inside its own open
 transaction, `services.lights.sync.sync_alerts_in`, and passes that transaction's Connection,
 so the rows it just wrote are visible).
@@ -23,20 +29,40 @@ from core.clock import one_today
 from services.platform.frames import read_snapshot
 
 Bind = Engine | Connection
-Loader = Callable[[Bind], pl.DataFrame]
+Loader = Callable[..., pl.DataFrame]
+Departments = frozenset[int] | None
 LOADERS: dict[str, Loader] = {}
+DATED = frozenset({"clock"})  # the `clock` frame is today itself
 
 
-def loader_table(table: dict[str, Loader]) -> Callable[[str], Callable[[Loader], Loader]]:
-    """A `@loader("name")` decorator that files functions into `table` (a system's own)."""
-    def loader(name: str) -> Callable[[Loader], Loader]:
+def loader_table(table: dict[str, Loader]) -> Callable[..., Callable[[Loader], Loader]]:
+    """A `@loader("name", by_department=False, dated=False)` decorator that files functions
+    into `table` (a system's own); see the module docstring for the two flags."""
+    def loader(name: str, *, by_department: bool = False,
+               dated: bool = False) -> Callable[[Loader], Loader]:
         def wrap(fn: Loader) -> Loader:
             if name in table and table[name] is not fn:
                 raise ValueError(f"input {name} declared twice")
+            fn.by_department = by_department  # type: ignore[attr-defined]
+            fn.dated = dated  # type: ignore[attr-defined]
             table[name] = fn
             return fn
         return wrap
     return loader
+
+
+def by_department(name: str) -> bool:
+    return bool(getattr(LOADERS[name], "by_department", False))
+
+
+def is_dated(name: str) -> bool:
+    return name in DATED or bool(getattr(LOADERS.get(name), "dated", False))
+
+
+def _load(bind: Bind, name: str, departments: Departments) -> pl.DataFrame:
+    if departments is not None and by_department(name):
+        return LOADERS[name](bind, departments=departments)
+    return LOADERS[name](bind)
 
 
 def register_loaders(table: dict[str, Loader]) -> None:
@@ -46,10 +72,20 @@ def register_loaders(table: dict[str, Loader]) -> None:
         LOADERS[name] = fn
 
 
-def load_inputs(bind: Bind, names: set[str], *, today: date | None = None) -> dict[str, pl.DataFrame]:
+def load_inputs(bind: Bind, names: set[str], *, today: date | None = None,
+                departments: Departments = None) -> dict[str, pl.DataFrame]:
     """The frames `names`, read on `bind`: inside its transaction when it is a Connection; on
-    an Engine, in one read snapshot of committed data (services.platform.frames)."""
-    missing = names - LOADERS.keys()
+    an Engine, in one read snapshot of committed data (services.platform.frames). With
+    `departments`, the loaders declared by_department read only those departments' rows."""
+    return load_input_sets(bind, [(names, departments)], today=today)[0]
+
+
+def load_input_sets(bind: Bind, sets: list[tuple[set[str], Departments]], *,
+                    today: date | None = None) -> list[dict[str, pl.DataFrame]]:
+    """Several sets of frames (names, departments) in ONE read snapshot and with one "today"
+    (the partitioned sync reads its population rules' inputs whole and its department rules'
+    inputs for the touched departments); identical reads are shared by the snapshot."""
+    missing = set().union(*(names for names, _ in sets)) - LOADERS.keys()
     if missing:
         raise KeyError(f"no loader for rule inputs: {sorted(missing)}")
     # one China date for every loader (the `clock` frame and the working-day columns alike):
@@ -57,6 +93,5 @@ def load_inputs(bind: Bind, names: set[str], *, today: date | None = None) -> di
     with one_today(today):
         if isinstance(bind, Engine):
             with read_snapshot(bind):
-                return {name: LOADERS[name](bind) for name in sorted(names)}
-        return {name: LOADERS[name](bind) for name in sorted(names)}
-
+                return [{n: _load(bind, n, d) for n in sorted(names)} for names, d in sets]
+        return [{n: _load(bind, n, d) for n in sorted(names)} for names, d in sets]

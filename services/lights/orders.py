@@ -31,6 +31,7 @@ from models.lights import (
     SupervisionOrderAlert,
 )
 from models.org import Department
+from services.lights.queue import request_sync
 from services.platform import audit
 from services.platform.scope import Scope
 
@@ -133,6 +134,14 @@ def _order(s: Session, scope: Scope, order_id: int) -> SupervisionOrder:
     return order
 
 
+def _mark(s: Session, actor: str, order: SupervisionOrder, alerts: list[Alert]) -> None:
+    """A 督办 action changes what the sync keeps (an order's alerts stay while it is active;
+    LC-R1 watches the order): ask the sync worker for the departments involved (issue 12)."""
+    departments = {order.department_id} | {a.department_id for a in alerts}
+    request_sync(s, actor=actor, departments=None if None in departments
+                 else frozenset(departments))
+
+
 def _order_alerts(s: Session, order: SupervisionOrder) -> list[Alert]:
     return list(s.execute(
         select(Alert).join(SupervisionOrderAlert, SupervisionOrderAlert.alert_id == Alert.id)
@@ -167,6 +176,7 @@ def issue_order(*, session: Session, actor: str, scope: Scope, alert_ids: Iterab
     audit.record(session, actor=actor, action="supervision.issue", entity_type="supervision_order",
                  entity_id=order.order_no,
                  after=_order_snapshot(order) | {"alerts": [a.id for a in alerts]})
+    _mark(session, actor, order, alerts)
     session.flush()
     return order
 
@@ -189,6 +199,7 @@ def answer_order(*, session: Session, actor: str, scope: Scope, order_id: int,
     audit.record(session, actor=actor, action="supervision.answer", entity_type="supervision_order",
                  entity_id=order.order_no, before=before,
                  after=_order_snapshot(order) | {"response": response})
+    _mark(session, actor, order, alerts)
     session.flush()
     return order
 
@@ -218,6 +229,7 @@ def _decide(*, session: Session, actor: str, scope: Scope, order_id: int, accept
                  action="supervision.accept" if accept else "supervision.return",
                  entity_type="supervision_order", entity_id=order.order_no, before=before,
                  after=_order_snapshot(order) | ({"note": note} if note else {}))
+    _mark(session, actor, order, alerts)
     session.flush()
     return order
 

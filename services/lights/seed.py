@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from core.clock import CHINA_TZ
 from models.base import utcnow
-from models.lights import Alert
+from models.lights import Alert, SyncRequest
 from models.users import User
 from services.lights import orders as order_service
 from services.lights.sync import sync_alerts_in
@@ -114,4 +114,6 @@ def seed_lights(session: Session, *, scale: str) -> dict[str, int]:  # noqa: ARG
                                                     now=ago(15))
     # today's run: rules see the orders (the overdue one lights LC-R1 and is escalated)
     last = sync_alerts_in(session=session, actor="system", now=now)
+    # that full run covers the sync requests the orders above recorded
+    session.execute(update(SyncRequest).where(SyncRequest.done_at.is_(None)).values(done_at=now))
     return {"alerts": first.new + last.new, **counts, "escalated": last.escalated}

@@ -16,13 +16,13 @@ Two entry points, one per way of holding the transaction:
 - `sync_alerts(engine, ...)`: the sync is a whole unit of work of its own: it takes the engine
   because it reads its inputs in one read snapshot of committed data (services.platform.frames.
   read_snapshot: on PostgreSQL a separate ADBC connection with Arrow columns) and writes under
-  its own advisory lock in its own transaction (button, CLI and import hooks);
+  its own lock in its own transaction (button, CLI, and the queue's worker in
+  services.lights.queue, which also runs `sync_partitions`' partitioned form);
 - `sync_alerts_in(session=...)`: inside a caller's open transaction (the demo seed), reading
   that transaction's rows, even those not yet committed; the caller commits."""
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Mapping
 from datetime import datetime
@@ -36,17 +36,16 @@ from metrics.lights.registry import RULES, Rule, evaluate
 from metrics.lights.rules import LC_R1
 from models.base import utcnow
 from models.db import session_scope
-from services.lights.inputs import Bind, load_inputs
+from services.lights.inputs import Bind, load_input_sets
 from services.lights.rule_settings import effective_params, stored_settings
-from services.lights.sync_plan import CURRENT_SCHEMA, SyncResult, plan_sync, with_material_hash
+from services.lights.sync_plan import CURRENT_SCHEMA, KEY, SyncResult, plan_sync, with_material_hash
 from services.lights.sync_write import existing_alerts, refresh_escalations, write_plan
 from services.platform import audit
 
-logger = logging.getLogger(__name__)
 SYNC_LOCK_KEY = 40404  # pg advisory lock id of the alert sync
 
-__all__ = ["SYNC_LOCK_KEY", "SyncResult", "evaluate_rules", "sync_after_import", "sync_alerts",
-           "sync_alerts_in"]
+__all__ = ["SYNC_LOCK_KEY", "SyncResult", "evaluate_rules", "lock_sync", "sync_alerts",
+           "sync_alerts_in", "sync_partitions"]
 
 
 def evaluate_rules(*, session: Session, rules: list[Rule],
@@ -55,28 +54,71 @@ def evaluate_rules(*, session: Session, rules: list[Rule],
     loaded frames by name (tests, or a caller that already holds them)."""
     given = dict(inputs or {})
     needed = {name for r in rules for name in r.inputs} - given.keys()
-    frames = load_inputs(session.connection(), needed) | given
+    frames = load_input_sets(session.connection(), [(needed, None)])[0] | given
     stored = stored_settings(session=session)
     parts = [with_material_hash(r, evaluate(r, frames, effective_params(r, stored)))
              for r in rules]
     return pl.concat(parts, how="vertical") if parts else pl.DataFrame(schema=CURRENT_SCHEMA)
 
 
+def lock_sync(session: Session) -> None:
+    """One sync at a time (worker, button, CLI, sweep), taken before the inputs are read so a
+    sync never writes an older state over a newer one: a transaction-scoped advisory lock on
+    PostgreSQL, the database's write lock (BEGIN IMMEDIATE) on SQLite."""
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SYNC_LOCK_KEY})
+    else:
+        session.execute(text("BEGIN IMMEDIATE"))
+
+
+def _plan(session: Session, reader: Bind, rules: list[Rule],
+          inputs: Mapping[str, pl.DataFrame] | None,
+          departments: frozenset[int] | None) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """This run's plan: with `departments`, the department rules (metrics.lights.registry.
+    Partition) are read, evaluated and compared only inside those departments, the rest whole."""
+    given = dict(inputs or {})
+    part = [r for r in rules if departments is not None and r.partition == "department"]
+    whole = [r for r in rules if r not in part]
+    names = [{n for r in group for n in r.inputs} - given.keys() for group in (whole, part)]
+    full_frames, part_frames = load_input_sets(reader, [(names[0], None), (names[1], departments)])
+    current, existing = [], []
+    if whole:
+        current.append(evaluate_rules(session=session, rules=whole, inputs=full_frames | given))
+        existing.append(existing_alerts(session=session, rule_ids=[r.id for r in whole]))
+    if part:
+        found = evaluate_rules(session=session, rules=part, inputs=part_frames | given).filter(
+            pl.col("department_id").is_in(sorted(departments or ())))
+        current.append(found)
+        ids = [r.id for r in part]
+        inside = existing_alerts(session=session, rule_ids=ids, departments=departments)
+        # a subject that moved in from another department keeps its alert row (one per rule
+        # and subject): found by key, so it is updated rather than inserted twice
+        moved = found.join(inside, on=KEY, how="anti")["subject_id"].unique().sort().to_list()
+        existing.append(inside)
+        if moved:
+            outside = existing_alerts(session=session, rule_ids=ids, subject_ids=moved)
+            existing.append(outside.join(found.select(KEY), on=KEY, how="semi")
+                            .join(inside.select(KEY), on=KEY, how="anti"))
+    frames = part_frames | full_frames | given
+    if not current:
+        return plan_sync(pl.DataFrame(schema=CURRENT_SCHEMA),
+                         existing_alerts(session=session, rule_ids=[])), frames
+    return plan_sync(pl.concat(current), pl.concat(existing)), frames
+
+
 def _sync(session: Session, *, reader: Bind, actor: str, rule_ids: list[str] | None,
-          inputs: Mapping[str, pl.DataFrame] | None, now: datetime | None) -> SyncResult:
+          inputs: Mapping[str, pl.DataFrame] | None, now: datetime | None,
+          departments: frozenset[int] | None = None, locked: bool = False) -> SyncResult:
     started = time.perf_counter()
     now = now or utcnow()
-    if session.connection().dialect.name == "postgresql":
-        # one sync at a time (button, CLI and import hooks may overlap); SQLite serialises
-        # writers by itself
+    # `locked`: the caller holds the sync lock already (services.lights.queue)
+    if not locked and isinstance(reader, Engine):
+        lock_sync(session)
+    elif not locked and session.connection().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SYNC_LOCK_KEY})
     rules = [RULES[i] for i in rule_ids] if rule_ids is not None else \
         sorted(RULES.values(), key=lambda r: r.id)
-    given = dict(inputs or {})
-    needed = {name for r in rules for name in r.inputs} - given.keys()
-    frames = load_inputs(reader, needed) | given
-    current = evaluate_rules(session=session, rules=rules, inputs=frames)
-    plan = plan_sync(current, existing_alerts(session=session, rule_ids=[r.id for r in rules]))
+    plan, frames = _plan(session, reader, rules, inputs, departments)
     counts = dict(plan.group_by("action").len().iter_rows())
     write_plan(session=session, plan=plan, actor=actor, now=now)
     escalated = 0
@@ -114,6 +156,17 @@ def sync_alerts(engine: Engine, *, actor: str = "system", rule_ids: list[str] | 
                      now=now)
 
 
+def sync_partitions(engine: Engine, *, departments: frozenset[int] | set[int],
+                    actor: str = "system", rule_ids: list[str] | None = None,
+                    now: datetime | None = None) -> SyncResult:
+    """The sync of the touched `departments` only (issue 12): the department rules read,
+    evaluate and clear alerts only inside them; the population ("global") rules run whole.
+    Leaves the alerts exactly as a full sync would (tests/unit/test_lights_partitions.py)."""
+    with session_scope(engine) as session:
+        return _sync(session, reader=engine, actor=actor, rule_ids=rule_ids, inputs=None,
+                     now=now, departments=frozenset(departments))
+
+
 def sync_alerts_in(*, session: Session, actor: str = "system",
                    rule_ids: list[str] | None = None,
                    inputs: Mapping[str, pl.DataFrame] | None = None,
@@ -123,13 +176,3 @@ def sync_alerts_in(*, session: Session, actor: str = "system",
     caller commits."""
     return _sync(session, reader=session.connection(), actor=actor, rule_ids=rule_ids,
                  inputs=inputs, now=now)
-
-
-def sync_after_import(engine: Engine, actor: str) -> None:
-    """An after-import hook (systems.py): re-run the rules after every import. The
-    import is already committed, so a failing rule is logged rather than reported as a failed
-    upload; the next sync (button, CLI or import) retries."""
-    try:
-        sync_alerts(engine, actor=actor)
-    except Exception:
-        logger.exception("alert sync after import failed")

@@ -22,8 +22,11 @@ from services.platform import audit
 from services.platform.bulk import bulk_insert
 
 
-def existing_alerts(*, session: Session, rule_ids: list[str]) -> pl.DataFrame:
-    """The stored alerts of `rule_ids`, with `covered` (an active 督办 order holds them)."""
+def existing_alerts(*, session: Session, rule_ids: list[str],
+                    departments: frozenset[int] | None = None,
+                    subject_ids: list[str] | None = None) -> pl.DataFrame:
+    """The stored alerts of `rule_ids` (of `departments` only, or of `subject_ids` only, when
+    given), with `covered` (an active 督办 order holds them)."""
     covered = exists(
         select(SupervisionOrderAlert.alert_id)
         .join(SupervisionOrder, SupervisionOrder.id == SupervisionOrderAlert.order_id)
@@ -34,7 +37,14 @@ def existing_alerts(*, session: Session, rule_ids: list[str]) -> pl.DataFrame:
                   Alert.department_id, Alert.region_code, Alert.facts, Alert.facts_hash,
                   Alert.status, Alert.rule_version, covered.label("covered")
                   ).where(Alert.rule_id.in_(rule_ids))
-    rows = session.execute(stmt).all()
+    if departments is not None:
+        stmt = stmt.where(Alert.department_id.in_(sorted(departments)))
+    if subject_ids is not None:
+        rows = [r for i in range(0, len(subject_ids), 5000)
+                for r in session.execute(stmt.where(
+                    Alert.subject_id.in_(subject_ids[i:i + 5000]))).all()]
+    else:
+        rows = session.execute(stmt).all()
     return pl.DataFrame(
         [tuple(r) for r in rows], orient="row",
         schema={"id": pl.Int64, "rule_id": pl.String, "subject_type": pl.String,

@@ -18,6 +18,8 @@ class Scope:
     region_codes: frozenset[str] | None  # None: every region (admin)
     department_id: int | None = None
     root_region: str | None = None
+    # A set of departments (the alert sync's partitions, issue 12); None: no such limit
+    department_ids: frozenset[int] | None = None
 
     @property
     def is_all(self) -> bool:
@@ -29,14 +31,16 @@ class Scope:
         return region_col.in_(sorted(self.region_codes))
 
     def department_filter(self, department_col) -> ColumnElement[bool]:  # noqa: ANN001
-        if self.department_id is None:
-            return true()
-        return department_col == self.department_id
+        clause = true() if self.department_id is None else department_col == self.department_id
+        if self.department_ids is not None:
+            clause = clause & department_col.in_(sorted(self.department_ids))
+        return clause
 
     def where(self, region_col, department_col=None) -> ColumnElement[bool]:  # noqa: ANN001
         """Filter for a table with a region column and, optionally, a department column."""
         clause = self.region_filter(region_col)
-        if department_col is not None and self.department_id is not None:
+        if department_col is not None and (self.department_id is not None
+                                           or self.department_ids is not None):
             clause = clause & self.department_filter(department_col)
         return clause
 
@@ -45,6 +49,12 @@ class Scope:
 
 
 ALL = Scope(region_codes=None)
+
+
+def departments_scope(departments: frozenset[int] | None) -> Scope | None:
+    """The whole province limited to `departments` (None: no limit), for the rule loaders."""
+    return None if departments is None else Scope(region_codes=None,
+                                                  department_ids=frozenset(departments))
 
 
 def regions_under(root_code: str, *, session: Session) -> frozenset[str]:

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     secret_file: str = str(PROJECT_ROOT / "data" / "installation.key")
     upload_max_mb: int = 50
     upload_max_rows: int = 500_000
+    # The app's background sync worker (services.lights.queue): drains the lights' sync queue
+    # and, on SQLite (the embedded default), runs the daily sweep when due. Off: run
+    # `manage.py sync-alerts` / `manage.py sweep` from the system's scheduler instead.
+    sync_worker: bool = True
 
     def check_startable(self) -> None:
         """Raise SettingsError when the app must not start with these settings."""

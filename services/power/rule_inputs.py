@@ -1,4 +1,5 @@
-"""Rule inputs of S1 (see metrics/power/rules.py for the columns). Whole province, no scope."""
+"""Rule inputs of S1 (see metrics/power/rules.py for the columns). Whole province, no scope;
+or just the rows of a set of departments (partitioned sync, issue 12)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from metrics.power.rules import (
     STEPS_SCHEMA,
 )
 from models.power import Inspection, Power, PowerEdge, PowerStep, RiskPoint
-from services.lights.inputs import Bind, Loader, loader_table
+from services.lights.inputs import Bind, Departments, Loader, loader_table
 from services.platform.frames import read_frame
 from services.power.catalog import in_force_clause
 from services.power.thresholds import level_thresholds
@@ -24,8 +25,12 @@ LOADERS: dict[str, Loader] = {}
 loader = loader_table(LOADERS)
 
 
-@loader("power_risk_points")
-def power_risk_points(bind: Bind) -> pl.DataFrame:
+def _of(stmt, departments: Departments, column):  # noqa: ANN001, ANN202
+    return stmt if departments is None else stmt.where(column.in_(sorted(departments)))
+
+
+@loader("power_risk_points", by_department=True)
+def power_risk_points(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     """Risk points of versions not abolished; the level graded from the criteria with the
     admin's thresholds (the stored level may predate a threshold change or an upload)."""
     stmt = (select(RiskPoint.id, RiskPoint.power_id, Power.code, Power.name, Power.version,
@@ -35,6 +40,7 @@ def power_risk_points(bind: Bind) -> pl.DataFrame:
                    RiskPoint.last_review, *(getattr(RiskPoint, c) for c in CRITERIA))
             .join(Power, Power.id == RiskPoint.power_id)
             .where(Power.status != "abolished"))
+    stmt = _of(stmt, departments, Power.department_id)
     schema = RISK_POINT_SCHEMA | {c: pl.Boolean() for c in CRITERIA}
     with Session(bind) as s:
         high_min, medium_min = level_thresholds(session=s)
@@ -43,29 +49,33 @@ def power_risk_points(bind: Bind) -> pl.DataFrame:
         .select(list(RISK_POINT_SCHEMA))
 
 
-@loader("power_in_force")
-def power_in_force(bind: Bind) -> pl.DataFrame:
+@loader("power_in_force", by_department=True)
+def power_in_force(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     stmt = select(Power.id, Power.code, Power.name, Power.version, Power.department_id,
                   Power.region_code, Power.promised_limit_days).where(in_force_clause())
+    stmt = _of(stmt, departments, Power.department_id)
     return read_frame(bind, stmt, IN_FORCE_SCHEMA)
 
 
-@loader("power_in_force_steps")
-def power_in_force_steps(bind: Bind) -> pl.DataFrame:
+@loader("power_in_force_steps", by_department=True)
+def power_in_force_steps(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     stmt = (select(PowerStep.power_id, PowerStep.seq, PowerStep.name, PowerStep.limit_days)
             .join(Power, Power.id == PowerStep.power_id).where(in_force_clause()))
+    stmt = _of(stmt, departments, Power.department_id)
     return read_frame(bind, stmt, STEPS_SCHEMA)
 
 
-@loader("power_in_force_edges")
-def power_in_force_edges(bind: Bind) -> pl.DataFrame:
+@loader("power_in_force_edges", by_department=True)
+def power_in_force_edges(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     stmt = (select(PowerEdge.power_id, PowerEdge.from_seq, PowerEdge.to_seq)
             .join(Power, Power.id == PowerEdge.power_id).where(in_force_clause()))
+    stmt = _of(stmt, departments, Power.department_id)
     return read_frame(bind, stmt, EDGES_SCHEMA)
 
 
-@loader("power_inspections")
-def power_inspections(bind: Bind) -> pl.DataFrame:
+@loader("power_inspections", by_department=True)
+def power_inspections(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     stmt = select(Inspection.id, Inspection.department_id, Inspection.region_code,
                   Inspection.inspected_on, Inspection.rectify_by, Inspection.rectified_on)
+    stmt = _of(stmt, departments, Inspection.department_id)
     return read_frame(bind, stmt, INSPECTION_SCHEMA)

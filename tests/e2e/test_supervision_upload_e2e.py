@@ -1,5 +1,5 @@
 """In a real browser: the county data officer uploads approval cases for a power of her own
-department, confirms, and the import's after-commit sync lights them up; the county
+department, confirms, and the server's sync worker lights them up while the page waits; the county
 supervisor (the lights centre is for supervisors and leaders) then finds the new lights, with
 their rule titles, case numbers and facts, in the lights centre."""
 
@@ -117,8 +117,11 @@ def test_officer_uploads_cases_and_supervisor_sees_the_new_lights(page, private_
         screenshot(page, tmp_path, "2_upload_committed")
         assert _stored_cases(engine) == 3
 
-        # --- the after-commit hook has synced the lights: exactly the expected ones, open,
-        # in the officer's department
+        # --- the import returned at once; the server's sync worker brings the lights in and
+        # the page, which said "预警更新中…", says they are current
+        main(page).get_by_text(tr("lights.queue.done")).wait_for(timeout=60_000)
+        screenshot(page, tmp_path, "3_lights_current")
+        # exactly the expected lights, open, in the officer's department
         with Session(engine) as s:
             rows = s.execute(select(Alert).where(Alert.subject_id.in_(CASES))).scalars().all()
             alerts = {(a.rule_id, a.subject_id): a for a in rows}

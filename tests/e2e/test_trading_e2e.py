@@ -1,5 +1,5 @@
 """In a real browser: the county data officer uploads a trading process of her department and
-its bids (one valid bid above the maximum price); the import's sync raises TR-R7; the county
+its bids (one valid bid above the maximum price); the sync worker raises TR-R7 after the import; the county
 supervisor finds the red flag on the register, opens the process with its facts in words, and
 from its bids opens the party page of the tenderer behind it."""
 
@@ -77,6 +77,8 @@ def test_officer_uploads_bids_supervisor_finds_the_flag_and_the_party(page, priv
         login(page, base, "county_data")
         _upload(page, tmp_path, "trading.upload.processes", "交易项目.csv", process, 1, process_stored)
         _upload(page, tmp_path, "trading.upload.bids", "投标记录.csv", bids, 3, lambda: False)
+        # the lights follow in the server's sync worker; the page says when they are in
+        main(page).get_by_text(tr("lights.queue.done")).wait_for(timeout=60_000)
         screenshot(page, tmp_path, "1_bids_committed")
         with Session(engine) as s:
             alert = s.execute(select(Alert).where(Alert.rule_id == "TR-R7", Alert.subject_id == OCID)

@@ -244,7 +244,7 @@ def test_lc_r1_on_overdue_order_raises_escalation(org, test_rules):
 
 
 def test_sync_is_registered_after_every_import():
-    from services.lights.sync import sync_after_import
+    from services.lights.queue import sync_after_import
     from services.platform import ingest
 
     assert ingest.AFTER_COMMIT_HOOKS.count(sync_after_import) == 1
@@ -268,11 +268,21 @@ def test_cli_lights_prints_filtered_alerts(org, test_rules, capsys):
 
 def test_cli_sync_alerts_runs_every_rule(org, capsys):
     import manage
+    from services.lights.queue import pending, request_sync
 
-    assert manage.main(["sync-alerts"]) == 0
+    assert manage.main(["sync-alerts", "--full"]) == 0
     first = capsys.readouterr().out
     assert re.match(r"rules=\d+ new=0 updated=0 reopened=0 cleared=0 refreshed=0 unchanged=0 "
                     r"escalated=0 time=\d+\.\d\ds", first), first
+    engine, (d1, _) = org
+    assert manage.main(["sync-alerts"]) == 0
+    assert capsys.readouterr().out == "nothing pending\n"
+    with session_scope(engine) as s:
+        request_sync(s, actor="t", departments=frozenset({d1}))
+    assert pending(engine) == 1
+    assert manage.main(["sync-alerts"]) == 0
+    assert capsys.readouterr().out.startswith("rules=")
+    assert pending(engine) == 0
 
 
 def test_reads_and_actions_are_scoped(org, test_rules):

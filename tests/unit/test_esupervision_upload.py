@@ -23,6 +23,7 @@ from models.org import Department
 from models.power import Power
 from models.users import User
 from services.lights.inputs import load_inputs
+from services.lights.queue import drain
 from services.platform import ingest
 from services.platform.scope import scope_for
 from services.power.catalog import in_force_clause
@@ -174,6 +175,7 @@ def test_amounts_are_exact_from_upload_to_light(seeded):
                             head + f"ZX-EXACT-001,V-9,甲公司,91210102MA0Q1234XY,1.005,{paid_on}\n")
     assert _errors(third_decimal) == [(2, "amount", "ingest.err_money")]
     assert _upload(seeded, user, scope, "fund_payments", head + rows).status == "committed"
+    drain(seeded)  # the sync worker's turn
     with Session(seeded) as s:
         fund_id = s.execute(select(SpecialFund.id).where(SpecialFund.code == "ZX-EXACT-001")).scalar_one()
         stored = s.execute(select(FundPayment.amount).where(FundPayment.fund_id == fund_id)
@@ -187,6 +189,7 @@ def test_amounts_are_exact_from_upload_to_light(seeded):
     one_more = head + f"ZX-EXACT-001,V-5,甲公司,91210102MA0Q1234XY,0.01,{paid_on}\n"
     last = _upload(seeded, user, scope, "fund_payments", one_more)
     assert last.status == "committed", last.errors
+    drain(seeded)
     with Session(seeded) as s:
         assert s.execute(select(Alert.id).where(Alert.rule_id == "FD-R1",
                                                 Alert.subject_id == "ZX-EXACT-001")).first()

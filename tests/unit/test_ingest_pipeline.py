@@ -65,7 +65,7 @@ def batches(engine):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_good_file_previews_then_commits_once(seeded, encoding):
     hooks = []
-    ingest.AFTER_COMMIT_HOOKS.append(lambda engine, actor: hooks.append(actor))
+    ingest.AFTER_COMMIT_HOOKS.append(lambda engine, actor, prepared: hooks.append(actor))
     try:
         content = GOOD_DEPTS.encode(encoding)
         before = count(seeded, Department)

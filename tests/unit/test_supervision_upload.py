@@ -17,6 +17,7 @@ from models.esupervision import ApprovalCase, CaseStep, CaseSuspension
 from models.lights import Alert
 from models.power import Power
 from models.users import User
+from services.lights.queue import drain, pending
 from services.platform import ingest
 from services.platform.scope import scope_for
 from services.power.catalog import in_force_clause
@@ -63,6 +64,9 @@ def test_officer_uploads_cases_and_lights_appear(seeded):
                      actor=user.username, scope=scope)
         assert p.status == "ready", p.errors
         assert ingest.commit(seeded, p, actor=user.username, scope=scope).status == "committed"
+    assert pending(seeded) == 3  # one sync request per import; the lights follow in the worker
+    drain(seeded)
+    assert pending(seeded) == 0
     with Session(seeded) as s:
         case = s.execute(select(ApprovalCase).where(ApprovalCase.case_no == "UP-0001")).scalar_one()
         assert (case.department_id, case.promised_limit_days, case.channel) == (

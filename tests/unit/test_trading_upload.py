@@ -17,6 +17,7 @@ from models.lights import Alert
 from models.org import Department
 from models.trading import TradeAward, TradeBid, TradeContract, TradeParty, TradeProcess
 from models.users import User
+from services.lights.queue import drain
 from services.platform import ingest
 from services.platform.scope import scope_for
 
@@ -66,6 +67,7 @@ def test_officer_uploads_a_process_with_two_bids_and_its_light_appears(seeded):
     for kind, content in steps:
         result = _load(seeded, kind, content, user, scope)
         assert result.status == "committed", (kind, result.errors)
+    drain(seeded)  # the sync worker's turn
     with Session(seeded) as s:
         p = s.execute(select(TradeProcess).where(TradeProcess.ocid == "ocds-lnggzy-UP0001")).scalar_one()
         assert (p.domain, p.method, p.method_details, p.status) == ("works", "open", "公开招标", "complete")

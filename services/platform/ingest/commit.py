@@ -25,11 +25,13 @@ from services.platform import audit
 from services.platform.ingest.references import CHUNK, counts, database_checks, diff, table_of
 from services.platform.ingest.report import batch_row, batch_summary, record, reject
 from services.platform.ingest.result import IngestError, Prepared, Progress, noop
+from services.platform.ingest.touched import touched_departments
 from services.platform.scope import Scope
 
-# Run after every successful import commit with (engine, actor): filled by startup.boot() from
-# the systems manifest (the lights' sync among them).
-AFTER_COMMIT_HOOKS: list[Callable[[Engine, str], None]] = []
+# Run after every successful import commit with (engine, actor, prepared): filled by
+# startup.boot() from the systems manifest (the lights' sync request among them);
+# `prepared.departments` holds the departments the import touched (None: cannot tell).
+AFTER_COMMIT_HOOKS: list[Callable[[Engine, str, Prepared], None]] = []
 
 
 def commit(engine: Engine, prepared: Prepared, *, actor: str, scope: Scope,
@@ -54,6 +56,7 @@ def commit(engine: Engine, prepared: Prepared, *, actor: str, scope: Scope,
         else:
             frame = diff(kind, frame, session=s)
             todo = frame.filter(pl.col("__status") != "unchanged")
+            prepared.departments = touched_departments(s, table_of(kind), todo, kind.natural_key)
             if kind.writer:
                 resolve(kind.writer)(session=s, rows=todo, actor=actor, scope=scope)
             else:
@@ -77,7 +80,7 @@ def commit(engine: Engine, prepared: Prepared, *, actor: str, scope: Scope,
     prepared.timings["write"] = time.perf_counter() - started
     progress("write", 1.0)
     for hook in AFTER_COMMIT_HOOKS:
-        hook(engine, actor)
+        hook(engine, actor, prepared)
     return prepared
 
 

@@ -38,6 +38,9 @@ class Prepared:
     timings: dict[str, float] = field(default_factory=dict)
     frame: pl.DataFrame | None = field(default=None, repr=False)  # checked rows, for commit
     lang: str = "zh_CN"
+    # departments whose rows the commit wrote (old and new); None: unknown (services.platform.
+    # ingest.touched), for the lights' partitioned sync
+    departments: frozenset[int] | None = None
 
     @property
     def ok(self) -> bool:

@@ -1,0 +1,115 @@
+#!/usr/bin/env python
+"""Issue 12 bench: a data officer's upload of 1, 100 and 10,000 approval cases -> their lights
+committed (import commit, then the sync worker's partitioned drain), p50/p95 over `--runs`
+runs; plus the daily sweep and the full sync. Prints JSON.
+
+    python bench/bench_realtime.py                      # small demo, temporary SQLite file
+    python bench/bench_realtime.py --database-url postgresql://postgres@127.0.0.1:5432/test
+
+A fresh database each run (a temporary SQLite file, or a PostgreSQL schema of its own that is
+dropped afterwards), seeded with the demo province (`--scale small|province`). Each upload is
+new cases of one county department (county_data), so each drain is a sync of one partition;
+the figure is from the start of the commit to the end of the drain ("lights committed")."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import startup  # noqa: E402
+
+startup.boot()
+
+from bench_ingest import _database  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from core.clock import china_today  # noqa: E402
+from models.db import make_engine, session_scope  # noqa: E402
+from models.power import Power  # noqa: E402
+from models.users import User  # noqa: E402
+from services.lights.queue import drain, sweep  # noqa: E402
+from services.lights.sync import sync_alerts  # noqa: E402
+from services.platform import ingest  # noqa: E402
+from services.platform.demo import seed_demo  # noqa: E402
+from services.platform.schema import upgrade_to_head  # noqa: E402
+from services.platform.scope import scope_for  # noqa: E402
+from services.power.catalog import in_force_clause  # noqa: E402
+
+HEAD = "办件编号,职权编码,受理渠道,受理日期,受理时间,办理状态,办结日期,办结时间,不予许可理由,实收费用\n"
+
+
+def _cases_csv(code: str, fee: float, n: int, tag: str) -> bytes:
+    day = china_today() - timedelta(days=30)
+    done = day + timedelta(days=2)
+    rows = [f"BR-{tag}-{i},{code},窗口,{day},10:00,已办结,{done},16:00,,{fee + (i % 3) * 40}\n"
+            for i in range(n)]
+    return (HEAD + "".join(rows)).encode("utf-8")
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 3)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--database-url")
+    ap.add_argument("--scale", choices=("small", "province"), default="small")
+    ap.add_argument("--sizes", default="1,100,10000")
+    ap.add_argument("--runs", type=int, default=20)
+    args = ap.parse_args(argv)
+    url, drop = _database(args.database_url)
+    engine = make_engine(url)
+    report: dict = {"database": engine.dialect.name, "scale": args.scale, "runs": args.runs}
+    try:
+        upgrade_to_head(engine)
+        t0 = time.perf_counter()
+        seed_demo(engine, scale=args.scale)
+        report["seed_s"] = round(time.perf_counter() - t0, 2)
+        with Session(engine) as s:
+            user = s.execute(select(User).where(User.username == "county_data")).scalar_one()
+            scope = scope_for(user, session=s)
+            power = s.execute(select(Power).where(in_force_clause(),
+                                                  Power.department_id == user.department_id)
+                              .order_by(Power.id)).scalars().first()
+        fee = float(power.fee_standard or 0)
+        for size in (int(x) for x in args.sizes.split(",")):
+            times, commits = [], []
+            for run in range(args.runs):
+                content = _cases_csv(power.current_code, fee, size, f"{size}-{run}")
+                with session_scope(engine) as s:
+                    prepared = ingest.prepare("approval_cases", "cases.csv", content, session=s,
+                                              actor=user.username, scope=scope)
+                assert prepared.status == "ready", prepared.errors
+                start = time.perf_counter()
+                done = ingest.commit(engine, prepared, actor=user.username, scope=scope)
+                commits.append(time.perf_counter() - start)
+                assert done.status == "committed"
+                drain(engine, actor="bench")
+                times.append(time.perf_counter() - start)
+            report[f"upload_{size}"] = {
+                "commit_p50_s": _percentile(commits, 0.5), "commit_p95_s": _percentile(commits, 0.95),
+                "lights_p50_s": _percentile(times, 0.5), "lights_p95_s": _percentile(times, 0.95)}
+        t0 = time.perf_counter()
+        sweep(engine, actor="bench")
+        report["sweep_s"] = round(time.perf_counter() - t0, 3)
+        t0 = time.perf_counter()
+        sync_alerts(engine, actor="bench")
+        report["full_sync_s"] = round(time.perf_counter() - t0, 3)
+    finally:
+        engine.dispose()
+        drop()
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,131 @@
+"""The lights' sync queue (issue 12): a user's request only records what it touched; the
+worker brings the lights in line afterwards, so no page waits for a sync.
+
+- `request_sync` records a `sync_request` row (departments touched, or NULL for everything);
+  `sync_after_import` is the ingest after-commit hook that does so for an import.
+- `drain` takes the sync lock (PostgreSQL advisory lock, SQLite BEGIN IMMEDIATE: one drain
+  at a time across processes), reads every pending request, merges them into one sync
+  (partitioned by the union of their departments, or full when one of them asks for it),
+  and marks them done IN THE SAME TRANSACTION as the alerts it writes: a crash leaves both
+  the alerts and the queue as they were, and the next drain does the work again.
+- `sweep` (daily, after midnight Asia/Shanghai) re-runs the rules whose result moves with the
+  date alone; `sweep_if_due` does it once per China day, the day recorded in `lights_state`
+  under the same lock, so several processes never sweep twice.
+The app runs `drain` and `sweep_if_due` in one background thread per server process
+(ui.lights.worker); the CLI has `sync-alerts` (drain, `--full`) and `sweep`; tests call
+`drain` where they mean "after the worker ran"."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from core.clock import china_today
+from data_checks.kinds import get_kind
+from metrics.lights.registry import RULES
+from models.base import utcnow
+from models.db import session_scope
+from models.lights import LightsState, SyncRequest
+from services.lights.inputs import is_dated
+from services.lights.sync import SyncResult, _sync, lock_sync
+
+logger = logging.getLogger(__name__)
+SWEEP_STATE = "last_sweep"
+# Tables whose rows feed a department rule through an input read whole (AP-R2 compares each
+# case's steps with its power's flow chart, and a power's cases may sit in other departments):
+# an import of them asks for a full sync.
+WHOLE_SYNC_TABLES = frozenset({"power_step", "power_edge"})
+
+
+def request_sync(session: Session, *, actor: str, departments: frozenset[int] | None,
+                 batch_id: int | None = None) -> int:
+    """Record a sync request in the caller's transaction; returns its id."""
+    row = SyncRequest(actor=actor, batch_id=batch_id,
+                      departments=None if departments is None else json.dumps(sorted(departments)))
+    session.add(row)
+    session.flush()
+    return int(row.id)
+
+
+def sync_after_import(engine: Engine, actor: str, prepared) -> None:  # noqa: ANN001
+    """The ingest after-commit hook (systems.py): record the import's sync request and return
+    at once; the worker (or the next `drain`) brings the lights in line."""
+    departments = prepared.departments
+    if get_kind(prepared.kind).table in WHOLE_SYNC_TABLES:
+        departments = None
+    with session_scope(engine) as s:
+        request_sync(s, actor=actor, departments=departments, batch_id=prepared.batch_id)
+    WAKE.set()
+
+
+def pending(engine: Engine, *, batch_id: int | None = None) -> int:
+    """How many sync requests are not done yet (of one import batch, when given)."""
+    stmt = select(func.count()).select_from(SyncRequest).where(SyncRequest.done_at.is_(None))
+    if batch_id is not None:
+        stmt = stmt.where(SyncRequest.batch_id == batch_id)
+    with Session(engine) as s:
+        return int(s.execute(stmt).scalar_one())
+
+
+def drain(engine: Engine, *, actor: str = "worker", now: datetime | None = None) -> SyncResult | None:
+    """Run the pending requests as one sync; None when nothing was pending."""
+    with session_scope(engine) as s:
+        lock_sync(s)
+        rows = s.execute(select(SyncRequest.id, SyncRequest.departments)
+                         .where(SyncRequest.done_at.is_(None))).all()
+        if not rows:
+            return None
+        full = any(d is None for _, d in rows)
+        departments = None if full else frozenset(
+            int(x) for _, d in rows for x in json.loads(d))
+        result = _sync(s, reader=engine, actor=actor, rule_ids=None, inputs=None, now=now,
+                       departments=departments, locked=True)
+        s.execute(update(SyncRequest).where(SyncRequest.id.in_([i for i, _ in rows]))
+                  .values(done_at=now or utcnow()))
+        return result
+
+
+def time_rules() -> list[str]:
+    """Rules whose result can change with the date alone (they read a dated input)."""
+    return sorted(r.id for r in RULES.values() if any(is_dated(n) for n in r.inputs))
+
+
+def sweep(engine: Engine, *, actor: str = "sweep", today: date | None = None) -> SyncResult:
+    """The daily sweep: the time-dependent rules in full; records the day swept."""
+    with session_scope(engine) as s:
+        lock_sync(s)
+        result = _sync(s, reader=engine, actor=actor, rule_ids=time_rules(), inputs=None,
+                       now=None, locked=True)
+        _set_state(s, SWEEP_STATE, (today or china_today()).isoformat())
+        return result
+
+
+def sweep_if_due(engine: Engine, *, actor: str = "sweep") -> SyncResult | None:
+    """Sweep unless today's (China) sweep is recorded already; checked under the lock."""
+    today = china_today()
+    with session_scope(engine) as s:
+        lock_sync(s)
+        if s.get(LightsState, SWEEP_STATE) is not None and \
+                s.get(LightsState, SWEEP_STATE).value >= today.isoformat():
+            return None
+        result = _sync(s, reader=engine, actor=actor, rule_ids=time_rules(), inputs=None,
+                       now=None, locked=True)
+        _set_state(s, SWEEP_STATE, today.isoformat())
+        return result
+
+
+def _set_state(s: Session, name: str, value: str) -> None:
+    row = s.get(LightsState, name) or LightsState(name=name, value=value)
+    row.value, row.updated_at = value, utcnow()
+    s.add(row)
+    s.flush()
+
+
+# Set when a request was recorded in this process: the worker thread wakes at once.
+WAKE = threading.Event()

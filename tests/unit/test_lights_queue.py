@@ -1,0 +1,139 @@
+"""Issue 12: an import records a sync request and returns; the worker's drain brings the
+lights of the touched departments in; two imports (and two drains) at once neither lose nor
+duplicate an alert; the daily sweep runs once per China day."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from core.clock import china_today
+from models.db import session_scope
+from models.lights import Alert, LightsState, SyncRequest
+from models.power import Power
+from models.users import User
+from services.lights.queue import drain, pending, sweep_if_due, time_rules
+from services.lights.sync import sync_alerts
+from services.platform import ingest
+from services.platform.scope import scope_for
+from services.power.catalog import in_force_clause
+
+HEAD = "办件编号,职权编码,受理渠道,受理日期,受理时间,办理状态,办结日期,办结时间,不予许可理由,实收费用\n"
+
+
+def _officer(engine, username: str):  # noqa: ANN001, ANN202
+    with Session(engine) as s:
+        user = s.execute(select(User).where(User.username == username)).scalar_one()
+        power = s.execute(select(Power).where(in_force_clause(),
+                                              Power.department_id == user.department_id)
+                          .order_by(Power.id)).scalars().first()
+        return user, scope_for(user, session=s), power
+
+
+def _upload_cases(engine, username: str, prefix: str):  # noqa: ANN001, ANN202
+    """Two cases of the officer's department, each breaking AP-R3 (fee above the standard)."""
+    user, scope, power = _officer(engine, username)
+    day = china_today() - timedelta(days=40)
+    done = day + timedelta(days=3)
+    fee = (power.fee_standard or 0) + 80
+    rows = "".join(f"{prefix}-{i},{power.current_code},窗口,{day},10:15,已办结,{done},16:00,,{fee}\n"
+                   for i in (1, 2))
+    with session_scope(engine) as s:
+        prepared = ingest.prepare("approval_cases", "办件.csv", (HEAD + rows).encode("utf-8"),
+                                  session=s, actor=user.username, scope=scope)
+    assert prepared.status == "ready", prepared.errors
+    return user, ingest.commit(engine, prepared, actor=user.username, scope=scope)
+
+
+def _alerts(engine, prefix: str) -> list[tuple]:  # noqa: ANN001
+    with Session(engine) as s:
+        return sorted(tuple(r) for r in s.execute(
+            select(Alert.rule_id, Alert.subject_id, Alert.status, Alert.department_id)
+            .where(Alert.subject_id.like(f"{prefix}-%"))).all())
+
+
+def test_an_import_returns_before_its_lights_and_the_drain_brings_them(seeded):
+    user, result = _upload_cases(seeded, "county_data", "RT")
+    assert result.status == "committed"
+    assert _alerts(seeded, "RT") == []  # the import did not run the rules itself
+    assert pending(seeded, batch_id=result.batch_id) == 1
+    with Session(seeded) as s:
+        request = s.execute(select(SyncRequest).where(SyncRequest.done_at.is_(None))).scalar_one()
+    assert (request.batch_id, json.loads(request.departments)) == (result.batch_id,
+                                                                   [user.department_id])  # the partition it touched
+    drained = drain(seeded)
+    assert drained is not None and drained.new >= 2
+    assert pending(seeded, batch_id=result.batch_id) == 0
+    assert [a[:3] for a in _alerts(seeded, "RT") if a[0] == "AP-R3"] == [
+        ("AP-R3", "RT-1", "open"), ("AP-R3", "RT-2", "open")]
+    assert drain(seeded) is None  # nothing pending any more
+    full = sync_alerts(seeded, actor="test")
+    assert (full.new, full.updated, full.reopened, full.cleared) == (0, 0, 0, 0)
+
+
+def test_two_imports_and_two_drains_at_once_lose_and_duplicate_nothing(seeded):
+    errors: list[BaseException] = []
+
+    def run(fn) -> None:  # noqa: ANN001
+        try:
+            fn()
+        except BaseException as exc:  # noqa: BLE001  (reported by the main thread)
+            errors.append(exc)
+
+    jobs = [lambda: _upload_cases(seeded, "county_data", "TA"),
+            lambda: _upload_cases(seeded, "county2_data", "TB"),
+            lambda: drain(seeded), lambda: drain(seeded)]
+    threads = [threading.Thread(target=run, args=(j,)) for j in jobs]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=300)
+    assert errors == []
+    drain(seeded)  # whatever arrived after the concurrent drains read the queue
+    assert pending(seeded) == 0
+    a, b = _alerts(seeded, "TA"), _alerts(seeded, "TB")
+    assert [x[:3] for x in a if x[0] == "AP-R3"] == [("AP-R3", "TA-1", "open"), ("AP-R3", "TA-2", "open")]
+    assert [x[:3] for x in b if x[0] == "AP-R3"] == [("AP-R3", "TB-1", "open"), ("AP-R3", "TB-2", "open")]
+    full = sync_alerts(seeded, actor="test")
+    assert (full.new, full.updated, full.reopened, full.cleared) == (0, 0, 0, 0)
+    with Session(seeded) as s:
+        keys = s.execute(select(Alert.rule_id, Alert.subject_type, Alert.subject_id)).all()
+    assert len(keys) == len(set(keys))
+
+
+def test_the_daily_sweep_runs_once_per_china_day(seeded):
+    assert {"AP-R1", "AP-Y1", "FD-Y2", "PW-R2", "LC-R1"} <= set(time_rules())
+    # over budget and risk points without measures do not change with the date
+    assert not {"FD-R1", "PW-R1", "PW-Y1"} & set(time_rules())
+    first = sweep_if_due(seeded)
+    assert first is not None and first.rules == len(time_rules())
+    assert sweep_if_due(seeded) is None
+    with Session(seeded) as s:
+        assert s.get(LightsState, "last_sweep").value == china_today().isoformat()
+        assert s.execute(select(func.count()).select_from(SyncRequest)
+                         .where(SyncRequest.done_at.is_(None))).scalar_one() == 0
+
+
+def test_a_supervision_order_asks_for_its_departments(seeded):
+    from datetime import date
+
+    from services.lights import orders
+    from services.platform.scope import ALL
+
+    with Session(seeded) as s:
+        alert = s.execute(select(Alert).where(Alert.status == "open",
+                                              Alert.department_id.is_not(None))
+                          .order_by(Alert.id)).scalars().first()
+    with session_scope(seeded) as s:
+        orders.issue_order(session=s, actor="sup", scope=ALL, alert_ids=[alert.id],
+                           department_id=alert.department_id, due_date=date(2099, 1, 1),
+                           instructions="限期整改")
+    with Session(seeded) as s:
+        request = s.execute(select(SyncRequest).where(SyncRequest.done_at.is_(None))).scalar_one()
+    assert (request.actor, json.loads(request.departments)) == ("sup", [alert.department_id])
+    result = drain(seeded)
+    assert (result.new, result.cleared) == (0, 0)
