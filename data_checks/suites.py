@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +23,10 @@ from data_checks.kinds import UploadKind
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("GE_USAGE_STATISTICS_URL", "")
+# One great-expectations context serves every thread of the server; neither registering a
+# kind's suite (two first uploads at once: "Store already has the following key") nor a
+# validation on that shared context is thread-safe, so both run one at a time.
+_GX_LOCK = threading.RLock()
 
 
 @lru_cache(maxsize=1)
@@ -95,11 +100,13 @@ def _pandas(frame: pl.DataFrame, kind: UploadKind) -> Any:
 
 def run_suite(frame: pl.DataFrame, kind: UploadKind) -> pl.DataFrame:
     """Validate the typed frame; errors for every failed expectation (rows as GE reports)."""
-    suite, batch_def = _registered(kind.key)
-    batch = batch_def.get_batch(batch_parameters={"dataframe": _pandas(frame, kind)})
-    result = batch.validate(suite, result_format={
-        "result_format": "SUMMARY", "unexpected_index_column_names": ["_row"],
-        "partial_unexpected_count": 20})
+    data = _pandas(frame, kind)
+    with _GX_LOCK:
+        suite, batch_def = _registered(kind.key)
+        batch = batch_def.get_batch(batch_parameters={"dataframe": data})
+        result = batch.validate(suite, result_format={
+            "result_format": "SUMMARY", "unexpected_index_column_names": ["_row"],
+            "partial_unexpected_count": 20})
     rows: list[tuple] = []
     for res in result.results:
         if res.success:
@@ -120,4 +127,5 @@ def run_suite(frame: pl.DataFrame, kind: UploadKind) -> pl.DataFrame:
 
 def preload() -> None:
     """Import great-expectations and build its context now (tests, app warm-up)."""
-    _context()
+    with _GX_LOCK:
+        _context()
