@@ -51,6 +51,7 @@ def test_rejects_unknown_language(monkeypatch):
 def test_markdown_escape_keeps_user_text_inert():
     from ui.platform.formatting import md_escape
 
+    # a word joiner (U+2060) after "http:" keeps Markdown from autolinking the bare URL
     assert md_escape("![x](http://evil/x.png) **粗** :red[红]") == \
-        "\\!\\[x\\]\\(http\\://evil/x\\.png\\) \\*\\*粗\\*\\* \\:red\\[红\\]"
+        "\\!\\[x\\]\\(http\\:\u2060//evil/x\\.png\\) \\*\\*粗\\*\\* \\:red\\[红\\]"
     assert md_escape(None) == ""
