@@ -30,14 +30,13 @@ def can_edit(ctx: UserContext) -> bool:
     return ctx.has_any("admin", "data_officer")
 
 
-def catalog_filters(ctx: UserContext, *, key: str,
-                    with_status: bool = True) -> dict:
-    """Region, department, category, status and a search box; returns the chosen values and,
-    under `labels`, their names for an export."""
+def _place_boxes(ctx: UserContext, cols: list, key: str) -> tuple[str | None, int | None,
+                                                                 dict, dict]:
+    """Region and department boxes (departments of the chosen region) in the first two
+    columns; returns the choices and the names of every region and department offered."""
     with unit_of_work() as session:
         regions = regions_frame(ctx.scope, session=session)
     names = dict(zip(regions["code"], regions["name"], strict=True))
-    cols = st.columns(5 if with_status else 4)
     region = cols[0].selectbox(t("power.ui.region"), [None, *regions["code"].to_list()],
                                format_func=lambda c: t("power.ui.all") if c is None else names[c],
                                key=f"{key}_region")
@@ -47,6 +46,15 @@ def catalog_filters(ctx: UserContext, *, key: str,
     dept = cols[1].selectbox(t("power.ui.department"), [None, *depts["id"].to_list()],
                              format_func=lambda d: t("power.ui.all") if d is None else dnames[d],
                              key=f"{key}_dept")
+    return region, dept, names, dnames
+
+
+def catalog_filters(ctx: UserContext, *, key: str,
+                    with_status: bool = True) -> dict:
+    """Region, department, category, status and a search box; returns the chosen values and,
+    under `labels`, their names for an export."""
+    cols = st.columns(5 if with_status else 4)
+    region, dept, names, dnames = _place_boxes(ctx, cols, key)
     category = cols[2].selectbox(t("power.ui.category"), [None, *POWER_CATEGORIES],
                                  format_func=lambda c: t("power.ui.all") if c is None else c,
                                  key=f"{key}_cat")
@@ -70,19 +78,8 @@ def catalog_filters(ctx: UserContext, *, key: str,
 def place_date_filters(ctx: UserContext, *, key: str, date_label: str) -> dict:
     """Region (exactly), department and a date range; returns the chosen values and, for
     exports, their names (`labels`)."""
-    with unit_of_work() as session:
-        regions = regions_frame(ctx.scope, session=session)
-    names = dict(zip(regions["code"], regions["name"], strict=True))
     cols = st.columns(3)
-    region = cols[0].selectbox(t("power.ui.region"), [None, *regions["code"].to_list()],
-                               format_func=lambda c: t("power.ui.all") if c is None else names[c],
-                               key=f"{key}_region")
-    with unit_of_work() as session:
-        depts = departments_frame(ctx.scope, region_code=region, session=session)
-    dnames = dict(zip(depts["id"], depts["name"], strict=True))
-    dept = cols[1].selectbox(t("power.ui.department"), [None, *depts["id"].to_list()],
-                             format_func=lambda d: t("power.ui.all") if d is None else dnames[d],
-                             key=f"{key}_dept")
+    region, dept, names, dnames = _place_boxes(ctx, cols, key)
     picked = cols[2].date_input(date_label, value=(), key=f"{key}_dates", format="YYYY-MM-DD")
     picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
     since = picked[0] if picked else None
