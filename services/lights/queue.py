@@ -3,8 +3,8 @@ worker brings the lights in line afterwards, so no page waits for a sync.
 
 - `request_sync` records a `sync_request` row (departments touched, or NULL for everything);
   `sync_after_import` is the ingest after-commit hook that does so for an import.
-- `drain` takes the sync lock (PostgreSQL advisory lock, SQLite BEGIN IMMEDIATE: one drain
-  at a time across processes), reads every pending request, merges them into one sync
+- `drain` takes the sync lock (PostgreSQL advisory lock; on SQLite a file lock, the write
+  lock only for the final compare and upsert: one drain at a time across processes), reads every pending request, merges them into one sync
   (partitioned by the union of their departments, or full when one of them asks for it),
   and marks them done IN THE SAME TRANSACTION as the alerts it writes: a crash leaves both
   the alerts and the queue as they were, and the next drain does the work again.
@@ -33,7 +33,7 @@ from models.base import utcnow
 from models.db import session_scope
 from models.lights import LightsState, SyncRequest
 from services.lights.inputs import is_dated
-from services.lights.sync import SyncResult, _sync, lock_sync
+from services.lights.sync import SyncResult, _sync, lock_sync, sync_mutex
 
 logger = logging.getLogger(__name__)
 SWEEP_STATE = "last_sweep"
@@ -75,7 +75,7 @@ def pending(engine: Engine, *, batch_id: int | None = None) -> int:
 
 def drain(engine: Engine, *, actor: str = "worker", now: datetime | None = None) -> SyncResult | None:
     """Run the pending requests as one sync; None when nothing was pending."""
-    with session_scope(engine) as s:
+    with sync_mutex(engine), session_scope(engine) as s:
         lock_sync(s)
         rows = s.execute(select(SyncRequest.id, SyncRequest.departments)
                          .where(SyncRequest.done_at.is_(None))).all()
@@ -98,7 +98,7 @@ def time_rules() -> list[str]:
 
 def sweep(engine: Engine, *, actor: str = "sweep", today: date | None = None) -> SyncResult:
     """The daily sweep: the time-dependent rules in full; records the day swept."""
-    with session_scope(engine) as s:
+    with sync_mutex(engine), session_scope(engine) as s:
         lock_sync(s)
         result = _sync(s, reader=engine, actor=actor, rule_ids=time_rules(), inputs=None,
                        now=None, locked=True)
@@ -109,7 +109,7 @@ def sweep(engine: Engine, *, actor: str = "sweep", today: date | None = None) ->
 def sweep_if_due(engine: Engine, *, actor: str = "sweep") -> SyncResult | None:
     """Sweep unless today's (China) sweep is recorded already; checked under the lock."""
     today = china_today()
-    with session_scope(engine) as s:
+    with sync_mutex(engine), session_scope(engine) as s:
         lock_sync(s)
         if s.get(LightsState, SWEEP_STATE) is not None and \
                 s.get(LightsState, SWEEP_STATE).value >= today.isoformat():

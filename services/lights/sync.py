@@ -16,18 +16,22 @@ Two entry points, one per way of holding the transaction:
 - `sync_alerts(engine, ...)`: the sync is a whole unit of work of its own: it takes the engine
   because it reads its inputs in one read snapshot of committed data (services.platform.frames.
   read_snapshot: on PostgreSQL a separate ADBC connection with Arrow columns) and writes under
-  its own lock in its own transaction (button, CLI, and the queue's worker in
-  services.lights.queue, which also runs `sync_partitions`' partitioned form);
+  its own lock (lock_sync, sync_mutex) in its own transaction (button, CLI, and the queue's
+  worker in services.lights.queue, which also runs `sync_partitions`' partitioned form);
 - `sync_alerts_in(session=...)`: inside a caller's open transaction (the demo seed), reading
   that transaction's rows, even those not yet committed; the caller commits."""
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 import polars as pl
+from filelock import FileLock
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -45,7 +49,8 @@ from services.platform import audit
 SYNC_LOCK_KEY = 40404  # pg advisory lock id of the alert sync
 
 __all__ = ["SYNC_LOCK_KEY", "SyncResult", "evaluate_rules", "lock_sync", "sync_alerts",
-           "sync_alerts_in", "sync_partitions"]
+           "sync_alerts_in", "sync_mutex", "sync_partitions"]
+_MEMORY_MUTEX = threading.Lock()  # an in-memory SQLite database lives in one process
 
 
 def evaluate_rules(*, session: Session, rules: list[Rule],
@@ -62,32 +67,61 @@ def evaluate_rules(*, session: Session, rules: list[Rule],
 
 
 def lock_sync(session: Session) -> None:
-    """One sync at a time (worker, button, CLI, sweep), taken before the inputs are read so a
-    sync never writes an older state over a newer one: a transaction-scoped advisory lock on
-    PostgreSQL, the database's write lock (BEGIN IMMEDIATE) on SQLite."""
+    """PostgreSQL: one sync at a time (worker, button, CLI, sweep), taken before the inputs
+    are read so a sync never writes an older state over a newer one: a transaction-scoped
+    advisory lock, which blocks no other writer. SQLite has no such lock: see sync_mutex."""
     if session.connection().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SYNC_LOCK_KEY})
-    else:
+
+
+@contextmanager
+def sync_mutex(engine: Engine) -> Iterator[None]:
+    """SQLite: one sync at a time across processes, held from before the inputs are read
+    until the sync commits. Its only write lock, BEGIN IMMEDIATE, blocks every other writer,
+    and a province read takes a minute against a 30 s busy timeout (logins and imports
+    failed with "database is locked"), so the sync holds this file lock beside the database
+    while it reads and evaluates, and the write lock only for the compare and upsert. The OS
+    releases the file lock when a process dies. PostgreSQL: nothing (lock_sync)."""
+    if engine.dialect.name == "postgresql":
+        yield
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        with _MEMORY_MUTEX:
+            yield
+        return
+    with FileLock(str(Path(database).resolve()) + ".sync.lock"):
+        yield
+
+
+def _write_lock(session: Session) -> None:
+    """SQLite's write lock, taken before the existing alerts are read so the compare sees
+    every status a supervisor set meanwhile, and held until the sync commits."""
+    if session.connection().dialect.name == "sqlite":
         session.execute(text("BEGIN IMMEDIATE"))
 
 
 def _plan(session: Session, reader: Bind, rules: list[Rule],
-          inputs: Mapping[str, pl.DataFrame] | None,
-          departments: frozenset[int] | None) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+          inputs: Mapping[str, pl.DataFrame] | None, departments: frozenset[int] | None,
+          before_compare: Callable[[], None]) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     """This run's plan: with `departments`, the department rules (metrics.lights.registry.
-    Partition) are read, evaluated and compared only inside those departments, the rest whole."""
+    Partition) are read, evaluated and compared only inside those departments, the rest whole.
+    `before_compare` runs between the evaluation and the read of the existing alerts."""
     given = dict(inputs or {})
     part = [r for r in rules if departments is not None and r.partition == "department"]
     whole = [r for r in rules if r not in part]
     names = [{n for r in group for n in r.inputs} - given.keys() for group in (whole, part)]
     full_frames, part_frames = load_input_sets(reader, [(names[0], None), (names[1], departments)])
+    found_whole = evaluate_rules(session=session, rules=whole, inputs=full_frames | given) \
+        if whole else None
+    found = evaluate_rules(session=session, rules=part, inputs=part_frames | given).filter(
+        pl.col("department_id").is_in(sorted(departments or ()))) if part else None
+    before_compare()
     current, existing = [], []
-    if whole:
-        current.append(evaluate_rules(session=session, rules=whole, inputs=full_frames | given))
+    if found_whole is not None:
+        current.append(found_whole)
         existing.append(existing_alerts(session=session, rule_ids=[r.id for r in whole]))
-    if part:
-        found = evaluate_rules(session=session, rules=part, inputs=part_frames | given).filter(
-            pl.col("department_id").is_in(sorted(departments or ())))
+    if found is not None:
         current.append(found)
         ids = [r.id for r in part]
         inside = existing_alerts(session=session, rule_ids=ids, departments=departments)
@@ -111,14 +145,16 @@ def _sync(session: Session, *, reader: Bind, actor: str, rule_ids: list[str] | N
           departments: frozenset[int] | None = None, locked: bool = False) -> SyncResult:
     started = time.perf_counter()
     now = now or utcnow()
-    # `locked`: the caller holds the sync lock already (services.lights.queue)
-    if not locked and isinstance(reader, Engine):
+    # `locked`: the caller holds the sync lock already (services.lights.queue); on SQLite a
+    # sync of its own holds sync_mutex (its caller) and takes the write lock only to compare
+    # and write; inside a caller's transaction (sync_alerts_in) that transaction is the lock
+    if not locked:
         lock_sync(session)
-    elif not locked and session.connection().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SYNC_LOCK_KEY})
     rules = [RULES[i] for i in rule_ids] if rule_ids is not None else \
         sorted(RULES.values(), key=lambda r: r.id)
-    plan, frames = _plan(session, reader, rules, inputs, departments)
+    plan, frames = _plan(session, reader, rules, inputs, departments,
+                         before_compare=(lambda: _write_lock(session))
+                         if isinstance(reader, Engine) else (lambda: None))
     counts = dict(plan.group_by("action").len().iter_rows())
     write_plan(session=session, plan=plan, actor=actor, now=now)
     escalated = 0
@@ -151,7 +187,7 @@ def sync_alerts(engine: Engine, *, actor: str = "system", rule_ids: list[str] | 
     through a connection of their own (Arrow on PostgreSQL, the fast path at province scale),
     and the writes hold the sync's advisory lock for their whole transaction. `inputs`
     replaces loaded input frames by name."""
-    with session_scope(engine) as session:
+    with sync_mutex(engine), session_scope(engine) as session:
         return _sync(session, reader=engine, actor=actor, rule_ids=rule_ids, inputs=inputs,
                      now=now)
 
@@ -162,7 +198,7 @@ def sync_partitions(engine: Engine, *, departments: frozenset[int] | set[int],
     """The sync of the touched `departments` only (issue 12): the department rules read,
     evaluate and clear alerts only inside them; the population ("global") rules run whole.
     Leaves the alerts exactly as a full sync would (tests/unit/test_lights_partitions.py)."""
-    with session_scope(engine) as session:
+    with sync_mutex(engine), session_scope(engine) as session:
         return _sync(session, reader=engine, actor=actor, rule_ids=rule_ids, inputs=None,
                      now=now, departments=frozenset(departments))
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text
 from sqlmodel import Session
 
 from core.clock import china_today
@@ -16,6 +17,7 @@ from models.db import session_scope
 from models.lights import Alert, LightsState, SyncRequest
 from models.power import Power
 from models.users import User
+from services.lights import sync as sync_module
 from services.lights.queue import drain, pending, sweep_if_due, time_rules
 from services.lights.sync import sync_alerts
 from services.platform import ingest
@@ -73,6 +75,46 @@ def test_an_import_returns_before_its_lights_and_the_drain_brings_them(seeded):
     assert drain(seeded) is None  # nothing pending any more
     full = sync_alerts(seeded, actor="test")
     assert (full.new, full.updated, full.reopened, full.cleared) == (0, 0, 0, 0)
+
+
+def test_a_drain_reading_its_inputs_blocks_no_writer(seeded, monkeypatch):
+    """At province scale the drain read its inputs for a minute holding SQLite's write lock
+    (BEGIN IMMEDIATE), longer than the 30 s busy timeout: logins and imports failed with
+    "database is locked". A write made while the drain reads now commits at once (here with a
+    1 s busy timeout), and what it recorded is left for the next drain."""
+    _upload_cases(seeded, "county_data", "LK")
+    reading, release = threading.Event(), threading.Event()
+    real = sync_module.load_input_sets
+
+    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        frames = real(*args, **kwargs)
+        reading.set()
+        assert release.wait(60)
+        return frames
+
+    monkeypatch.setattr(sync_module, "load_input_sets", slow)
+    results: list = []
+    worker = threading.Thread(target=lambda: results.append(drain(seeded)))
+    worker.start()
+    try:
+        assert reading.wait(60)
+        started = time.perf_counter()
+        with seeded.connect() as conn:
+            if seeded.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA busy_timeout=1000")
+            conn.execute(insert(SyncRequest).values(actor="writer", departments=None))
+            conn.commit()
+            if seeded.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA busy_timeout=30000")
+        waited = time.perf_counter() - started
+    finally:
+        release.set()
+        worker.join(120)
+    assert waited < 1.0
+    assert results[0] is not None and results[0].new >= 2
+    with Session(seeded) as s:
+        left = s.execute(select(SyncRequest.actor).where(SyncRequest.done_at.is_(None))).all()
+    assert [tuple(r) for r in left] == [("writer",)]
 
 
 def test_two_imports_and_two_drains_at_once_lose_and_duplicate_nothing(seeded):
