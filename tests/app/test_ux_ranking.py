@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from core.clock import CHINA_TZ
 from i18n import translate
-from metrics.esupervision.ranking import department_ranking, region_ranking
+from metrics.esupervision.ranking import case_counts, department_ranking, region_ranking
 from models.audit import AuditEvent
 from models.lights import Alert
 from tests.app.helpers import login, open_page, texts
@@ -39,10 +39,13 @@ def test_ranking_puts_most_red_per_100_cases_first_then_lowest_on_time_rate():
                          ).join(DEPTS.select("department_id", "region_code"), on="department_id")
     red = pl.DataFrame({"department_id": [1, 2, None], "region_code": ["210102", "210102", "210103"],
                         "open_red": [1, 1, 2]})
-    d = department_ranking(DEPTS, cases, red)
+    counts = case_counts(cases)
+    assert counts.rows() == [(1, "210102", 4, 4, 3, 1), (2, "210102", 2, 1, 1, 0),
+                             (3, "210103", 2, 2, 2, 0)]
+    d = department_ranking(DEPTS, counts, red)
     assert d.select("rank", "department", "cases", "open_red", "red_per_100", "on_time_rate").rows() == [
         (1, "乙局", 2, 1, 50.0, 100.0), (2, "甲局", 4, 1, 25.0, 75.0), (3, "丙局", 2, 0, 0.0, 100.0)]
-    r = region_ranking(DEPTS, cases, red)
+    r = region_ranking(DEPTS, counts, red)
     assert r.select("region", "cases", "open_red", "red_per_100", "concluded").rows() == [
         ("沈河区", 2, 2, 100.0, 2), ("和平区", 6, 2, 33.33, 5)]
 

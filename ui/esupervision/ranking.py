@@ -9,26 +9,37 @@ import polars as pl
 import streamlit as st
 
 from core.clock import china_today
-from metrics.esupervision.ranking import department_ranking, region_ranking
+from metrics.esupervision.ranking import case_counts, department_ranking, region_ranking
 from services.esupervision import read as es
 from services.platform.scope import Scope
 from ui.esupervision.view import percent_text
 from ui.lights.export import about_sheet, download
 from ui.platform.context import current_user
-from ui.platform.db import unit_of_work
+from ui.platform.db import cache_key, unit_of_work
 from ui.platform.i18n import t
 
 
-def rankings(scope: Scope, today: date) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(departments, regions) ranked, worst first, on the cases received since 1 January."""
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _counts(url: str, scope: Scope, today: date, stamp: tuple) -> pl.DataFrame:  # noqa: ARG001
+    """This year's cases counted per department: reading them is seconds at province scale,
+    so the counts are kept until the cases change (`stamp`) or the day does."""
     with unit_of_work() as session:
         cases = es.timed_cases(session=session, scope=scope, today=today,
                                since=today.replace(month=1, day=1)).cases
+    return case_counts(cases)
+
+
+def rankings(scope: Scope, today: date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(departments, regions) ranked, worst first, on the cases received since 1 January;
+    the open red lights are read on every run (one grouped count)."""
+    with unit_of_work() as session:
+        stamp = es.data_stamp(session=session)
         depts = es.departments_in_scope(session=session, scope=scope)
         regions = es.regions_in_scope(session=session, scope=scope)
         red = es.open_red_by_department(session=session, scope=scope)
+    counts = _counts(cache_key(), scope, today, stamp)
     depts = depts.join(regions.select("region_code", "region"), on="region_code", how="left")
-    return department_ranking(depts, cases, red), region_ranking(depts, cases, red)
+    return department_ranking(depts, counts, red), region_ranking(depts, counts, red)
 
 
 def _shown(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
