@@ -3,11 +3,13 @@ cases and by on-time rate, with an export) and the lights centre's "rules last r
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date
 
 import polars as pl
 from sqlalchemy import func, select
 from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
 
 from core.clock import CHINA_TZ
 from i18n import translate
@@ -50,8 +52,18 @@ def test_ranking_puts_most_red_per_100_cases_first_then_lowest_on_time_rate():
         ("沈河区", 2, 2, 100.0, 2), ("和平区", 6, 2, 33.33, 5)]
 
 
+def _when_ranked(at: AppTest) -> AppTest:
+    """Rerun until the background count is in (ui.platform.background)."""
+    for _ in range(120):
+        if any(tr("esupervision.rank.department") in d.value.columns for d in at.dataframe):
+            return at
+        time.sleep(0.5)
+        at.run()
+    raise AssertionError("the ranking never appeared")
+
+
 def test_cockpit_shows_both_rankings_with_an_export(seeded):
-    at = open_page(login("prov_leader"), "pages/lights/cockpit.py")
+    at = _when_ranked(open_page(login("prov_leader"), "pages/lights/cockpit.py"))
     assert not at.exception, at.exception
     assert tr("esupervision.rank.title") in texts(at.subheader)
     tables = {tuple(d.value.columns): d.value for d in at.dataframe}
@@ -78,3 +90,31 @@ def test_centre_says_when_the_rules_last_ran(seeded):
     at = open_page(login("prov_supervisor"), "pages/lights/centre.py")
     assert not at.exception, at.exception
     assert tr("lights.centre.last_run", ts=f"{ts:%Y-%m-%d %H:%M:%S}") in texts(at.caption)
+
+
+def _slow_page() -> None:
+    import threading
+
+    import streamlit as st
+
+    from ui.platform.background import in_background
+
+    gate = st.session_state.setdefault("gate", threading.Event())
+    st.title("页")
+    got = in_background(("test-slow", id(gate)), lambda: gate.wait(30) and 42, waiting="统计中")
+    st.write(f"结果 {got}" if got is not None else "—")
+
+
+def test_slow_work_runs_in_the_background_and_the_page_shows_it_when_in():
+    """The page renders while the work runs (a notice where the result goes), and shows the
+    result on a later run once it is in: the cockpit's ranking does its yearly count so."""
+    at = AppTest.from_function(_slow_page, default_timeout=30)
+    at.run()
+    assert [i.value for i in at.info] == ["统计中"] and "—" in texts(at.markdown)
+    at.session_state["gate"].set()
+    for _ in range(40):
+        time.sleep(0.1)
+        at.run()
+        if "结果 42" in texts(at.markdown):
+            break
+    assert "结果 42" in texts(at.markdown) and not at.info

@@ -7,37 +7,44 @@ from datetime import date
 
 import polars as pl
 import streamlit as st
+from sqlalchemy.engine import Engine
 
 from core.clock import china_today
 from metrics.esupervision.ranking import case_counts, department_ranking, region_ranking
+from models.db import session_scope
 from services.esupervision import read as es
 from services.platform.scope import Scope
 from ui.esupervision.view import percent_text
 from ui.lights.export import about_sheet, download
+from ui.platform.background import in_background
 from ui.platform.context import current_user
-from ui.platform.db import cache_key, unit_of_work
+from ui.platform.db import cache_key, get_engine, unit_of_work
 from ui.platform.i18n import t
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _counts(url: str, scope: Scope, today: date, stamp: tuple) -> pl.DataFrame:  # noqa: ARG001
-    """This year's cases counted per department: reading them is seconds at province scale,
-    so the counts are kept until the cases change (`stamp`) or the day does."""
-    with unit_of_work() as session:
+def _count_cases(engine: Engine, scope: Scope, today: date) -> pl.DataFrame:
+    """This year's cases counted per department: reading a province's million cases takes
+    seconds, so this runs in the background (ui.platform.background), once per data change."""
+    with session_scope(engine) as session:
         cases = es.timed_cases(session=session, scope=scope, today=today,
                                since=today.replace(month=1, day=1)).cases
     return case_counts(cases)
 
 
-def rankings(scope: Scope, today: date) -> tuple[pl.DataFrame, pl.DataFrame]:
+def rankings(scope: Scope, today: date) -> tuple[pl.DataFrame, pl.DataFrame] | None:
     """(departments, regions) ranked, worst first, on the cases received since 1 January;
-    the open red lights are read on every run (one grouped count)."""
+    None while the counts are being computed. The open red lights are read on every run."""
+    engine = get_engine()
     with unit_of_work() as session:
         stamp = es.data_stamp(session=session)
         depts = es.departments_in_scope(session=session, scope=scope)
         regions = es.regions_in_scope(session=session, scope=scope)
         red = es.open_red_by_department(session=session, scope=scope)
-    counts = _counts(cache_key(), scope, today, stamp)
+    counts = in_background(("es_rank", cache_key(), scope, today, stamp),
+                           lambda: _count_cases(engine, scope, today),
+                           waiting=t("esupervision.rank.computing"))
+    if counts is None:
+        return None
     depts = depts.join(regions.select("region_code", "region"), on="region_code", how="left")
     return department_ranking(depts, counts, red), region_ranking(depts, counts, red)
 
@@ -58,9 +65,12 @@ def _shown(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
 
 def ranking_section(scope: Scope) -> None:
     today = china_today()
-    depts, regions = rankings(scope, today)
     st.subheader(t("esupervision.rank.title"))
     st.caption(t("esupervision.rank.caption", since=f"{today:%Y}-01-01"))
+    ranked = rankings(scope, today)
+    if ranked is None:
+        return
+    depts, regions = ranked
     dept_table = _shown(depts, ["department", "region"])
     region_table = _shown(regions, ["region"])
     tab_d, tab_r = st.tabs([t("esupervision.rank.by_department"), t("esupervision.rank.by_region")])
