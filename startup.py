@@ -29,6 +29,7 @@ def boot() -> None:
         import models  # noqa: F401  (every table on SQLModel.metadata)
         from data_checks.kinds import register as register_kind
         from metrics.lights.registry import register as register_rule
+        from services.lights import touch
         from services.lights.inputs import register_loaders
         from services.platform.demo import SEED_STEPS
         from services.platform.ingest import AFTER_COMMIT_HOOKS
@@ -46,4 +47,5 @@ def boot() -> None:
                 SEED_STEPS.append((system.seed_name or system.key, resolve(system.seed)))
             for hook in system.after_import:
                 AFTER_COMMIT_HOOKS.append(resolve(hook))
+        touch.install()  # form saves ask for their lights (services/lights/touch.py)
         _booted = True

@@ -119,6 +119,8 @@ class SyncRequest(SQLModel, table=True):
     actor: str = Field(max_length=64)
     # JSON list of department ids the change touched; NULL: everything (a full sync)
     departments: str | None = Field(default=None, sa_column=Column(Text))
+    # JSON list of the tables it wrote (only the rules reading them re-run); NULL: every rule
+    tables: str | None = Field(default=None, sa_column=Column(Text))
     batch_id: int | None = Field(default=None, index=True)  # the import batch, when one
     done_at: datetime | None = Field(default=None, index=True)
 

@@ -21,36 +21,39 @@ LOADERS: dict[str, Loader] = {}
 loader = loader_table(LOADERS)
 
 
-@loader("ap_cases", by_department=True, dated=True)
+@loader("ap_cases", tables=("approval_case", "calendar_year", "case_suspension", "power"),
+        by_department=True, dated=True)
 def ap_cases(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     return es.timed_cases(bind, departments_scope(departments), today=_today(bind)).cases.drop("remaining_workdays")
 
 
-@loader("ap_steps", by_department=True, dated=True)
+@loader("ap_steps", tables=("approval_case", "calendar_year", "case_step", "case_suspension",
+                            "power_step"), by_department=True, dated=True)
 def ap_steps(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     return es.timed_steps(bind, departments_scope(departments), today=_today(bind)).drop("handler")
 
 
-@loader("ap_flow_steps")
+@loader("ap_flow_steps", tables=("power_step",))
 def ap_flow_steps(bind: Bind) -> pl.DataFrame:
     return es.flow_steps(bind)
 
 
-@loader("ap_flow_edges")
+@loader("ap_flow_edges", tables=("power_edge",))
 def ap_flow_edges(bind: Bind) -> pl.DataFrame:
     return es.flow_edges(bind)
 
 
-@loader("ap_suspensions", by_department=True, dated=True)
+@loader("ap_suspensions", tables=("approval_case", "calendar_year", "case_suspension"),
+        by_department=True, dated=True)
 def ap_suspensions(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     return es.timed_suspensions(bind, departments_scope(departments), today=_today(bind))
 
 
-@loader("fd_funds", by_department=True)
+@loader("fd_funds", tables=("special_fund",), by_department=True)
 def fd_funds(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     return es.read_funds(bind, departments_scope(departments))
 
 
-@loader("fd_payments", by_department=True)
+@loader("fd_payments", tables=("fund_payment", "special_fund"), by_department=True)
 def fd_payments(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     return es.read_payments(bind, departments_scope(departments))

@@ -17,14 +17,14 @@ loader = loader_table(LOADERS)
 MOVES_LOOKBACK_DAYS = 730  # the longest window a rule parameter allows
 
 
-@loader("fb_tickets", dated=True)
+@loader("fb_tickets", tables=("calendar_year", "fb_ticket"), dated=True)
 def fb_tickets(bind: Bind) -> pl.DataFrame:
     today = clock(bind)["today"][0]
     frame = read.ticket_frame(bind, None)
     return read.with_workdays_left(frame, read.calendar_around(bind, frame, today), today)
 
 
-@loader("fb_moves", dated=True)
+@loader("fb_moves", tables=("fb_event", "fb_ticket"), dated=True)
 def fb_moves(bind: Bind) -> pl.DataFrame:
     today = clock(bind)["today"][0]
     return read.moves_frame(bind, None, since=today - timedelta(days=MOVES_LOOKBACK_DAYS))

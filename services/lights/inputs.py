@@ -9,7 +9,9 @@ Partitions (issue 12): a loader declared `by_department=True` takes a keyword `d
 (a frozenset of department ids, or None for the whole province) and then reads only the rows of
 those departments, in SQL (indexed department columns); the partitioned sync passes the
 touched departments to it. A loader declared `dated=True` reads "today" (working days left,
-open cases): the rules reading it are re-run by the daily sweep.
+open cases): the rules reading it are re-run by the daily sweep. A loader declares the
+`tables` it reads (tests/unit/test_lights_touch.py checks them against the SQL it runs): a
+change of those tables, and of no other, re-runs the rules that read it (services.lights.touch).
 
 The argument is an Engine OR a Connection (the demo seed runs the sync inside its own open
 transaction, `services.lights.sync.sync_alerts_in`, and passes that transaction's Connection,
@@ -36,15 +38,16 @@ DATED = frozenset({"clock"})  # the `clock` frame is today itself
 
 
 def loader_table(table: dict[str, Loader]) -> Callable[..., Callable[[Loader], Loader]]:
-    """A `@loader("name", by_department=False, dated=False)` decorator that files functions
-    into `table` (a system's own); see the module docstring for the two flags."""
-    def loader(name: str, *, by_department: bool = False,
+    """A `@loader("name", tables=(...), by_department=False, dated=False)` decorator that files
+    functions into `table` (a system's own); see the module docstring for the flags."""
+    def loader(name: str, *, tables: tuple[str, ...], by_department: bool = False,
                dated: bool = False) -> Callable[[Loader], Loader]:
         def wrap(fn: Loader) -> Loader:
             if name in table and table[name] is not fn:
                 raise ValueError(f"input {name} declared twice")
             fn.by_department = by_department  # type: ignore[attr-defined]
             fn.dated = dated  # type: ignore[attr-defined]
+            fn.tables = frozenset(tables)  # type: ignore[attr-defined]
             table[name] = fn
             return fn
         return wrap
@@ -57,6 +60,11 @@ def by_department(name: str) -> bool:
 
 def is_dated(name: str) -> bool:
     return name in DATED or bool(getattr(LOADERS.get(name), "dated", False))
+
+
+def tables_of(name: str) -> frozenset[str]:
+    """The tables loader `name` reads."""
+    return LOADERS[name].tables  # type: ignore[attr-defined]
 
 
 def _load(bind: Bind, name: str, departments: Departments) -> pl.DataFrame:

@@ -1,11 +1,14 @@
 """The lights' sync queue (issue 12): a user's request only records what it touched; the
 worker brings the lights in line afterwards, so no page waits for a sync.
 
-- `request_sync` records a `sync_request` row (departments touched, or NULL for everything);
-  `sync_after_import` is the ingest after-commit hook that does so for an import.
+- `request_sync` records a `sync_request` row (departments touched, or NULL for everything;
+  tables written, or NULL for every rule); `sync_after_import` is the ingest after-commit hook
+  that does so for an import, and services.lights.touch does it for every ORM write (a form
+  save) of a table some rule reads.
 - `drain` takes the sync lock (PostgreSQL advisory lock; on SQLite a file lock, the write
   lock only for the final compare and upsert: one drain at a time across processes), reads every pending request, merges them into one sync
   (partitioned by the union of their departments, or full when one of them asks for it),
+  runs only the rules that read a table they wrote (an S4 upload never re-runs the S2 rules),
   and marks them done IN THE SAME TRANSACTION as the alerts it writes: a crash leaves both
   the alerts and the queue as they were, and the next drain does the work again.
 - `sweep` (daily, after midnight Asia/Shanghai) re-runs the rules whose result moves with the
@@ -32,11 +35,12 @@ from metrics.lights.registry import RULES
 from models.base import utcnow
 from models.db import session_scope
 from models.lights import LightsState, SyncRequest
-from services.lights.inputs import is_dated
+from services.lights.inputs import is_dated, tables_of
 from services.lights.sync import SyncResult, _sync, lock_sync, sync_mutex
 
 logger = logging.getLogger(__name__)
 SWEEP_STATE = "last_sweep"
+REQUESTED = "lights.sync_requested"  # session.info: this transaction recorded its request
 # Tables whose rows feed a department rule through an input read whole (AP-R2 compares each
 # case's steps with its power's flow chart, and a power's cases may sit in other departments):
 # an import of them asks for a full sync.
@@ -44,23 +48,35 @@ WHOLE_SYNC_TABLES = frozenset({"power_step", "power_edge"})
 
 
 def request_sync(session: Session, *, actor: str, departments: frozenset[int] | None,
-                 batch_id: int | None = None) -> int:
+                 batch_id: int | None = None, tables: frozenset[str] | None = None) -> int:
     """Record a sync request in the caller's transaction; returns its id."""
     row = SyncRequest(actor=actor, batch_id=batch_id,
-                      departments=None if departments is None else json.dumps(sorted(departments)))
+                      departments=None if departments is None else json.dumps(sorted(departments)),
+                      tables=None if tables is None else json.dumps(sorted(tables)))
     session.add(row)
     session.flush()
+    session.info[REQUESTED] = True  # services.lights.touch adds nothing more to this transaction
     return int(row.id)
+
+
+def rules_reading(tables: frozenset[str] | None) -> list[str]:
+    """The rules whose inputs read one of `tables` (every rule for None)."""
+    return sorted(r.id for r in RULES.values()
+                  if tables is None or any(tables_of(n) & tables for n in r.inputs))
 
 
 def sync_after_import(engine: Engine, actor: str, prepared) -> None:  # noqa: ANN001
     """The ingest after-commit hook (systems.py): record the import's sync request and return
     at once; the worker (or the next `drain`) brings the lights in line."""
     departments = prepared.departments
-    if get_kind(prepared.kind).table in WHOLE_SYNC_TABLES:
+    kind = get_kind(prepared.kind)
+    if kind.table in WHOLE_SYNC_TABLES:
         departments = None
+    # a kind with a writer of its own may write more than its table: every rule then
+    tables = None if kind.writer else frozenset({kind.table})
     with session_scope(engine) as s:
-        request_sync(s, actor=actor, departments=departments, batch_id=prepared.batch_id)
+        request_sync(s, actor=actor, departments=departments, batch_id=prepared.batch_id,
+                     tables=tables)
     WAKE.set()
 
 
@@ -77,16 +93,17 @@ def drain(engine: Engine, *, actor: str = "worker", now: datetime | None = None)
     """Run the pending requests as one sync; None when nothing was pending."""
     with sync_mutex(engine), session_scope(engine) as s:
         lock_sync(s)
-        rows = s.execute(select(SyncRequest.id, SyncRequest.departments)
+        rows = s.execute(select(SyncRequest.id, SyncRequest.departments, SyncRequest.tables)
                          .where(SyncRequest.done_at.is_(None))).all()
         if not rows:
             return None
-        full = any(d is None for _, d in rows)
-        departments = None if full else frozenset(
-            int(x) for _, d in rows for x in json.loads(d))
-        result = _sync(s, reader=engine, actor=actor, rule_ids=None, inputs=None, now=now,
-                       departments=departments, locked=True)
-        s.execute(update(SyncRequest).where(SyncRequest.id.in_([i for i, _ in rows]))
+        departments = None if any(d is None for _, d, _ in rows) else frozenset(
+            int(x) for _, d, _ in rows for x in json.loads(d))
+        tables = None if any(t is None for _, _, t in rows) else frozenset(
+            x for _, _, t in rows for x in json.loads(t))
+        result = _sync(s, reader=engine, actor=actor, rule_ids=rules_reading(tables),
+                       inputs=None, now=now, departments=departments, locked=True)
+        s.execute(update(SyncRequest).where(SyncRequest.id.in_([i for i, *_ in rows]))
                   .values(done_at=now or utcnow()))
         return result
 

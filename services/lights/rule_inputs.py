@@ -15,7 +15,7 @@ LOADERS: dict[str, Loader] = {}
 loader = loader_table(LOADERS)
 
 
-@loader("supervision_orders")
+@loader("supervision_orders", tables=("supervision_order",))
 def supervision_orders(bind: Bind) -> pl.DataFrame:
     o = SupervisionOrder
     stmt = select(o.id, o.order_no, o.department_id, o.region_code, o.due_date, o.status,
@@ -24,7 +24,7 @@ def supervision_orders(bind: Bind) -> pl.DataFrame:
     return read_frame(bind, stmt, raw).with_columns(shanghai_date("answered_on"))
 
 
-@loader("clock")
+@loader("clock", tables=())
 def clock(bind: Bind) -> pl.DataFrame:  # noqa: ARG001  (same signature as every loader)
     """Today in Asia/Shanghai: rules that compare dates with "now" read it from here, so they
     stay pure and tests can pass their own clock."""

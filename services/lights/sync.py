@@ -47,8 +47,11 @@ from services.lights.sync_write import existing_alerts, refresh_escalations, wri
 from services.platform import audit
 
 SYNC_LOCK_KEY = 40404  # pg advisory lock id of the alert sync
+# session.info flag: this session's writes ask for no sync (services.lights.touch): the sync's
+# own (an escalated 督办 order) and the demo seed's, which syncs in its own transaction
+QUIET = "lights.touch_quiet"
 
-__all__ = ["SYNC_LOCK_KEY", "SyncResult", "evaluate_rules", "lock_sync", "sync_alerts",
+__all__ = ["QUIET", "SYNC_LOCK_KEY", "SyncResult", "evaluate_rules", "lock_sync", "sync_alerts",
            "sync_alerts_in", "sync_mutex", "sync_partitions"]
 _MEMORY_MUTEX = threading.Lock()  # an in-memory SQLite database lives in one process
 
@@ -145,6 +148,7 @@ def _sync(session: Session, *, reader: Bind, actor: str, rule_ids: list[str] | N
           departments: frozenset[int] | None = None, locked: bool = False) -> SyncResult:
     started = time.perf_counter()
     now = now or utcnow()
+    session.info[QUIET] = True
     # `locked`: the caller holds the sync lock already (services.lights.queue); on SQLite a
     # sync of its own holds sync_mutex (its caller) and takes the write lock only to compare
     # and write; inside a caller's transaction (sync_alerts_in) that transaction is the lock

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from models.db import session_scope
 from models.org import Region
+from services.lights.sync import QUIET
 
 SCALES = ("small", "province")
 
@@ -38,6 +39,7 @@ def seed_demo(engine: Engine, *, scale: str = "small",
         raise SeedError(f"unknown scale {scale!r}; use one of {', '.join(SCALES)}")
     results: dict[str, dict[str, int]] = {}
     with session_scope(engine) as s:
+        s.info[QUIET] = True  # the lights step syncs inside this transaction
         if not database_is_empty(session=s):
             raise SeedError("the database already holds regions; seed-demo needs an empty database")
         for name, step in SEED_STEPS:

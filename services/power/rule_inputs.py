@@ -29,7 +29,8 @@ def _of(stmt, departments: Departments, column):  # noqa: ANN001, ANN202
     return stmt if departments is None else stmt.where(column.in_(sorted(departments)))
 
 
-@loader("power_risk_points", by_department=True)
+@loader("power_risk_points", tables=("power", "risk_point", "rule_setting"),
+        by_department=True)
 def power_risk_points(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     """Risk points of versions not abolished; the level graded from the criteria with the
     admin's thresholds (the stored level may predate a threshold change or an upload)."""
@@ -49,7 +50,7 @@ def power_risk_points(bind: Bind, departments: Departments = None) -> pl.DataFra
         .select(list(RISK_POINT_SCHEMA))
 
 
-@loader("power_in_force", by_department=True)
+@loader("power_in_force", tables=("power",), by_department=True)
 def power_in_force(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     stmt = select(Power.id, Power.code, Power.name, Power.version, Power.department_id,
                   Power.region_code, Power.promised_limit_days).where(in_force_clause())
@@ -57,7 +58,7 @@ def power_in_force(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     return read_frame(bind, stmt, IN_FORCE_SCHEMA)
 
 
-@loader("power_in_force_steps", by_department=True)
+@loader("power_in_force_steps", tables=("power", "power_step"), by_department=True)
 def power_in_force_steps(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     stmt = (select(PowerStep.power_id, PowerStep.seq, PowerStep.name, PowerStep.limit_days)
             .join(Power, Power.id == PowerStep.power_id).where(in_force_clause()))
@@ -65,7 +66,7 @@ def power_in_force_steps(bind: Bind, departments: Departments = None) -> pl.Data
     return read_frame(bind, stmt, STEPS_SCHEMA)
 
 
-@loader("power_in_force_edges", by_department=True)
+@loader("power_in_force_edges", tables=("power", "power_edge"), by_department=True)
 def power_in_force_edges(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     stmt = (select(PowerEdge.power_id, PowerEdge.from_seq, PowerEdge.to_seq)
             .join(Power, Power.id == PowerEdge.power_id).where(in_force_clause()))
@@ -73,7 +74,7 @@ def power_in_force_edges(bind: Bind, departments: Departments = None) -> pl.Data
     return read_frame(bind, stmt, EDGES_SCHEMA)
 
 
-@loader("power_inspections", by_department=True)
+@loader("power_inspections", tables=("inspection",), by_department=True)
 def power_inspections(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     stmt = select(Inspection.id, Inspection.department_id, Inspection.region_code,
                   Inspection.inspected_on, Inspection.rectify_by, Inspection.rectified_on)

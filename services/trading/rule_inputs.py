@@ -11,36 +11,36 @@ LOADERS: dict[str, Loader] = {}
 loader = loader_table(LOADERS)
 
 
-@loader("tr_processes")
+@loader("tr_processes", tables=("department", "trade_process"))
 def tr_processes(bind: Bind) -> pl.DataFrame:
     return read.processes(bind, None)
 
 
-@loader("tr_bids")
+@loader("tr_bids", tables=("trade_bid", "trade_process"))
 def tr_bids(bind: Bind) -> pl.DataFrame:
     return read.bids(bind, None)
 
 
-@loader("tr_awards")
+@loader("tr_awards", tables=("trade_award", "trade_process"))
 def tr_awards(bind: Bind) -> pl.DataFrame:
     return read.awards(bind, None)
 
 
-@loader("tr_contracts")
+@loader("tr_contracts", tables=("trade_contract", "trade_process"))
 def tr_contracts(bind: Bind) -> pl.DataFrame:
     return read.contracts(bind, None)
 
 
-@loader("tr_amendments")
+@loader("tr_amendments", tables=("trade_amendment", "trade_contract", "trade_process"))
 def tr_amendments(bind: Bind) -> pl.DataFrame:
     return read.amendments(bind, None)
 
 
-@loader("tr_items")
+@loader("tr_items", tables=("trade_item", "trade_process"))
 def tr_items(bind: Bind) -> pl.DataFrame:
     return read.items(bind, None)
 
 
-@loader("tr_parties")
+@loader("tr_parties", tables=("trade_party",))
 def tr_parties(bind: Bind) -> pl.DataFrame:
     return read.parties(bind)
