@@ -160,6 +160,29 @@ def test_the_daily_sweep_runs_once_per_china_day(seeded):
                          .where(SyncRequest.done_at.is_(None))).scalar_one() == 0
 
 
+def test_the_app_sweeps_at_start_when_due_and_then_just_after_midnight_in_china(seeded):
+    from datetime import datetime
+    from datetime import time as clock_time
+
+    from core.clock import CHINA_TZ
+    from ui.lights.worker import _schedule_sweep
+
+    scheduler = _schedule_sweep(seeded)
+    try:
+        nightly = scheduler.get_job("lights-sweep").next_run_time.astimezone(CHINA_TZ)
+        now = datetime.now(CHINA_TZ)
+        assert nightly.time() == clock_time(0, 5) and timedelta(0) < nightly - now <= timedelta(days=1)
+        for _ in range(600):  # the start-up job: today's sweep was not done yet
+            with Session(seeded) as s:
+                state = s.get(LightsState, "last_sweep")
+            if state is not None:
+                break
+            time.sleep(0.1)
+        assert state is not None and state.value == china_today().isoformat()
+    finally:
+        scheduler.shutdown(wait=True)
+
+
 def test_a_supervision_order_asks_for_its_departments(seeded):
     from datetime import date
 
