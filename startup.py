@@ -32,7 +32,7 @@ def boot() -> None:
         from services.lights import touch
         from services.lights.inputs import register_loaders
         from services.platform.demo import SEED_STEPS
-        from services.platform.ingest import AFTER_COMMIT_HOOKS
+        from services.platform.ingest import IMPORT_HOOKS
 
         for system in SYSTEMS:
             if system.kinds:
@@ -46,6 +46,6 @@ def boot() -> None:
             if system.seed:
                 SEED_STEPS.append((system.seed_name or system.key, resolve(system.seed)))
             for hook in system.after_import:
-                AFTER_COMMIT_HOOKS.append(resolve(hook))
+                IMPORT_HOOKS.append(resolve(hook))
         touch.install()  # form saves ask for their lights (services/lights/touch.py)
         _booted = True

@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         with Session(engine) as s:
             depts = s.execute(select(Department.code, Department.region_code)).all()
         content = generate_csv(args.rows, [tuple(d) for d in depts])
-        ingest.AFTER_COMMIT_HOOKS.clear()
+        ingest.IMPORT_HOOKS.clear()
 
         t0 = time.perf_counter()
         from data_checks.suites import preload

@@ -35,7 +35,8 @@ class System:
     kinds: str | None = None       # module with KINDS: tuple[UploadKind, ...]
     seed: str | None = None        # "module:function(session, scale=...) -> counts"
     seed_name: str = ""            # the step's name in seed-demo's report (default: key)
-    after_import: tuple[str, ...] = ()  # "module:function(engine, actor, prepared)" after an import
+    # "module:function(session, actor, prepared)" run inside every import's transaction
+    after_import: tuple[str, ...] = ()
     cockpit: str | None = None     # "module:function(scope)" drawing the system's cockpit section
     commands: str | None = None    # "module:function(subparsers)" adding the system's manage.py commands
     score_metrics: str | None = None  # module with SCORE_METRICS: tuple[ScoreMetric, ...] (S3 reads them)

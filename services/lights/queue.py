@@ -2,8 +2,8 @@
 worker brings the lights in line afterwards, so no page waits for a sync.
 
 - `request_sync` records a `sync_request` row (departments touched, or NULL for everything;
-  tables written, or NULL for every rule); `sync_after_import` is the ingest after-commit hook
-  that does so for an import, and services.lights.touch does it for every ORM write (a form
+  tables written, or NULL for every rule); `sync_after_import` is the ingest hook that does so
+  inside an import's transaction, and services.lights.touch does it for every ORM write (a form
   save) of a table some rule reads.
 - `drain` takes the sync lock (PostgreSQL advisory lock; on SQLite a file lock, the write
   lock only for the final compare and upsert: one drain at a time across processes), reads every pending request, merges them into one sync
@@ -65,19 +65,18 @@ def rules_reading(tables: frozenset[str] | None) -> list[str]:
                   if tables is None or any(tables_of(n) & tables for n in r.inputs))
 
 
-def sync_after_import(engine: Engine, actor: str, prepared) -> None:  # noqa: ANN001
-    """The ingest after-commit hook (systems.py): record the import's sync request and return
-    at once; the worker (or the next `drain`) brings the lights in line."""
+def sync_after_import(session: Session, actor: str, prepared) -> None:  # noqa: ANN001
+    """The ingest hook (systems.py): record the import's sync request in the import's own
+    transaction; the worker (woken when it commits) or the next `drain` brings the lights in
+    line."""
     departments = prepared.departments
     kind = get_kind(prepared.kind)
     if kind.table in WHOLE_SYNC_TABLES:
         departments = None
     # a kind with a writer of its own may write more than its table: every rule then
     tables = None if kind.writer else frozenset({kind.table})
-    with session_scope(engine) as s:
-        request_sync(s, actor=actor, departments=departments, batch_id=prepared.batch_id,
-                     tables=tables)
-    WAKE.set()
+    request_sync(session, actor=actor, departments=departments, batch_id=prepared.batch_id,
+                 tables=tables)
 
 
 def pending(engine: Engine, *, batch_id: int | None = None) -> int:

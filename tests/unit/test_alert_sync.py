@@ -247,7 +247,7 @@ def test_sync_is_registered_after_every_import():
     from services.lights.queue import sync_after_import
     from services.platform import ingest
 
-    assert ingest.AFTER_COMMIT_HOOKS.count(sync_after_import) == 1
+    assert ingest.IMPORT_HOOKS.count(sync_after_import) == 1
 
 
 def test_cli_lights_prints_filtered_alerts(org, test_rules, capsys):

@@ -65,7 +65,7 @@ def batches(engine):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_good_file_previews_then_commits_once(seeded, encoding):
     hooks = []
-    ingest.AFTER_COMMIT_HOOKS.append(lambda engine, actor, prepared: hooks.append(actor))
+    ingest.IMPORT_HOOKS.append(lambda session, actor, prepared: hooks.append(actor))
     try:
         content = GOOD_DEPTS.encode(encoding)
         before = count(seeded, Department)
@@ -92,7 +92,7 @@ def test_good_file_previews_then_commits_once(seeded, encoding):
         assert [b.status for b in batches(seeded)] == ["committed", "unchanged"]
         assert verify_chain(seeded).ok
     finally:
-        ingest.AFTER_COMMIT_HOOKS.pop()
+        ingest.IMPORT_HOOKS.pop()
 
 
 def test_other_content_with_same_rows_changes_nothing(seeded):

@@ -22,7 +22,7 @@ from data_checks.kinds import all_kinds
 from metrics.lights.registry import RULES
 from services.lights.inputs import LOADERS
 from services.platform.demo import SEED_STEPS
-from services.platform.ingest import AFTER_COMMIT_HOOKS
+from services.platform.ingest import IMPORT_HOOKS
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("zh_CN", "en")
@@ -115,7 +115,7 @@ def test_every_registry_is_filled_from_the_manifest_and_nothing_else():
     assert {k.key for k in all_kinds()} == declared_kinds
     assert [name for name, _ in SEED_STEPS] == [s.seed_name or s.key for s in _systems() if s.seed]
     assert [fn for _, fn in SEED_STEPS] == [resolve(s.seed) for s in _systems() if s.seed]
-    assert AFTER_COMMIT_HOOKS == [resolve(h) for s in _systems() for h in s.after_import]
+    assert IMPORT_HOOKS == [resolve(h) for s in _systems() for h in s.after_import]
 
 
 SHARED = {"platform", "lights"}

@@ -77,6 +77,28 @@ def test_an_import_returns_before_its_lights_and_the_drain_brings_them(seeded):
     assert (full.new, full.updated, full.reopened, full.cleared) == (0, 0, 0, 0)
 
 
+def test_an_import_and_its_sync_request_commit_together(seeded):
+    """The request is recorded inside the import's transaction: a crash after it (here a
+    later hook failing) leaves neither the rows nor the request, never rows without one."""
+    import pytest
+
+    from models.esupervision import ApprovalCase
+
+    def crash(_session, _actor, _prepared) -> None:  # noqa: ANN001
+        raise RuntimeError("the process dies here")
+
+    ingest.IMPORT_HOOKS.append(crash)
+    try:
+        with pytest.raises(RuntimeError):
+            _upload_cases(seeded, "county_data", "CW")
+    finally:
+        ingest.IMPORT_HOOKS.remove(crash)
+    with Session(seeded) as s:
+        assert s.execute(select(func.count()).select_from(ApprovalCase)
+                         .where(ApprovalCase.case_no.like("CW-%"))).scalar_one() == 0
+    assert pending(seeded) == 0
+
+
 def test_a_drain_reading_its_inputs_blocks_no_writer(seeded, monkeypatch):
     """At province scale the drain read its inputs for a minute holding SQLite's write lock
     (BEGIN IMMEDIATE), longer than the 30 s busy timeout: logins and imports failed with

@@ -7,7 +7,7 @@ row-level errors or a preview (new / changed / unchanged). A rejected file, and 
 changes nothing, is recorded as an ImportBatch in the caller's session. `commit` re-checks
 against the database inside ONE transaction of its own, upserts the new and changed rows by
 natural key with bulk `INSERT ... ON CONFLICT DO UPDATE` statements (SQLite and PostgreSQL),
-records the batch and its audit event in the same transaction, then runs `AFTER_COMMIT_HOOKS`.
+records the batch, its audit event and what `IMPORT_HOOKS` record in the same transaction.
 
 Same file content again (its sha256 was committed for the kind before): nothing changes and
 the result says so. Any error: nothing is written except the rejected batch record.
@@ -15,7 +15,7 @@ the result says so. Any error: nothing is written except the rejected batch reco
 Modules: `result` (Prepared), `prepare` (parse and check), `references` (database checks and
 the diff), `commit` (the write), `report` (batch records, error reports, history)."""
 
-from services.platform.ingest.commit import AFTER_COMMIT_HOOKS, commit, dry_run
+from services.platform.ingest.commit import IMPORT_HOOKS, commit, dry_run
 from services.platform.ingest.prepare import mapped_ok, prepare, prepare_record
 from services.platform.ingest.references import CHUNK
 from services.platform.ingest.report import (
@@ -29,7 +29,7 @@ from services.platform.ingest.report import (
 from services.platform.ingest.result import IngestError, Prepared, Progress, sha256_of
 
 __all__ = [
-    "AFTER_COMMIT_HOOKS", "BATCH_SCHEMA", "CHUNK", "PREVIEW_ROWS", "IngestError", "Prepared",
+    "IMPORT_HOOKS", "BATCH_SCHEMA", "CHUNK", "PREVIEW_ROWS", "IngestError", "Prepared",
     "Progress", "batch_error_report", "batches_frame", "commit", "dry_run", "error_report",
     "error_report_xlsx", "mapped_ok", "prepare", "prepare_record", "sha256_of",
 ]

@@ -28,10 +28,12 @@ from services.platform.ingest.result import IngestError, Prepared, Progress, noo
 from services.platform.ingest.touched import touched_departments
 from services.platform.scope import Scope
 
-# Run after every successful import commit with (engine, actor, prepared): filled by
-# startup.boot() from the systems manifest (the lights' sync request among them);
-# `prepared.departments` holds the departments the import touched (None: cannot tell).
-AFTER_COMMIT_HOOKS: list[Callable[[Engine, str, Prepared], None]] = []
+# Run by every successful import with (session, actor, prepared) INSIDE its transaction,
+# after its rows, batch and audit event (so what a hook records commits with the import or
+# not at all: the lights' sync request cannot be lost to a crash between two transactions);
+# filled by startup.boot() from the systems manifest. `prepared.departments` holds the
+# departments the import touched (None: cannot tell).
+IMPORT_HOOKS: list[Callable[[Session, str, Prepared], None]] = []
 
 
 def commit(engine: Engine, prepared: Prepared, *, actor: str, scope: Scope,
@@ -73,14 +75,14 @@ def commit(engine: Engine, prepared: Prepared, *, actor: str, scope: Scope,
                          entity_type="import_batch", entity_id=batch.id,
                          after=batch_summary(batch))
             prepared.batch_id = batch.id
+            for hook in IMPORT_HOOKS:
+                hook(s, actor, prepared)
     if prepared.errors.height:
         prepared.status = "rejected"
         with session_scope(engine) as s:
             return reject(prepared, session=s, actor=actor, scope=scope)
     prepared.timings["write"] = time.perf_counter() - started
     progress("write", 1.0)
-    for hook in AFTER_COMMIT_HOOKS:
-        hook(engine, actor, prepared)
     return prepared
 
 
