@@ -3,9 +3,9 @@
 Pure: releases (parsed JSON values, one per contracting process) and `Settings` in, Cardinal's
 result object out (`{"OCID": {ocid: {code: value}}, "Buyer": …, "ProcuringEntity": …,
 "Tenderer": …, "Meta": {code: {name: value}}}`). The per-release part (fold) is here; the
-fences over the whole file (finalize) are in `cardinal_fences`. Every JSON access checks the
-type first, as serde's `if let Some(Value::…)` does: a number that is a string, a missing array
-or a non-object is simply not matched. See ../shared/trading/red-flags.md for the restatement."""
+fences over the whole file (finalize) are in `cardinal_fences`, the type-checked JSON access
+(as serde's `if let Some(Value::…)`) in `cardinal_release`, R044's same-party tests in
+`cardinal_collusion`. See ../shared/trading/red-flags.md for the restatement."""
 
 from __future__ import annotations
 
@@ -16,31 +16,23 @@ from datetime import datetime
 from typing import Any
 
 from metrics.trading import cardinal_fences
+from metrics.trading.cardinal_collusion import _address_key, _contact_matches
 from metrics.trading.cardinal_dates import parse_rfc3339, whole_days
+from metrics.trading.cardinal_release import (
+    _get,
+    _list,
+    _number,
+    _str,
+    final_awards_and_bids,
+    matches_details,
+    matches_method,
+    single_supplier,
+    submitted_bids,
+    valid_single_tenderer_bids,
+)
 from metrics.trading.cardinal_settings import Settings, pipe_set
 
 GROUPS = ("OCID", "Buyer", "ProcuringEntity", "Tenderer")
-
-
-def _get(obj: Any, key: str) -> Any:
-    return obj.get(key) if isinstance(obj, dict) else None
-
-
-def _str(obj: Any, key: str) -> str | None:
-    v = obj.get(key) if isinstance(obj, dict) else None
-    return v if isinstance(v, str) else None
-
-
-def _list(obj: Any, key: str) -> list | None:
-    v = obj.get(key) if isinstance(obj, dict) else None
-    return v if isinstance(v, list) else None
-
-
-def _number(v: Any) -> float | None:
-    """A JSON number as f64 (bool is not a number in JSON)."""
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        return None
-    return float(v)
 
 
 @dataclass
@@ -77,63 +69,6 @@ class State:
         if self.currency is None:
             self.currency = self.settings.currency if self.settings.currency is not None else observed
         return self.currency
-
-
-# ---- helpers shared by indicators (lib.rs) -------------------------------------------------
-
-def matches_details(release: dict, include: frozenset[str], exclude: frozenset[str]) -> bool:
-    details = _str(_get(release, "tender"), "procurementMethodDetails")
-    if details is None:
-        return not include
-    return details in include if include else details not in exclude
-
-
-def matches_method(tender: Any, methods: frozenset[str]) -> bool:
-    if not methods:
-        return True
-    method = _str(tender, "procurementMethod")
-    return method is not None and method in methods
-
-
-def submitted_bids(release: dict) -> list:
-    details = _list(_get(release, "bids"), "details") or []
-    return [b for b in details if (s := _str(b, "status")) is not None
-            and s not in ("invited", "withdrawn")]
-
-
-def final_awards_and_bids(release: dict) -> tuple[list, list] | None:
-    """(active awards, bids.details) if every award with a status is final, else None."""
-    awards, details = _list(release, "awards"), _list(_get(release, "bids"), "details")
-    if awards is None or details is None:
-        return None
-    complete = []
-    for award in awards:
-        status = _str(award, "status")
-        if status is None or status in ("cancelled", "unsuccessful"):
-            continue
-        if status != "active":
-            return None
-        complete.append(award)
-    return complete, details
-
-
-def valid_single_tenderer_bids(details: list) -> list[tuple[str, float, str]]:
-    out = []
-    for bid in details:
-        value, tenderers = _get(bid, "value"), _list(bid, "tenderers")
-        amount, currency = _number(_get(value, "amount")), _str(value, "currency")
-        if (_str(bid, "status") == "valid" and isinstance(value, dict) and amount is not None
-                and currency is not None and tenderers is not None and len(tenderers) == 1
-                and (tid := _str(tenderers[0], "id")) is not None):
-            out.append((tid, amount, currency))
-    return out
-
-
-def single_supplier(award: Any) -> str | None:
-    suppliers = _list(award, "suppliers")
-    if suppliers is not None and len(suppliers) == 1:
-        return _str(suppliers[0], "id")
-    return None
 
 
 def _price_filter(state: State, release: dict) -> bool:
@@ -331,46 +266,6 @@ def r044(state: State, release: dict, ocid: str) -> None:
         if (addr_a is not None and addresses[addr_a] >= 2) or a in contacts:
             state.flag("OCID", ocid, "R044", 1.0)
             state.flag("Tenderer", a, "R044", 1.0)
-
-
-_CONTACT = ("name", "email", "telephone", "faxNumber", "url")
-
-
-def _contact_matches(tenderers: dict[str, tuple[str | None, Any]]) -> set[str]:
-    """Tenderers whose contact point `_same_contact` matches another's. When every contact
-    point gives text for the same fields, the deciding field is the first of them for every
-    pair, so equal values there are the matches; otherwise every pair is compared."""
-    points = {k: cp for k, (_, cp) in tenderers.items() if isinstance(cp, dict)}
-    shapes = {tuple(isinstance(cp.get(f), str) for f in _CONTACT) for cp in points.values()}
-    if len(shapes) == 1:
-        shape = next(iter(shapes))
-        if True not in shape:
-            return set()
-        field = _CONTACT[shape.index(True)]
-        seen = Counter(cp[field] for cp in points.values())
-        return {k for k, cp in points.items() if seen[cp[field]] >= 2}
-    return {a for a, cp_a in points.items()
-            if any(a != b and _same_contact(cp_b, cp_a) for b, cp_b in points.items())}
-
-
-_ADDRESS = ("streetAddress", "locality", "region", "postalCode", "countryName")
-
-
-def _address_key(party: dict) -> str | None:
-    address = _get(party, "address")
-    if not isinstance(address, dict) or "streetAddress" not in address:
-        return None
-    return "".join([v.strip().lower() + " " for f in _ADDRESS
-                    if isinstance(v := address.get(f), str)])
-
-
-def _same_contact(a: Any, b: Any) -> bool:
-    if not isinstance(a, dict) or not isinstance(b, dict):
-        return False
-    for f in ("name", "email", "telephone", "faxNumber", "url"):
-        if isinstance(x := a.get(f), str) and isinstance(y := b.get(f), str):
-            return x == y
-    return False
 
 
 def r048(state: State, release: dict, ocid: str) -> None:

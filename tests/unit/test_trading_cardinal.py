@@ -224,7 +224,7 @@ def test_r044_same_address_or_first_common_contact_field():
 def _r044_pairwise(releases):
     """Cardinal's own loop (r044.rs): every ordered pair of tenderers, address key or the
     first contact field both give as text; kept here to check the grouped implementation."""
-    from metrics.trading.cardinal import _address_key, _same_contact
+    from metrics.trading.cardinal_collusion import _address_key, _same_contact
     out: dict = {}
     for r in releases:
         ts = {p["id"]: (_address_key(p), p.get("contactPoint")) for p in r["parties"]
