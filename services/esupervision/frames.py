@@ -216,7 +216,8 @@ def timed_steps(bind: Bind, scope: Scope | None, *, today: date,
     ordered = steps.sort("case_id", "started_at", "pass_no", "seq").with_columns(
         (row - pl.when(first).then(row).forward_fill() + 1).alias("step_order"))
     return (step_timing(ordered, susp.select("case_id", "start_on", "end_on"), cal.frame,
-                        today=today, cases=case_window(bind, scope, case_ids))
+                        today=today,
+                        cases=case_window(bind, scope, case_ids, suspended_only=True))
             .select(*STEPS_SCHEMA, "handler"))
 
 
