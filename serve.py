@@ -1,6 +1,7 @@
-"""The app with every system's HTTP routes beside it (e.g. S5's Open311 GeoReport v2 under
-/open311/v2/): `streamlit run serve.py` finds the ASGI app below and serves it with uvicorn;
-the Streamlit pages are those of streamlit_app.py, unchanged."""
+"""The app with every system's HTTP routes beside it (the login cookie's /session/start and
+/session/end, S5's Open311 GeoReport v2 under /open311/v2/): `streamlit run serve.py` finds the
+ASGI app below and serves it with uvicorn; the Streamlit pages are those of streamlit_app.py,
+which keep logins in an HttpOnly cookie only when served this way."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import streamlit as st
 
 import startup
 from core.manifest import resolve
+from services.platform import login_routes
 from systems import SYSTEMS
 
 startup.boot()
@@ -21,3 +23,5 @@ def system_routes() -> list:
 
 
 app = st.App(str(Path(__file__).with_name("streamlit_app.py")), routes=system_routes())
+# the app may now send a browser through /session/start to store its login cookie
+login_routes.mark_served()

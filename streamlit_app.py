@@ -13,7 +13,13 @@ from services.platform.settings import SettingsError, get_settings
 from ui.lights.todos import menu_badges
 from ui.lights.worker import start_sync_worker
 from ui.platform import navigation
-from ui.platform.auth import LOGOUT_FLAG, Auth, request_logout, session_still_valid
+from ui.platform.auth import (
+    LOGOUT_FLAG,
+    Auth,
+    request_logout,
+    restore_login,
+    session_still_valid,
+)
 from ui.platform.context import UserContext, set_user
 from ui.platform.db import get_engine, unit_of_work
 from ui.platform.formatting import md_escape, role_names
@@ -45,6 +51,7 @@ except (SettingsError, SchemaOutdated) as exc:
     st.stop()
 
 language_switch()
+restore_login()  # a new browser session: from the HttpOnly login cookie, when valid
 
 # Who is logged in, checked against the database on every run: a deactivated account or a
 # changed role takes effect at the next click.
@@ -67,9 +74,6 @@ set_user(ctx)
 
 if ctx is not None:
     page = st.navigation(navigation.build_for_user(ctx.roles, menu_badges(ctx)))
-    # Keeps the library's session keys in step; the user is already logged in. Right after a
-    # form login this run also stores the re-login cookie, so a reload keeps the session.
-    Auth().persist_login()
     with st.sidebar:
         st.caption(t("core.signed_in_as", name=md_escape(ctx.display_name), roles=role_names(list(ctx.roles))))
         st.button(t("auth.logout"), on_click=request_logout, icon=":material/logout:",
@@ -79,6 +83,10 @@ else:
     def _login_page() -> None:
         login_header()
         if auth.login_form():
+            # to /session/start, which stores the login cookie and comes back to this page in a
+            # new browser session; without the routes, the navigation is rebuilt right here
+            if auth.start_cookie("" if page.url_path == "login" else page.url_path):
+                st.stop()
             st.rerun()  # rebuild the navigation for the user, on the page they asked for
         demo_accounts()
 
@@ -87,6 +95,8 @@ else:
     auth = Auth()
     if logging_out:
         auth.logout()
+        if auth.end_cookie():  # to /session/end, which drops the cookie, then the login form
+            st.stop()
         st.toast(t("auth.logged_out"))
     if page.url_path in public_paths or page.url_path == "login":
         page.run()

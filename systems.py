@@ -47,6 +47,7 @@ PLATFORM = System(
     ),
     kinds="data_checks.kinds.platform",
     seed="services.platform.seed:seed_org", seed_name="org",
+    routes="services.platform.login_routes",  # the HttpOnly login cookie (/session/…)
 )
 
 LIGHTS = System(

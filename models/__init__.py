@@ -32,7 +32,7 @@ from models.trading import (
     TradeParty,
     TradeProcess,
 )
-from models.users import User
+from models.users import LoginTicket, User
 
 __all__ = [
     "AuditChainHead",
@@ -48,6 +48,7 @@ __all__ = [
     "CalendarYear",
     "Department",
     "ImportBatch",
+    "LoginTicket",
     "Inspection",
     "Power",
     "PowerEdge",

@@ -56,3 +56,24 @@ class UserPublic(UserBase):
     active: bool
     locked_until: datetime | None
     last_login_at: datetime | None
+
+
+class LoginTicket(SQLModel, table=True):
+    """A single-use, short-lived ticket that turns a form login into the HttpOnly login cookie
+    (services.platform.login_session): the app issues it, the browser presents it once to
+    /session/start. Only its SHA-256 is stored."""
+
+    __tablename__ = "login_ticket"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_hash: str = Field(max_length=64, unique=True, index=True)
+    username: str = Field(max_length=32)
+    # when the password was checked: the cookie's issue time (revocations after it win)
+    issued_at: datetime
+    expires_at: datetime = Field(index=True)
+    # the app page to land on and the language chosen before logging in
+    next_path: str = Field(default="", max_length=64)
+    lang: str = Field(default="", max_length=8)
+    # SHA-256 of the browser's Streamlit XSRF token: the ticket works in that browser only
+    binding: str | None = Field(default=None, max_length=64)
+    used_at: datetime | None = None

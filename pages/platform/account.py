@@ -32,6 +32,7 @@ if submitted:
         except user_service.UserError as exc:
             st.error(error_text(exc))
         else:
-            # this session goes on; every other one (and any copied cookie) has ended
+            # this tab goes on; every other session and every login cookie, this browser's
+            # included, has ended (the next reload asks for the password)
             st.session_state[ISSUED_AT] = utcnow()
             st.success(t("account.done"))

@@ -4,10 +4,10 @@
 folder git ignores), creating it on first use with 48 random bytes, mode 0600. Two keys are
 derived from it, one per purpose:
 
-* the login cookie key (`cookie_key`): an explicit `FIVESYS_AUTH_COOKIE_KEY` wins; the public
-  demo key is used only for a database the demo seed itself created (its `seed.org` audit
-  event) while demo mode is on; every other database gets the installation's key, so a cookie
-  hand-signed with the demo key is refused on a real database;
+* the login cookie key (`cookie_key`): an explicit `FIVESYS_AUTH_COOKIE_KEY` of its own wins
+  (servers that share logins); otherwise the installation's key. The public demo key never
+  signs a login cookie, not even on the demo seed's own database, so a cookie hand-signed with
+  it is refused everywhere;
 * the audit chain key (`audit_key`): the chain is an HMAC over each event, so whoever can
   write the database but not read this file cannot recompute it after an edit."""
 
@@ -78,9 +78,8 @@ def is_demo_database(*, session: Session) -> bool:
     ).first() is not None
 
 
-def cookie_key(settings: Settings, *, demo_database: bool) -> str:
+def cookie_key(settings: Settings) -> bytes:
+    """The HMAC key of the login cookie (services.platform.login_session)."""
     if settings.auth_cookie_key and settings.auth_cookie_key != DEMO_COOKIE_KEY:
-        return settings.auth_cookie_key
-    if settings.demo_mode and demo_database:
-        return DEMO_COOKIE_KEY
-    return _derive(settings, "fivesys login cookie v1").hex()
+        return settings.auth_cookie_key.encode()
+    return _derive(settings, "fivesys login cookie v1")

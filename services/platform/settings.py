@@ -32,7 +32,12 @@ class Settings(BaseSettings):
     auth_cookie_key: str = DEMO_COOKIE_KEY
     auth_cookie_name: str = "fivesys_auth"
     auth_cookie_expiry_days: float = 1.0
-    # streamlit-authenticator waits this long for the re-login cookie before showing the form.
+    # The site is served over HTTPS (a reverse proxy in front): the login cookie gets `Secure`,
+    # so the browser never sends it over plain HTTP. Off by default: the demo is plain HTTP on
+    # 127.0.0.1, where a Secure cookie would not come back.
+    https: bool = False
+    # streamlit-authenticator sleeps this long before drawing the form (made to wait for its own
+    # cookie, which is switched off: ui/platform/auth.py).
     auth_login_sleep_seconds: float = 0.0
     default_language: str = "zh_CN"
     lockout_attempts: int = 5

@@ -35,8 +35,8 @@ def tr(key: str, /, **params: object) -> str:
 def wait_for_idle(page, timeout: float = IDLE_TIMEOUT_S, settle_s: float = 0.4) -> None:  # noqa: ANN001
     """Wait until Streamlit has finished running the script and rendered the main block.
 
-    The script state must stay `notRunning` for `settle_s`, because custom components (the
-    cookie manager) answer after the run and can start another one."""
+    The script state must stay `notRunning` for `settle_s`, because a widget or component can
+    answer after the run and start another one."""
     deadline = time.monotonic() + timeout
     app = page.locator('[data-testid="stApp"]')
     idle_since: float | None = None
@@ -95,7 +95,8 @@ def login_attempt(page, base_url: str, username: str, password: str, *, wait: bo
 
 
 def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:  # noqa: ANN001
-    """Log in through the real form and wait until the menu for the user is shown."""
+    """Log in through the real form and wait until the menu for the user is shown (after the
+    browser went through /session/start, which stores the login cookie, and came back)."""
     login_attempt(page, base_url, username, password)
     page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=IDLE_TIMEOUT_S * 1000)
     logout_button(page).wait_for(timeout=IDLE_TIMEOUT_S * 1000)
@@ -108,7 +109,8 @@ def logout_button(page):  # noqa: ANN001, ANN201
 
 
 def logout(page) -> None:  # noqa: ANN001
-    """Click 退出登录 in the sidebar and wait for the login form."""
+    """Click 退出登录 in the sidebar and wait for the login form (of the page /session/end,
+    which drops the login cookie, leads to)."""
     logout_button(page).click()
     _login_form(page).wait_for(timeout=IDLE_TIMEOUT_S * 1000)
     wait_for_idle(page)
@@ -151,9 +153,9 @@ def click_sidebar_link(page, title: str) -> None:  # noqa: ANN001
 
 
 # --------------------------------------------------------------------------- retrying actions
-# A click or a pick that lands while Streamlit replaces a run (the login cookie component
-# answers after the first run and starts another) can be dropped: these retry, but only what
-# is safe to repeat.
+# A click or a pick that lands while Streamlit replaces a run (a late rerun, or the new page
+# that login and logout lead to through /session/…) can be dropped: these retry, but only
+# what is safe to repeat.
 
 def main(page):  # noqa: ANN001, ANN201
     return page.locator('[data-testid="stMain"]')

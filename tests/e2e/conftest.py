@@ -1,4 +1,4 @@
-"""Browser tests: `streamlit run` on a free loopback port, driven by Playwright + Debian chromium.
+"""Browser tests: `streamlit run serve.py` on a free loopback port, driven by Playwright + Debian chromium.
 
 Every test in tests/e2e must be marked ``@pytest.mark.e2e`` (items in this folder also get the
 marker automatically, so ``-m "not e2e"`` always leaves them out).
@@ -10,7 +10,7 @@ Without ``/usr/bin/chromium`` every e2e test is skipped with a message naming th
 Fixtures
 --------
 ``base_url`` (session)
-    URL of a shared ``streamlit run streamlit_app.py`` server (e.g. ``http://127.0.0.1:41234``)
+    URL of a shared ``streamlit run serve.py`` server (e.g. ``http://127.0.0.1:41234``)
     on a temporary SQLite database (``DATABASE_URL=sqlite:///<tmp>/e2e.db``) with
     ``FIVESYS_DEMO_MODE=true``: the app migrates and seeds the small demo province itself on the
     first page load, which the fixture performs once (warm-up) before any test runs. Tests share

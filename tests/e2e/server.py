@@ -1,5 +1,6 @@
-"""The Streamlit server behind the e2e fixtures: `streamlit run streamlit_app.py` on a free
-loopback port with a fresh SQLite demo database, stopped with its whole process group."""
+"""The Streamlit server behind the e2e fixtures: `streamlit run serve.py` (the README's command:
+the app plus its HTTP routes, among them the login cookie's /session/…) on a free loopback port
+with a fresh SQLite demo database, stopped with its whole process group."""
 
 from __future__ import annotations
 
@@ -91,7 +92,7 @@ def _stop(proc: subprocess.Popen) -> None:
 @contextlib.contextmanager
 def start_streamlit(tmp_dir: Path, extra_env: dict[str, str] | None = None,
                     seeded_from: Path | None = None) -> Iterator[StreamlitServer]:
-    """`streamlit run streamlit_app.py` on a free loopback port with a fresh SQLite database in
+    """`streamlit run serve.py` on a free loopback port with a fresh SQLite database in
     `tmp_dir`; yields once `/_stcore/health` answers; stops the server (and children) after.
     With `seeded_from` (a seeded SQLite file) the database starts as a copy of it, so the
     app's first load finds the demo already there instead of seeding it (10-25 s)."""
@@ -112,7 +113,7 @@ def start_streamlit(tmp_dir: Path, extra_env: dict[str, str] | None = None,
     })
     env.update(extra_env or {})
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        sys.executable, "-m", "streamlit", "run", "serve.py",
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none", "--server.runOnSave", "false",

@@ -58,15 +58,15 @@ def walk_menu(page, tmp_path, expected: dict[str, str], prefix: str) -> dict[str
 
 
 def test_leader_opens_every_page_reloads_a_subpage_and_logs_out(page, base_url, tmp_path):
-    # Click into the menu the moment it appears: the login cookie must survive that (it is
-    # written by a browser-side component that a new run could drop before it ran).
+    # Click into the menu the moment it appears (the browser has been through /session/start,
+    # which stored the login cookie, and back): the cookie is checked by the reload below.
     login_attempt(page, base_url, "prov_leader", DEMO_PASSWORD, wait=False)
     org = tr("nav.org_browser")
     page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=org).click()
     page.wait_for_timeout(200)
     wait_for_idle(page)
-    # That first click can itself be superseded by the cookie component's rerun (Streamlit
-    # drops it); what matters is the cookie, checked by the reload below. Navigate settled.
+    # That first click can land while the page still settles (Streamlit drops it): navigate
+    # again once it has.
     click_sidebar_link(page, org)
     assert urlparse(page.url).path == "/org_browser"
     click_sidebar_link(page, tr("nav.home"))

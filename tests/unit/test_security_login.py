@@ -1,5 +1,5 @@
-"""Issue 17: logins decided in the database. A real database never accepts a cookie signed
-with the public demo key; twelve simultaneous wrong passwords end at the lockout limit; a
+"""Issue 17: logins decided in the database. No database accepts a cookie signed with the
+public demo key; twelve simultaneous wrong passwords end at the lockout limit; a
 revoked session (logout, password change) cannot come back with a copied cookie; unknown
 names and attempts on a locked account are audited."""
 
@@ -10,7 +10,6 @@ import stat
 import threading
 from datetime import timedelta
 
-import jwt
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -20,6 +19,7 @@ from models.db import session_scope
 from models.users import User
 from services.platform import keys
 from services.platform import login_guard as guard
+from services.platform import login_session as ls
 from services.platform import users as us
 from services.platform.settings import DEMO_COOKIE_KEY, Settings
 
@@ -39,29 +39,17 @@ def test_the_installation_secret_is_random_private_and_stable(tmp_path):
     assert keys.installation_secret(other) != first
 
 
-def test_demo_key_only_for_the_demo_seeds_own_database(seeded, tmp_path):  # noqa: ANN001
-    settings = _settings(tmp_path, demo_mode=True)
-    with Session(seeded) as s:
+def test_the_public_demo_key_never_signs_a_login_cookie(seeded, tmp_path):  # noqa: ANN001
+    settings = _settings(tmp_path, demo_mode=True)  # the default: demo mode on, demo key
+    with Session(seeded) as s:  # even the demo seed's own database
         assert keys.is_demo_database(session=s) is True
-    assert keys.cookie_key(settings, demo_database=True) == DEMO_COOKIE_KEY
-
-
-def test_a_real_database_never_takes_a_cookie_signed_with_the_demo_key(engine, tmp_path):  # noqa: ANN001
-    settings = _settings(tmp_path, demo_mode=True)  # the default: demo mode on
-    with Session(engine) as s:  # migrated, organisation and users loaded without the seed
-        assert keys.is_demo_database(session=s) is False
-    key = keys.cookie_key(settings, demo_database=False)
-    assert key != DEMO_COOKIE_KEY and len(key) == 64
-    forged = jwt.encode({"username": "admin", "exp_date": 9e9}, DEMO_COOKIE_KEY, algorithm="HS256")
-    try:
-        jwt.decode(forged, key, algorithms=["HS256"])
-        accepted = True
-    except jwt.InvalidSignatureError:
-        accepted = False
-    assert accepted is False
-    # an explicit key always wins
-    assert keys.cookie_key(_settings(tmp_path, auth_cookie_key="x" * 40),
-                           demo_database=True) == "x" * 40
+    key = keys.cookie_key(settings)
+    assert key != DEMO_COOKIE_KEY.encode() and len(key) == 32
+    assert key == keys.cookie_key(settings)  # stable: derived from the installation secret
+    forged = ls.sign_token("admin", utcnow(), timedelta(days=1), key=DEMO_COOKIE_KEY.encode())
+    assert ls.read_token(forged, key=key) is None
+    # an explicit key of its own always wins (servers that share logins)
+    assert keys.cookie_key(_settings(tmp_path, auth_cookie_key="x" * 40)) == b"x" * 40
 
 
 def _bcrypt_checks(monkeypatch):  # noqa: ANN001, ANN202

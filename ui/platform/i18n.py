@@ -28,7 +28,14 @@ def error_text(exc: Exception) -> str:
 
 
 def language_switch() -> None:
-    """Sidebar switch between 简体中文 and English (kept in session state)."""
+    """Sidebar switch between 简体中文 and English (kept in session state). A new browser
+    session takes `?lang=` from its URL first (the login cookie's redirect carries the language
+    chosen before logging in) and drops it from the URL."""
+    if LANG_KEY in st.query_params:
+        wanted = st.query_params[LANG_KEY]
+        del st.query_params[LANG_KEY]
+        if wanted in LANGUAGES and LANG_KEY not in st.session_state:
+            st.session_state[LANG_KEY] = wanted
     st.session_state.setdefault(LANG_KEY, current_language())
     st.sidebar.radio(
         "Language / 语言", options=list(LANGUAGES), key=LANG_KEY, horizontal=True,
