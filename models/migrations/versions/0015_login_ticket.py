@@ -1,7 +1,7 @@
 """Issue 17: single-use login tickets that turn a form login into the HttpOnly login cookie
 
-Revision ID: 0014_login_ticket
-Revises: 0013_sync_queue
+Revision ID: 0015_login_ticket
+Revises: 0014_sync_tables
 Create Date: 2026-12-06 05:05:00
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0014_login_ticket'
-down_revision = '0013_sync_queue'
+revision = '0015_login_ticket'
+down_revision = '0014_sync_tables'
 branch_labels = None
 depends_on = None
 
