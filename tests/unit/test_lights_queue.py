@@ -9,7 +9,7 @@ import threading
 import time
 from datetime import timedelta
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from core.clock import china_today
