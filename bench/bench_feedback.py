@@ -128,7 +128,7 @@ def main() -> None:
     timed_cpu(out, "kpis_year_s", "kpi_counts", kpis)
 
     def rules() -> dict:
-        frames = load_inputs(engine, {"fb_tickets", "fb_moves", "clock"})
+        frames = load_inputs(engine, set().union(*(r.inputs for r in RULES)))
         return {r.id: evaluate(r, frames).height for r in RULES}
 
     timed_cpu(out, "rules_end_to_end_s", "alerts", rules)
