@@ -1,5 +1,5 @@
 """S5 KPIs aggregated in the database: the figures of metrics.feedback.kpis.kpi_table (same
-definitions, same columns and types), built as SUM(CASE …) per group, so a province's million
+definitions, same columns and types), built as COUNT(*) FILTER per group, so a province's million
 tickets never travel to Python (reading them took a minute on SQLite).
 
 The definitions stay in metrics/feedback/kpis.py (the pure reference; the tests compare both on
