@@ -8,10 +8,11 @@ import polars as pl
 import streamlit as st
 
 from core.clock import china_today
-from metrics.feedback.kpis import KPIS, category_mix, kpi_table, top_unresolved, with_month
+from metrics.feedback.kpis import KPIS, category_mix, top_unresolved
+from services.feedback.kpi_sql import kpis_from
 from services.platform.export import to_xlsx
 from ui.feedback import charts
-from ui.feedback.view import names, tickets
+from ui.feedback.view import kpi_parts, names, tickets
 from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.formatting import no_nulls
@@ -26,7 +27,10 @@ if frame.height == 0:
     st.info(t("feedback.none"))
     st.stop()
 cats, regions, depts = names()
-whole = kpi_table(frame, [], today).row(0, named=True)
+# the KPIs are counted in the database, once, at the finest grouping any table below needs
+parts = kpi_parts(ctx.scope, today, ("month", "region_code", "department_id"),
+                  since=today - timedelta(days=365), until=today)
+whole = kpis_from(parts, []).row(0, named=True)
 for row in (KPIS[:4], KPIS[4:]):
     for col, key in zip(st.columns(4), row, strict=True):
         rate = whole[f"{key}_rate"]
@@ -36,7 +40,7 @@ for row in (KPIS[:4], KPIS[4:]):
 left, right = st.columns(2)
 with left:
     st.subheader(t("feedback.dashboard.trend"))
-    by_month = kpi_table(with_month(frame), ["month"], today)
+    by_month = kpis_from(parts, ["month"])
     plotly_chart(charts.trend(by_month), width="stretch")
 with right:
     st.subheader(t("feedback.dashboard.mix"))
@@ -46,7 +50,7 @@ with right:
 
 st.subheader(t("feedback.dashboard.treemap"))
 parent = {c: c[:4] + "00" for c in regions}
-by_region = kpi_table(frame, ["region_code"], today).with_columns(
+by_region = kpis_from(parts, ["region_code"]).with_columns(
     pl.col("region_code").replace_strict(parent, default=pl.col("region_code"))
     .replace_strict(regions, default=None).alias("city"),
     pl.col("region_code").replace_strict(regions, default=pl.col("region_code")).alias("county"),
@@ -69,7 +73,7 @@ st.subheader(t("feedback.dashboard.table"))
 by = st.radio(t("feedback.dashboard.by"), ["department_id", "region_code"], horizontal=True, key="fbd_by",
               format_func=lambda k: t("feedback.dashboard.by_department") if k == "department_id"
               else t("feedback.dashboard.by_region"))
-table = kpi_table(frame.filter(pl.col(by).is_not_null()), [by], today)
+table = kpis_from(parts.filter(pl.col(by).is_not_null()), [by])
 label = depts if by == "department_id" else regions
 shown = table.select(
     pl.col(by).replace_strict(label, default=None, return_dtype=pl.String).alias(

@@ -13,11 +13,10 @@ import polars as pl
 from sqlalchemy import select
 from sqlmodel import Session
 
-from metrics.feedback.kpis import public_stats, with_month
 from models.feedback import Category, Ticket, TicketEvent
 from models.org import Region
 from services.feedback import contact as crypto
-from services.feedback.read import ticket_frame
+from services.feedback.kpi_sql import kpi_parts, kpis_from
 
 # notes of these public events are the citizen's business (the reply, the evaluation);
 # other events show on the timeline without their note
@@ -50,14 +49,14 @@ def lookup(*, session: Session, ticket_no: str, code: str) -> dict | None:
 def statistics(*, session: Session, today: date, months: int = 12) -> dict[str, pl.DataFrame]:
     """Published tickets of the last `months` months by category, region (city) and month."""
     since = today.replace(day=1) - timedelta(days=31 * (months - 1))
-    frame = ticket_frame(session.connection(), None, extra=True, since=since.replace(day=1))
-    frame = frame.filter(pl.col("published")).pipe(with_month)
+    parts = kpi_parts(session.connection(), None, by=["category_code", "region_code", "month"],
+                      today=today, published=True, since=since.replace(day=1))
     cities = dict(session.execute(select(Region.code, Region.name)).all())
     parents = dict(session.execute(select(Region.code, Region.parent_code)).all())
     city = {c: (c if parents.get(c) in (None, "210000") else parents[c]) for c in parents}
-    frame = frame.with_columns(pl.col("region_code").replace_strict(city, default=None).alias("city"))
-    out = {"category_code": public_stats(frame, "category_code", today),
-           "city": public_stats(frame, "city", today), "month": public_stats(frame, "month", today)}
+    parts = parts.with_columns(pl.col("region_code").replace_strict(city, default=None).alias("city"))
+    shown = ("received", "on_time_rate", "satisfaction_rate")
+    out = {by: kpis_from(parts, [by]).select(by, *shown) for by in ("category_code", "city", "month")}
     out["city"] = out["city"].with_columns(pl.col("city").replace_strict(cities, default=None))
     return out
 

@@ -38,7 +38,10 @@ def utc_midnight(d: date) -> datetime:
 def tickets_stmt(scope: Scope | None, *, since: date | None = None, until: date | None = None,
                  region_prefix: str | None = None, department_id: int | None = None,
                  status: str | None = None, category: str | None = None,
-                 channel: str | None = None, text: str | None = None, extra: bool = False) -> Select:
+                 channel: str | None = None, text: str | None = None, extra: bool = False,
+                 statuses: tuple[str, ...] | None = None, repeats: bool = False) -> Select:
+    """The tickets the filters select; `statuses` keeps those statuses, `repeats` the tickets
+    of matters raised more than once (each repeat and the ticket it repeats)."""
     t = Ticket
     cols = [t.id, t.ticket_no, t.department_id, t.region_code, t.category_code, t.status,
             t.received_at, t.sign_due, t.reply_due, t.visit_due, t.signed_at, t.replied_at,
@@ -61,6 +64,11 @@ def tickets_stmt(scope: Scope | None, *, since: date | None = None, until: date 
         stmt = stmt.where(t.department_id == department_id)
     if status:
         stmt = stmt.where(t.status == status)
+    if statuses is not None:
+        stmt = stmt.where(t.status.in_(statuses))
+    if repeats:
+        repeated = select(t.repeat_of_id).where(t.repeat_of_id.is_not(None))
+        stmt = stmt.where(t.repeat_of_id.is_not(None) | t.id.in_(repeated))
     if category:
         stmt = stmt.where(t.category_code == category)
     if channel:

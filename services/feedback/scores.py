@@ -1,9 +1,9 @@
 """S5's figures for the performance system (S3): `SCORE_METRICS` (core.manifest.ScoreMetric).
 
 Tickets received in the period [start, end] (China dates, inclusive), whole province, one
-row per department; the rates are those of metrics.feedback.kpis (the dashboard's), with their
-numerator and denominator. `records` lists one department's tickets behind a value, with a
-link to the ticket detail page."""
+row per department; the rates are those of metrics.feedback.kpis (the dashboard's, counted in
+SQL by services.feedback.kpi_sql), with their numerator and denominator. `records` lists one
+department's tickets behind a value, with a link to the ticket detail page."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from core.clock import china_today
 from core.manifest import ScoreMetric
-from metrics.feedback.kpis import kpi_table
+from services.feedback.kpi_sql import kpi_sql
 from services.feedback.read import ticket_frame
 from services.platform.scope import Scope
 
@@ -29,8 +29,8 @@ def _tickets(session: Session, start: date, end: date, department_id: int | None
 
 
 def _compute(key: str, session: Session, start: date, end: date) -> pl.DataFrame:
-    frame = _tickets(session, start, end).filter(pl.col("department_id").is_not_null())
-    table = kpi_table(frame, ["department_id"], min(end, china_today()))
+    table = kpi_sql(session.connection(), None, by=["department_id"], today=min(end, china_today()),
+                    since=start, until=end).filter(pl.col("department_id").is_not_null())
     return table.select(pl.col("department_id").cast(pl.Int64),
                         pl.col(f"{key}_rate").cast(pl.Float64).alias("value"),
                         pl.col(f"{key}_num").cast(pl.Float64).alias("numerator"),

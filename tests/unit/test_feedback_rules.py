@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from metrics.feedback.rules import MOVES_SCHEMA, RULES, TICKETS_SCHEMA
+from metrics.feedback.rules import MOVES_SCHEMA, RULES, TICKETS_SCHEMA, move_counts, rated_counts
 from metrics.lights.registry import evaluate
 
 TODAY = date(2026, 11, 16)  # a Monday
@@ -29,8 +29,14 @@ def ticket(i: int, **kw) -> dict:  # noqa: ANN003
 
 
 def run(rule_id: str, rows: list[dict], moves: list[dict] | None = None, **params) -> pl.DataFrame:  # noqa: ANN003
-    frames = {"fb_tickets": pl.DataFrame(rows, schema=TICKETS_SCHEMA),
-              "fb_moves": pl.DataFrame(moves or [], schema=MOVES_SCHEMA), "clock": CLOCK}
+    tickets = pl.DataFrame(rows, schema=TICKETS_SCHEMA)
+    window = int((RULE[rule_id].defaults() | params).get("window_days", 90))
+    # the loaders' subsets hold these rows too (the rules filter them anyway); the counts are
+    # the reference the loaders' SQL is checked against (test_feedback_rule_inputs.py)
+    frames = {"fb_open": tickets, "fb_repeats": tickets,
+              "fb_rated": rated_counts(tickets, TODAY, window),
+              "fb_returns": move_counts(pl.DataFrame(moves or [], schema=MOVES_SCHEMA), TODAY, window),
+              "clock": CLOCK}
     return evaluate(RULE[rule_id], frames, params)
 
 

@@ -54,7 +54,7 @@ def test_a_case_table_change_reruns_the_s4_rules_reading_cases_and_no_other_syst
     assert rules_reading(frozenset({"approval_case"})) == [
         "AP-R1", "AP-R2", "AP-R3", "AP-Y1", "AP-Y2", "AP-Y3", "AP-Y4", "AP-Y5", "AP-Y6", "AP-Y7"]
     assert rules_reading(frozenset({"fb_event"})) == sorted(
-        r.id for r in RULES.values() if "fb_moves" in r.inputs)
+        r.id for r in RULES.values() if "fb_returns" in r.inputs)
     assert rules_reading(frozenset({"audit_event"})) == []
     assert rules_reading(None) == sorted(RULES)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from core.clock import china_today
-from metrics.feedback.kpis import kpi_table
 from services.feedback import read
+from services.feedback.kpi_sql import kpis_from
 from services.platform.scope import Scope
-from ui.feedback.view import ticket_counts, tickets
+from ui.feedback.view import kpi_parts, ticket_counts
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
 
@@ -20,9 +20,8 @@ def _pct(v: float | None) -> str:
 
 def feedback_section(scope: Scope) -> None:
     today = china_today()
-    month = tickets(scope, since=today.replace(day=1), until=today)
     open_now = ticket_counts(scope, today)["open"]
-    k = kpi_table(month, [], today).row(0, named=True) if month.height else {}
+    k = kpis_from(kpi_parts(scope, today, (), since=today.replace(day=1), until=today), []).row(0, named=True)
     with unit_of_work() as s:
         lights = read.open_lights(session=s, scope=scope)
     st.subheader(t("feedback.cockpit.title"))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from metrics.feedback.flow import STATUSES
 from models.feedback import CHANNELS, SATISFACTION, URGENCIES
-from services.feedback import read
+from services.feedback import kpi_sql, read
 from services.feedback.tickets import Actor
 from services.platform.scope import Scope
 from ui.platform.context import UserContext
@@ -98,6 +98,12 @@ def _counts(url: str, scope: Scope, filters: tuple, today: date, stamp_: tuple) 
         return read.ticket_counts(session=s, scope=scope, today=today, **dict(filters))
 
 
+@st.cache_data(ttl=120, max_entries=64, show_spinner=False)
+def _kpi_parts(url: str, scope: Scope, by: tuple, today: date, filters: tuple, stamp_: tuple) -> pl.DataFrame:  # noqa: ARG001
+    with unit_of_work() as s:
+        return kpi_sql.kpi_parts(s.connection(), scope, by=list(by), today=today, **dict(filters))
+
+
 def _clean(filters: dict) -> tuple:
     return tuple(sorted((k, v) for k, v in filters.items() if v not in (None, "")))
 
@@ -108,6 +114,12 @@ def ticket_page(scope: Scope, *, offset: int, limit: int, **filters) -> pl.DataF
 
 def ticket_counts(scope: Scope, today: date, **filters) -> dict:  # noqa: ANN003
     return _counts(_url(), scope, _clean(filters), today, stamp())
+
+
+def kpi_parts(scope: Scope, today: date, by: tuple[str, ...], **filters) -> pl.DataFrame:  # noqa: ANN003
+    """KPI numerators and denominators per group of `by`, counted in the database (cached);
+    services.feedback.kpi_sql.kpis_from turns them into any coarser KPI table."""
+    return _kpi_parts(_url(), scope, tuple(by), today, _clean(filters), stamp())
 
 
 def tickets(scope: Scope, **filters) -> pl.DataFrame:  # noqa: ANN003
