@@ -125,8 +125,9 @@ def entry_errors(result: ingest.Prepared) -> None:
     st.error("\n\n".join(lines))
 
 
-def batches_table(batches: pl.DataFrame) -> pl.DataFrame:
-    """Import history with headers, kind names, result names and local times."""
+def batches_table(batches: pl.DataFrame, names: dict[str, str] | None = None) -> pl.DataFrame:
+    """Import history with headers, kind names, result names, local times and who uploaded
+    by name (`names`: login -> display name; a command-line import keeps its `cli:` label)."""
     from data_checks.kinds import get_kind
 
     kind_names = {k: t(get_kind(k).title_key) for k in batches["kind"].unique().to_list()
@@ -146,7 +147,8 @@ def batches_table(batches: pl.DataFrame) -> pl.DataFrame:
         pl.col("rows_changed").alias(t("ingest.hist_changed")),
         pl.col("rows_unchanged").alias(t("ingest.hist_unchanged")),
         pl.col("rows_rejected").alias(t("ingest.hist_rejected")),
-        pl.col("actor").alias(t("ingest.hist_actor")),
+        pl.col("actor").replace_strict(names or {}, default=pl.col("actor"), return_dtype=pl.String)
+        .alias(t("ingest.hist_actor")),
     )
 
 
