@@ -66,7 +66,8 @@ if username and not logging_out:
 set_user(ctx)
 
 if ctx is not None:
-    page = st.navigation(navigation.build_for_user(ctx.roles, menu_badges(ctx)))
+    # expanded: no "View more / View less" button, which Streamlit writes in English only
+    page = st.navigation(navigation.build_for_user(ctx.roles, menu_badges(ctx)), expanded=True)
     # Keeps the library's session keys in step; the user is already logged in. Right after a
     # form login this run also stores the re-login cookie, so a reload keeps the session.
     Auth().persist_login()

@@ -9,11 +9,12 @@ import re
 from core.statuses import ALERT_STATUSES, CASE_STATUSES, ORDER_STATUSES
 from metrics.feedback.flow import ACTIONS as FEEDBACK_ACTIONS
 from metrics.feedback.flow import STATUSES as FEEDBACK_STATUSES
+from metrics.lights.board import LEVELS as LIGHT_LEVELS
 from models import esupervision, feedback, performance, power, trading
 from models.org import RegionLevel
 
 _CODE_LISTS = (
-    ALERT_STATUSES, ORDER_STATUSES, CASE_STATUSES, power.POWER_STATUSES, esupervision.CHANNELS,
+    ALERT_STATUSES, ORDER_STATUSES, CASE_STATUSES, LIGHT_LEVELS, power.POWER_STATUSES, esupervision.CHANNELS,
     feedback.CHANNELS, feedback.URGENCIES, feedback.SATISFACTION, FEEDBACK_STATUSES,
     FEEDBACK_ACTIONS, trading.DOMAINS, trading.METHODS, trading.TENDER_STATUSES,
     trading.BID_STATUSES, trading.AWARD_STATUSES, trading.CONTRACT_STATUSES,

@@ -38,16 +38,16 @@ def page_picker(total: int, flt_key: object) -> tuple[int, int]:
     is keyed by the filter, so a new filter starts on its first page; changing the page drops
     the ticks (their row numbers belong to the old page)."""
     pages = max(1, -(-total // PAGE_SIZE))
-    page = 1
-    if pages > 1:
-        page = int(st.number_input(t("lights.centre.page", pages=pages), min_value=1,
-                                   max_value=pages, value=1, step=1,
-                                   key=f"lc_page_{abs(hash(flt_key))}",
-                                   on_change=reset_selection))
+    count = t("lights.centre.total_rows", n=f"{total:,}")
+    if pages == 1:
+        st.caption(count)
+        return 0, PAGE_SIZE
+    box, line = st.columns([1, 3], vertical_alignment="bottom")
+    page = int(box.number_input(t("lights.centre.page", pages=pages), min_value=1,
+                                max_value=pages, value=1, step=1,
+                                key=f"lc_page_{abs(hash(flt_key))}", on_change=reset_selection))
     first, last = (page - 1) * PAGE_SIZE + 1, min(page * PAGE_SIZE, total)
-    st.caption(t("lights.centre.total_rows", n=f"{total:,}")
-               + (t("lights.centre.page_rows", first=f"{first:,}", last=f"{last:,}")
-                  if pages > 1 else ""))
+    line.caption(count + t("lights.centre.page_rows", first=f"{first:,}", last=f"{last:,}"))
     return (page - 1) * PAGE_SIZE, PAGE_SIZE
 
 
