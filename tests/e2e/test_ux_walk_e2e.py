@@ -30,8 +30,9 @@ pytestmark = pytest.mark.e2e
 # one account per role of the demo seed (the county data officer: department-level scope)
 ROLES = ("admin", "prov_leader", "prov_supervisor", "prov_evaluator", "county_data")
 NONE = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\bNaT\b")
-# Streamlit's own words, English only (the menu's "View 12 more" / "View less")
-ENGLISH_CHROME = re.compile(r"\bView (?:\d+ )?(?:more|less)\b")
+# Streamlit's own words, English only: the menu's "View 12 more" / "View less", the default
+# placeholders of select boxes
+ENGLISH_CHROME = re.compile(r"\bView (?:\d+ )?(?:more|less)\b|\bChoose (?:an )?options?\b")
 # what the user reads: the main area and the sidebar, without icon ligatures
 SHOWN_TEXT = """() => ['[data-testid="stMain"]', '[data-testid="stSidebar"]'].map(sel => {
   const root = document.querySelector(sel);

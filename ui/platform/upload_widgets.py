@@ -102,7 +102,8 @@ def field_widget(col: Column, key: str) -> Any:
     help_text = (col.help_zh if lang == "zh_CN" else col.help_en) or None
     if col.type == "list" and col.choices:
         return st.multiselect(_label(col), list(col.choices), key=key, help=help_text,
-                              format_func=lambda v: col.choice_label(v, lang))
+                              format_func=lambda v: col.choice_label(v, lang),
+                              placeholder=t("core.choose"))
     if col.choices:
         options = [""] + list(col.choices)
         index = options.index(col.default) if col.default in options else 0
