@@ -32,7 +32,9 @@ ROLES = ("admin", "prov_leader", "prov_supervisor", "prov_evaluator", "county_da
 NONE = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\bNaT\b")
 # Streamlit's own words, English only: the menu's "View 12 more" / "View less", the default
 # placeholders of select boxes
-ENGLISH_CHROME = re.compile(r"\bView (?:\d+ )?(?:more|less)\b|\bChoose (?:an )?options?\b")
+ENGLISH_CHROME = re.compile(r"\bView (?:\d+ )?(?:more|less)\b|\bChoose (?:an )?options?\b"
+                            # and Plotly's month names on date axes ("Jan 2026", "Mar 15")
+                            r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?: \d{1,4})\b")
 # what the user reads: the main area and the sidebar, without icon ligatures
 SHOWN_TEXT = """() => ['[data-testid="stMain"]', '[data-testid="stSidebar"]'].map(sel => {
   const root = document.querySelector(sel);
