@@ -97,7 +97,8 @@ if is_admin:
                                  format_func=partial(code_label, "method"))
             source = b.selectbox(t("performance.tree.source"), SOURCES,
                                  format_func=partial(code_label, "source"))
-            metric = c.selectbox(t("performance.tree.metric"), [None, *sorted(score_metrics())])
+            metric = c.selectbox(t("performance.tree.metric"), [None, *sorted(score_metrics())],
+                                 format_func=lambda m: m or "—")
             params = a.text_input(t("performance.tree.params"), value="{}")
             missing = b.selectbox(t("performance.tree.missing"), MISSING_RULES,
                                   format_func=partial(code_label, "missing_rule"))

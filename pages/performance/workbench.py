@@ -84,7 +84,8 @@ with tab_entry:
             leaf = st.selectbox(t("performance.col.indicator"), list(leaf_rows),
                                 format_func=lambda c: f"{c} {leaf_rows[c][1]}（" + t(f"performance.method.{leaf_rows[c][2]}") + "）")
             value = st.number_input(t("performance.workbench.value"), value=None, format="%.4f")
-            grade = st.selectbox(t("performance.workbench.grade"), [None, *GRADES])
+            grade = st.selectbox(t("performance.workbench.grade"), [None, *GRADES],
+                                 format_func=lambda g: g or "—")
             evidence = st.text_area(t("performance.workbench.evidence"))
             comment = st.text_input(t("performance.workbench.comment"))
             if st.form_submit_button(t("performance.workbench.save")):
