@@ -30,6 +30,8 @@ def _texts(at) -> list[tuple[str, str]]:  # noqa: ANN001
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
                  "warning", "error"):
         out += [(kind, str(e.value)) for e in getattr(at, kind)]
+    # what a select box offers, as formatted for the user (a bare None option reads "None")
+    out += [("cell", str(o)) for box in (*at.selectbox, *at.multiselect) for o in box.options]
     out += [("metric", str(m.label)) for m in at.metric]
     out += [("metric", str(m.value)) for m in at.metric]
     for d in at.dataframe:

@@ -48,7 +48,7 @@ SHOWN_TEXT = """() => ['[data-testid="stMain"]', '[data-testid="stSidebar"]'].ma
   // a select box shows its choice and its placeholder in an <input>, not as text
   const boxes = [...root.querySelectorAll('input:not([type="password"]):not([type="file"])')]
     .map(i => [i.value, i.placeholder].filter(Boolean).join(' '));
-  const text = copy.innerText + '\n' + boxes.join('\n');
+  const text = copy.innerText + '\\n' + boxes.join('\\n');
   copy.remove();
   return text;
 }).join('\\n')"""
