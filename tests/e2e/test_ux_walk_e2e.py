@@ -3,8 +3,8 @@ no raw code, no `None`, no emoji and no traceback, and keeps a full-page screens
 page it checked in the test's tmp_path (the folder is printed; run with `-s` to see it).
 
 The text checked is what the browser renders in the main area and the sidebar (Material icon
-ligatures such as "pending" taken out: they are drawn as icons, not read as words), plus the
-value and placeholder of every input (a select box shows its choice in one). Table cells
+ligatures such as "pending" taken out: they are drawn as icons, not read as words), plus what
+each select box shows in its <input> (its choice, or else its placeholder). Table cells
 are drawn on a canvas, out of reach of the page's text: the AppTest walk
 (tests/app/test_ux_every_page.py) checks every cell of every table."""
 
@@ -45,9 +45,11 @@ SHOWN_TEXT = """() => ['[data-testid="stMain"]', '[data-testid="stSidebar"]'].ma
                         + '[data-testid="stIconEmoji"]').forEach(e => e.remove());
   document.body.appendChild(copy);
   copy.style.position = 'absolute'; copy.style.left = '-100000px';
-  // a select box shows its choice and its placeholder in an <input>, not as text
-  const boxes = [...root.querySelectorAll('input:not([type="password"]):not([type="file"])')]
-    .map(i => [i.value, i.placeholder].filter(Boolean).join(' '));
+  // a select box shows its choice, or else its placeholder, in an <input>, not as text
+  // (other inputs hold what a user types: codes in an edit form are fine there)
+  const boxes = [...root.querySelectorAll('[data-testid="stSelectbox"] input, '
+                                          + '[data-testid="stMultiSelect"] input')]
+    .map(i => i.value || i.placeholder || '');
   const text = copy.innerText + '\\n' + boxes.join('\\n');
   copy.remove();
   return text;
