@@ -73,7 +73,8 @@ if username and not logging_out:
 set_user(ctx)
 
 if ctx is not None:
-    page = st.navigation(navigation.build_for_user(ctx.roles, menu_badges(ctx)))
+    # expanded: no "View more / View less" button, which Streamlit writes in English only
+    page = st.navigation(navigation.build_for_user(ctx.roles, menu_badges(ctx)), expanded=True)
     with st.sidebar:
         st.caption(t("core.signed_in_as", name=md_escape(ctx.display_name), roles=role_names(list(ctx.roles))))
         st.button(t("auth.logout"), on_click=request_logout, icon=":material/logout:",

@@ -250,7 +250,8 @@ def flow_dot(steps: pl.DataFrame, edges: pl.DataFrame, risks: pl.DataFrame | Non
     points with a double border, discretionary steps dashed, the highest risk level of a step
     as its fill colour with the levels listed, and edge conditions as edge labels.
 
-    `labels` holds the words to use ("days": "{n}个工作日", "risk": "风险", ...)."""
+    `labels` holds the words to use ("days": "{n}个工作日", "risk": "风险", "level:高": "High",
+    ...: a stored level is shown as its `level:<level>` word when given)."""
     words = {"days": "{n} d", "risk": "risk", "supervision": "supervision point"} | dict(labels or {})
     worst: dict[int, list[str]] = {}
     if risks is not None and not risks.is_empty():
@@ -271,7 +272,8 @@ def flow_dot(steps: pl.DataFrame, edges: pl.DataFrame, risks: pl.DataFrame | Non
         levels = sorted(set(worst.get(seq, [])), key=lambda lv: -LEVEL_ORDER.get(lv, 0))
         attrs = []
         if levels:
-            parts.append(dot_escape(f"{words['risk']}：{'、'.join(levels)}"))
+            named = "、".join(words.get(f"level:{lv}", lv) for lv in levels)
+            parts.append(dot_escape(f"{words['risk']}：{named}"))
             attrs.append(f'fillcolor="{colours.get(levels[0], "#ffffff")}"')
         if row.get("supervision_point"):
             attrs.append('peripheries="2"')

@@ -7,9 +7,11 @@ import streamlit as st
 
 from services.feedback import read
 from services.feedback import tickets as svc
+from services.platform.users import display_names
 from ui.feedback.actions import action_form, candidates_table
 from ui.feedback.view import (
     action_label,
+    actor_labels,
     actor_of,
     channel_label,
     names,
@@ -35,6 +37,7 @@ with unit_of_work() as s:
     ticket = svc.view_ticket(session=s, actor=actor, ticket_no=no)
     if ticket is not None:
         timeline = read.timeline(session=s, scope=ctx.scope, ticket_id=ticket.id)
+        people = display_names(timeline["actor"].to_list(), session=s)
         cat = next(iter(read.categories(session=s, active_only=False)
                         .filter(pl.col("code") == ticket.category_code).iter_rows(named=True)), {})
 if ticket is None:
@@ -76,7 +79,7 @@ st.dataframe(timeline.select(
     pl.col("to_status").replace_strict({x: status_label(x) for x in timeline["to_status"].unique()},
                                        default=pl.col("to_status")).alias(t("feedback.col.status")),
     pl.col("department").alias(t("feedback.col.department")),
-    pl.col("actor").alias(t("feedback.col.actor")),
+    actor_labels(timeline, people).alias(t("feedback.col.actor")),
     pl.col("note").alias(t("feedback.col.note"))), hide_index=True, width="stretch")
 
 if actor.is_operator and ticket.status in ("received", "dispatched"):

@@ -4,19 +4,17 @@ them by clicking their rows, read why they fired, work them one by one or in a b
 import polars as pl
 import streamlit as st
 
-from services.lights.read import AlertFilter, alerts_frame, last_sync_at
+from services.lights.read import AlertFilter, alert_level_counts, alerts_frame, last_sync_at
 from services.lights.sync import sync_alerts
 from ui.lights.detail import alert_actions, alert_detail, flash, show_flash, subject_link
 from ui.lights.export import export_button
 from ui.lights.filters import alert_filter, sync_url, url_alert
 from ui.lights.format import alerts_display
-from ui.lights.picker import alerts_table, batch_actions, focused
+from ui.lights.picker import alerts_table, batch_actions, focused, page_picker
 from ui.platform.context import require_user
 from ui.platform.db import get_engine, unit_of_work
 from ui.platform.formatting import local_time
 from ui.platform.i18n import t
-
-MAX_ROWS = 5000
 
 ctx = require_user("supervisor", "leader")
 is_supervisor = ctx.has_any("supervisor")
@@ -36,16 +34,16 @@ st.caption(t("lights.centre.last_run", ts=local_time(last_run, "%Y-%m-%d %H:%M:%
 
 flt = alert_filter(ctx)
 with unit_of_work() as session:
-    alerts = alerts_frame(session=session, scope=ctx.scope, flt=flt, limit=MAX_ROWS + 1)
-if alerts.height > MAX_ROWS:
-    st.warning(t("lights.centre.truncated", n=MAX_ROWS))
-    alerts = alerts.head(MAX_ROWS)
-
+    counts = alert_level_counts(session=session, scope=ctx.scope, flt=flt)
+total = sum(counts.values())
 c1, c2, c3 = st.columns(3)
-c1.metric(t("lights.centre.count_red"), int((alerts["level"] == "red").sum()))
-c2.metric(t("lights.centre.count_yellow"), int((alerts["level"] == "yellow").sum()))
-c3.metric(t("lights.centre.count_total"), alerts.height)
+c1.metric(t("lights.centre.count_red"), f"{counts.get('red', 0):,}")
+c2.metric(t("lights.centre.count_yellow"), f"{counts.get('yellow', 0):,}")
+c3.metric(t("lights.centre.count_total"), f"{total:,}")
 
+offset, limit = page_picker(total, flt)
+with unit_of_work() as session:
+    alerts = alerts_frame(session=session, scope=ctx.scope, flt=flt, limit=limit, offset=offset)
 table = alerts_display(alerts)
 if alerts.height:
     st.caption(t("lights.centre.pick_hint"))

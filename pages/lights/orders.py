@@ -9,7 +9,6 @@ from metrics.lights.board import active_orders, overdue_orders
 from models.lights import ORDER_STATUSES
 from services.lights import orders as order_service
 from services.lights.read import order_alerts, orders_frame
-from services.platform.users import get_user
 from ui.lights.detail import run_action, show_flash
 from ui.lights.evidence import evidence_section
 from ui.lights.format import (
@@ -66,11 +65,8 @@ order_no = st.selectbox(t("lights.order.no"), numbers, key="so_order")
 st.query_params.from_dict({k: v for k, v in {"status": ",".join(statuses), "order": order_no,
                                               "overdue": "1" if only_overdue else ""}.items() if v})
 order = orders.filter(pl.col("order_no") == order_no).row(0, named=True)
-names: dict[str, str] = {}
-with unit_of_work() as session:  # people by name, not by login
-    for login_name in {order["issued_by"], order["answered_by"]} - {None}:
-        user = get_user(login_name, session=session)
-        names[login_name] = user.display_name if user is not None else login_name
+names = {order["issued_by"]: order["issued_by_name"],  # people by name, not by login
+         order["answered_by"]: order["answered_by_name"]}
 
 st.subheader(t("lights.orders.detail", no=order_no))
 c1, c2, c3, c4 = st.columns(4)

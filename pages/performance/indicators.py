@@ -3,6 +3,7 @@ draft's problems in plain words, node editing and activation (admins), grade bou
 period and reopening a closed period (admins, with a reason)."""
 
 import json
+from functools import partial
 
 import polars as pl
 import streamlit as st
@@ -12,7 +13,7 @@ from services.performance import periods as period_service
 from services.performance import tree as tree_service
 from services.performance.catalog import PerformanceError, score_metrics
 from services.platform.export import to_xlsx
-from ui.performance.view import bump, period_list
+from ui.performance.view import bump, code_label, period_list, tree_display
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import no_nulls
@@ -64,7 +65,7 @@ status = next(st_ for v_, _, st_ in versions if v_ == vid)
 frame = pl.DataFrame([{**{k: n[k] for k in ("code", "parent_code", "name_zh", "weight", "kind", "method",
                                           "source", "metric_key", "missing_rule")},
                        "params": json.dumps(n["params"], ensure_ascii=False)} for n in nodes])
-st.dataframe(no_nulls(frame.rename({c: t(k) for c, k in TREE_COLUMNS.items()})),
+st.dataframe(no_nulls(tree_display(frame, {c: t(k) for c, k in TREE_COLUMNS.items()})),
              hide_index=True, width="stretch")
 st.download_button(t("performance.export"), data=lambda: to_xlsx({t("performance.tree.title"): frame}),
                    file_name="indicator_tree.xlsx", icon=":material/download:")
@@ -91,12 +92,16 @@ if is_admin:
             weight = c.number_input(t("performance.col.weight"), min_value=0.0, max_value=100.0, step=0.5)
             name_zh = a.text_input(t("performance.tree.name_zh"))
             name_en = b.text_input(t("performance.tree.name_en"))
-            kind = c.selectbox(t("performance.tree.kind"), KINDS)
-            method = a.selectbox(t("performance.tree.method"), [None, *METHODS])
-            source = b.selectbox(t("performance.tree.source"), SOURCES)
-            metric = c.selectbox(t("performance.tree.metric"), [None, *sorted(score_metrics())])
+            kind = c.selectbox(t("performance.tree.kind"), KINDS, format_func=partial(code_label, "kind"))
+            method = a.selectbox(t("performance.tree.method"), [None, *METHODS],
+                                 format_func=partial(code_label, "method"))
+            source = b.selectbox(t("performance.tree.source"), SOURCES,
+                                 format_func=partial(code_label, "source"))
+            metric = c.selectbox(t("performance.tree.metric"), [None, *sorted(score_metrics())],
+                                 format_func=lambda m: m or "—")
             params = a.text_input(t("performance.tree.params"), value="{}")
-            missing = b.selectbox(t("performance.tree.missing"), MISSING_RULES)
+            missing = b.selectbox(t("performance.tree.missing"), MISSING_RULES,
+                                  format_func=partial(code_label, "missing_rule"))
             higher = c.checkbox(t("performance.tree.higher"), value=True)
             if st.form_submit_button(t("performance.workbench.save")):
                 try:

@@ -9,8 +9,9 @@ from services.performance import manual, periods
 from services.performance.catalog import PerformanceError
 from services.performance.run import compute_period
 from services.platform.export import to_xlsx
+from services.platform.users import display_names
 from ui.performance.upload import manual_upload
-from ui.performance.view import bump, period_picker
+from ui.performance.view import bump, completeness_display, period_picker, todo_display
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import error_text, t
@@ -83,14 +84,15 @@ with tab_entry:
             leaf = st.selectbox(t("performance.col.indicator"), list(leaf_rows),
                                 format_func=lambda c: f"{c} {leaf_rows[c][1]}（" + t(f"performance.method.{leaf_rows[c][2]}") + "）")
             value = st.number_input(t("performance.workbench.value"), value=None, format="%.4f")
-            grade = st.selectbox(t("performance.workbench.grade"), [None, *GRADES])
+            grade = st.selectbox(t("performance.workbench.grade"), [None, *GRADES],
+                                 format_func=lambda g: g or "—")
             evidence = st.text_area(t("performance.workbench.evidence"))
             comment = st.text_input(t("performance.workbench.comment"))
             if st.form_submit_button(t("performance.workbench.save")):
                 act(manual.enter_score, t("performance.workbench.saved"), scope=ctx.scope,
                     data=ManualScoreCreate(period_code=code, department_code=dep, indicator_code=leaf,
                                            value=value, grade=grade, evidence=evidence, comment=comment))
-    st.dataframe(todo.select("department", "code", "name", "status").head(500), hide_index=True, width="stretch")
+    st.dataframe(todo_display(todo.head(500)), hide_index=True, width="stretch")
     with st.expander(t("performance.workbench.upload")):
         manual_upload(ctx, on_done=lambda msg: (bump(), st.session_state.update(pw_flash=msg), st.rerun()))
 with tab_review:
@@ -98,8 +100,10 @@ with tab_review:
     st.caption(t("performance.workbench.review_caption", n=waiting.height))
     if waiting.height and status != "closed":
         ids = waiting["score_id"].to_list()[:500]
+        with unit_of_work() as s:  # the evaluator by name, not by login
+            people = display_names(waiting["evaluator"].head(500).to_list(), session=s)
         labels = {r["score_id"]: f"{r['department']} · {r['code']} {r['name']} = "
-                  f"{r['grade'] or r['value']}（{r['evaluator']}）" for r in waiting.head(500).iter_rows(named=True)}
+                  f"{r['grade'] or r['value']}（{people.get(r['evaluator'], r['evaluator'])}）" for r in waiting.head(500).iter_rows(named=True)}
         with st.form("pw_review"):
             sid = st.selectbox(t("performance.workbench.pick_score"), ids, format_func=labels.get)
             note = st.text_input(t("performance.workbench.review_note"))
@@ -111,6 +115,8 @@ with tab_review:
                 act(manual.review_score, t("performance.workbench.reviewed"), scope=ctx.scope,
                     score_id=sid, accept=False, note=note)
 with tab_done:
-    st.dataframe(done.drop("department_id"), hide_index=True, width="stretch")
-    st.download_button(t("performance.export"), data=lambda: to_xlsx({"completeness": done, "todo": todo}),
+    st.dataframe(completeness_display(done), hide_index=True, width="stretch")
+    st.download_button(t("performance.export"), data=lambda: to_xlsx({
+        t("performance.workbench.tab_complete"): completeness_display(done),
+        t("performance.workbench.todo"): todo_display(todo)}),
                        file_name=f"workbench_{code}.xlsx", icon=":material/download:")

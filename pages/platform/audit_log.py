@@ -7,6 +7,7 @@ import streamlit as st
 from core.clock import china_today
 from services.platform.audit import events_frame, verify_chain
 from services.platform.export import to_xlsx
+from services.platform.org import regions_frame
 from services.platform.users import display_names
 from ui.platform.admin_tables import audit_display
 from ui.platform.context import require_user
@@ -32,7 +33,8 @@ with unit_of_work() as session:
                           until=until)
 with unit_of_work() as session:
     names = display_names(events["actor"].unique().to_list(), session=session)
-shown = audit_display(events, names)
+    regions = regions_frame(ctx.scope, session=session)
+shown = audit_display(events, names, dict(zip(regions["code"], regions["name"], strict=True)))
 st.caption(t("audit.shown", n=events.height))
 st.dataframe(shown, hide_index=True, width="stretch")
 

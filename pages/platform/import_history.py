@@ -3,6 +3,7 @@
 import streamlit as st
 
 from services.platform import ingest
+from services.platform.users import display_names
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
@@ -13,10 +14,11 @@ st.title(t("ingest.history_title"))
 
 with unit_of_work() as session:
     batches = ingest.batches_frame(ctx.scope, session=session)
+    names = display_names(batches["actor"].to_list(), session=session)
 if batches.height == 0:
     st.info(t("ingest.history_empty"))
     st.stop()
-st.dataframe(batches_table(batches), hide_index=True, width="stretch")
+st.dataframe(batches_table(batches, names), hide_index=True, width="stretch")
 
 with_report = batches.filter(batches["has_report"])["id"].to_list()
 if with_report:

@@ -42,7 +42,9 @@ with right:
     names = dict(zip(regions["code"], regions["name"], strict=True))
     fig = px.treemap(
         regions.with_columns(
-            pl.col("parent_code").fill_null(""),
+            # the scope's top region is a root: its parent (outside the scope) would show as a bare code
+            pl.when(pl.col("parent_code").is_in(regions["code"].implode()))
+            .then(pl.col("parent_code")).otherwise(pl.lit("")),
             pl.col("departments").clip(lower_bound=1).alias("size"),
         ).to_pandas(),
         ids="code", names="name", parents="parent_code", values="size",

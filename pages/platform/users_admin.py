@@ -47,7 +47,8 @@ with tab_new:
     with st.form("new_user", clear_on_submit=True):
         username = st.text_input(t("auth.username"), max_chars=32, help=t("users.username_help"))
         display_name = st.text_input(t("auth.display_name"), max_chars=64)
-        roles = st.multiselect(t("auth.roles"), ALL_ROLES, format_func=role_names)
+        roles = st.multiselect(t("auth.roles"), ALL_ROLES, format_func=role_names,
+                               placeholder=t("core.choose"))
         password = st.text_input(t("users.initial_password"), type="password", help=t("account.rules"))
         if st.form_submit_button(t("users.create"), type="primary"):
             try:
@@ -76,7 +77,7 @@ with tab_edit:
         with st.form(f"edit_{target}"):
             display_name = st.text_input(t("auth.display_name"), value=row["display_name"])
             roles = st.multiselect(t("auth.roles"), ALL_ROLES, default=row["roles"].split(","),
-                                   format_func=role_names)
+                                   format_func=role_names, placeholder=t("core.choose"))
             active = st.checkbox(t("users.active_unlock"), value=row["active"])
             if st.form_submit_button(t("core.save"), type="primary"):
                 try:

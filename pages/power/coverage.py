@@ -75,8 +75,9 @@ def _display(df: pl.DataFrame, first: list[str]) -> pl.DataFrame:
 
 
 by_dept = _display(dept, [pl.col("department").alias(t("power.ui.department")),
-                          pl.col("region_code").alias(t("power.ui.region"))])
-by_region = _display(region, [pl.col("region_code").alias(t("power.ui.region"))])
+                          pl.col("region").alias(t("power.ui.region"))])
+by_region = _display(region, [pl.col("region").alias(t("power.ui.region")),
+                              pl.col("region_code").alias(t("power.ui.region_code"))])
 tab1, tab2 = st.tabs([t("power.ui.by_department"), t("power.ui.by_region")])
 tab1.dataframe(by_dept, hide_index=True, width="stretch")
 tab2.dataframe(by_region, hide_index=True, width="stretch")

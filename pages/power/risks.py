@@ -9,6 +9,7 @@ import streamlit as st
 from core.clock import china_today
 from metrics.power.coverage import risk_heat_top
 from metrics.power.risk import without_measures
+from models.power import RISK_LEVELS
 from services.platform.export import to_xlsx
 from services.power import risk as risk_service
 from ui.platform.charts import plotly_chart
@@ -17,13 +18,14 @@ from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
 from ui.power.detail_parts import risks_display
-from ui.power.widgets import SELECTED_KEY, can_edit, place_date_filters
+from ui.power.widgets import SELECTED_KEY, can_edit, level_label, place_date_filters
 
 ctx = require_user()
 st.title(t("power.ui.risks_title"))
 
 where = place_date_filters(ctx, key="pr", date_label=t("power.ui.last_review"))
-level = st.segmented_control(t("power.ui.level"), ["高", "中", "低"], key="pr_level")
+level = st.segmented_control(t("power.ui.level"), list(RISK_LEVELS), key="pr_level",
+                             format_func=level_label)
 only_missing = st.toggle(t("power.ui.only_missing"), key="pr_missing")
 with unit_of_work() as session:
     risks = risk_service.risks_frame(
@@ -37,7 +39,7 @@ if risks.is_empty():
     st.stop()
 
 heat = risk_heat_top(risks, top=30)
-fig = px.imshow(heat.select("高", "中", "低").to_numpy(), x=["高", "中", "低"],
+fig = px.imshow(heat.select(*RISK_LEVELS).to_numpy(), x=[level_label(lv) for lv in RISK_LEVELS],
                 y=heat["department"].to_list(), text_auto=True, aspect="auto",
                 color_continuous_scale="OrRd",
                 labels={"x": t("power.ui.level"), "y": t("power.ui.department"),

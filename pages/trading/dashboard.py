@@ -5,6 +5,7 @@ import polars as pl
 import streamlit as st
 
 from services.platform.export import to_xlsx
+from ui.lights.format import level_label, rule_title
 from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.i18n import t
@@ -24,8 +25,10 @@ by_rule = data["by_rule"]
 if by_rule.height == 0:
     st.info(t("trading.dashboard.none"))
 else:
-    pivot = (by_rule.with_columns(pl.col("domain").replace_strict(
-        {d: domain_label(d) for d in by_rule["domain"].unique()}))
+    pivot = (by_rule.with_columns(
+        pl.col("domain").replace_strict({d: domain_label(d) for d in by_rule["domain"].unique()}),
+        pl.col("rule_id").replace_strict({r: rule_title(r) for r in by_rule["rule_id"].unique()}),
+        pl.col("level").replace_strict({lv: level_label(lv) for lv in by_rule["level"].unique()}))
         .pivot(on="domain", index=["rule_id", "level"], values="flags").fill_null(0))
     st.dataframe(pivot.rename({"rule_id": t("trading.col.rule"), "level": t("trading.col.level")}),
                  hide_index=True, width="stretch")

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from models.base import utcnow
 from models.lights import SupervisionEvidence, SupervisionOrder
+from models.users import User
 from services.lights.orders import LightsError, _order
 from services.platform import audit
 from services.platform.scope import Scope
@@ -37,7 +38,7 @@ EXTENSIONS = {"pdf": {"pdf"}, "png": {"png"}, "jpg": {"jpg", "jpeg"}, "docx": {"
               "xlsx": {"xlsx"}, "pptx": {"pptx"}, "doc": {"doc"}, "xls": {"xls"}, "ppt": {"ppt"}}
 EVIDENCE_COLUMNS = {"id": pl.Int64(), "file_name": pl.String(), "media_type": pl.String(),
                     "size": pl.Int64(), "uploaded_by": pl.String(),
-                    "uploaded_at": pl.Datetime("us", "UTC")}
+                    "uploaded_at": pl.Datetime("us", "UTC"), "uploaded_by_name": pl.String()}
 
 
 def safe_name(file_name: str) -> str:
@@ -114,7 +115,9 @@ def evidence_list(*, session: Session, scope: Scope, order_id: int) -> pl.DataFr
     """The order's files (without their bytes), oldest first; empty when out of scope."""
     e = SupervisionEvidence
     rows = session.execute(
-        select(e.id, e.file_name, e.media_type, e.size, e.uploaded_by, e.uploaded_at)
+        select(e.id, e.file_name, e.media_type, e.size, e.uploaded_by, e.uploaded_at,
+               func.coalesce(User.display_name, e.uploaded_by))  # the uploader by name
+        .outerjoin(User, User.username == e.uploaded_by)
         .where(e.order_id == order_id, e.order_id.in_(_in_scope(scope))).order_by(e.id)).all()
     return pl.DataFrame([tuple(r) for r in rows], schema=EVIDENCE_COLUMNS, orient="row")
 

@@ -9,12 +9,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import polars as pl
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from core.clock import CHINA_TZ
 from models.audit import AuditEvent
 from models.lights import Alert, AlertEvent, SupervisionOrder, SupervisionOrderAlert
 from models.org import Department, Region
+from models.users import User
 from services.platform.scope import Scope
 
 UTC_TS = pl.Datetime("us", "UTC")
@@ -34,6 +36,7 @@ ORDER_COLUMNS: dict[str, pl.DataType] = {
     "due_date": pl.Date(), "instructions": pl.String(), "response": pl.String(),
     "answered_by": pl.String(), "answered_at": UTC_TS, "decision_note": pl.String(),
     "escalation_level": pl.Int64(), "closed_at": UTC_TS, "alerts": pl.Int64(),
+    "issued_by_name": pl.String(), "answered_by_name": pl.String(),
 }
 
 
@@ -72,65 +75,86 @@ def _alert_select():  # noqa: ANN202
     )
 
 
-def alerts_frame(*, session: Session, scope: Scope, flt: AlertFilter | None = None,
-                 limit: int | None = None) -> pl.DataFrame:
-    """Alerts the caller may see, filtered, newest first."""
-    flt = flt or AlertFilter()
-    stmt = _alert_select().where(scope.where(Alert.region_code, Alert.department_id))
+def _alert_where(scope: Scope, flt: AlertFilter) -> list:
+    """The WHERE clauses of a scoped, filtered alert read (shared by the rows and the counts)."""
+    where = [scope.where(Alert.region_code, Alert.department_id)]
     if flt.systems:
-        stmt = stmt.where(Alert.system.in_(flt.systems))
+        where.append(Alert.system.in_(flt.systems))
     if flt.levels:
-        stmt = stmt.where(Alert.level.in_(flt.levels))
+        where.append(Alert.level.in_(flt.levels))
     if flt.statuses:
-        stmt = stmt.where(Alert.status.in_(flt.statuses))
+        where.append(Alert.status.in_(flt.statuses))
     if flt.rule_ids:
-        stmt = stmt.where(Alert.rule_id.in_(flt.rule_ids))
+        where.append(Alert.rule_id.in_(flt.rule_ids))
     if flt.department_id is not None:
-        stmt = stmt.where(Alert.department_id == flt.department_id)
+        where.append(Alert.department_id == flt.department_id)
     if flt.ids:
-        stmt = stmt.where(Alert.id.in_(flt.ids))
+        where.append(Alert.id.in_(flt.ids))
     if flt.region_code:
         root = select(Region.path).where(Region.code == flt.region_code).scalar_subquery()
-        stmt = stmt.where(Alert.region_code.in_(
+        where.append(Alert.region_code.in_(
             select(Region.code).where(Region.path.startswith(root))))
     if flt.since:
-        stmt = stmt.where(Alert.detected_at >= _local_midnight(flt.since))
+        where.append(Alert.detected_at >= _local_midnight(flt.since))
     if flt.until:
-        stmt = stmt.where(Alert.detected_at < _local_midnight(flt.until + timedelta(days=1)))
-    stmt = stmt.order_by(Alert.detected_at.desc(), Alert.id.desc())
+        where.append(Alert.detected_at < _local_midnight(flt.until + timedelta(days=1)))
+    return where
+
+
+def alerts_frame(*, session: Session, scope: Scope, flt: AlertFilter | None = None,
+                 limit: int | None = None, offset: int = 0) -> pl.DataFrame:
+    """Alerts the caller may see, filtered, newest first (`limit`/`offset`: one page)."""
+    stmt = (_alert_select().where(*_alert_where(scope, flt or AlertFilter()))
+            .order_by(Alert.detected_at.desc(), Alert.id.desc()))
     if limit:
-        stmt = stmt.limit(limit)
+        stmt = stmt.limit(limit).offset(offset)
     return _frame(session.execute(stmt).all(), ALERT_COLUMNS)
 
 
+def alert_level_counts(*, session: Session, scope: Scope,
+                       flt: AlertFilter | None = None) -> dict[str, int]:
+    """level -> number of alerts the filter selects (every one, not a page of them)."""
+    rows = session.execute(select(Alert.level, func.count()).where(
+        *_alert_where(scope, flt or AlertFilter())).group_by(Alert.level)).all()
+    return {level: int(n) for level, n in rows}
+
+
 def alert_history(*, session: Session, scope: Scope, alert_id: int) -> pl.DataFrame:
-    """The alert's events, oldest first (empty when the alert is out of scope)."""
+    """The alert's events, oldest first (empty when the alert is out of scope); `actor_name`
+    is the person's display name (null for the system's own actors: sync, sweep)."""
     stmt = (
         select(AlertEvent.ts, AlertEvent.actor, AlertEvent.action, AlertEvent.from_status,
                AlertEvent.to_status, AlertEvent.facts_before, AlertEvent.facts_after,
-               AlertEvent.note)
+               AlertEvent.note, User.display_name)
         .join(Alert, Alert.id == AlertEvent.alert_id)
+        .outerjoin(User, User.username == AlertEvent.actor)
         .where(AlertEvent.alert_id == alert_id, scope.where(Alert.region_code, Alert.department_id))
         .order_by(AlertEvent.id)
     )
     rows = session.execute(stmt).all()
     return _frame(rows, {"ts": UTC_TS, "actor": pl.String, "action": pl.String,
                          "from_status": pl.String, "to_status": pl.String,
-                         "facts_before": pl.String, "facts_after": pl.String, "note": pl.String})
+                         "facts_before": pl.String, "facts_after": pl.String, "note": pl.String,
+                         "actor_name": pl.String})
 
 
 def _order_select():  # noqa: ANN202
     counts = (select(SupervisionOrderAlert.order_id, func.count().label("n"))
               .group_by(SupervisionOrderAlert.order_id).subquery())
     o = SupervisionOrder
+    issuer, answerer = aliased(User), aliased(User)  # people by name, not by login
     return (
         select(o.id, o.order_no, o.status, o.department_id, Department.name, o.region_code,
                Region.name, o.issued_by, o.issued_at, o.due_date, o.instructions, o.response,
                o.answered_by, o.answered_at, o.decision_note, o.escalation_level, o.closed_at,
-               func.coalesce(counts.c.n, 0))
+               func.coalesce(counts.c.n, 0),
+               func.coalesce(issuer.display_name, o.issued_by),
+               func.coalesce(answerer.display_name, o.answered_by))
         .join(Department, Department.id == o.department_id)
         .join(Region, Region.code == o.region_code)
         .outerjoin(counts, counts.c.order_id == o.id)
+        .outerjoin(issuer, issuer.username == o.issued_by)
+        .outerjoin(answerer, answerer.username == o.answered_by)
     )
 
 

@@ -15,7 +15,6 @@ from core.clock import CHINA_TZ
 from core.statuses import LIGHT_OPEN
 from metrics.lights.todos import with_days_left
 from models.lights import Alert, SupervisionOrder
-from models.users import User
 from services.lights.read import ORDER_COLUMNS, AlertFilter, alerts_frame, orders_frame
 from services.platform.scope import Scope
 from services.platform.workcalendar import load_calendar
@@ -40,20 +39,13 @@ def _watches(roles: tuple[str, ...]) -> bool:
 @dataclass(frozen=True)
 class Todos:
     to_answer: pl.DataFrame   # orders + days_left (working days) + state
-    to_accept: pl.DataFrame   # orders + answered_by_name
+    to_accept: pl.DataFrame   # orders (with answered_by_name)
     new_red: pl.DataFrame     # open red alerts detected since `since`
     since: date
 
     @property
     def total(self) -> int:
         return self.to_answer.height + self.to_accept.height + self.new_red.height
-
-
-def _names(session: Session, logins: list[str]) -> dict[str, str]:
-    if not logins:
-        return {}
-    return dict(session.execute(select(User.username, User.display_name)
-                                .where(User.username.in_(logins))).all())
 
 
 def todos(*, session: Session, scope: Scope, roles: tuple[str, ...], today: date) -> Todos:
@@ -71,10 +63,6 @@ def todos(*, session: Session, scope: Scope, roles: tuple[str, ...], today: date
     to_accept = empty
     if _accepts(roles):
         to_accept = orders_frame(session=session, scope=scope, statuses=TO_ACCEPT)
-    names = _names(session, [n for n in to_accept["answered_by"].to_list() if n])
-    to_accept = to_accept.with_columns(
-        pl.col("answered_by").replace_strict(names, default=pl.col("answered_by"),
-                                             return_dtype=pl.String).alias("answered_by_name"))
     new_red = alerts_frame(session=session, scope=scope, flt=_new_red(since))
     if not _watches(roles):
         new_red = new_red.clear()

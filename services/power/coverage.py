@@ -12,7 +12,7 @@ from sqlmodel import Session
 from metrics.power.coverage import coverage
 from metrics.power.flowchart import flow_validity
 from metrics.power.risk import CRITERIA, risk_level_expr
-from models.org import Department
+from models.org import Department, Region
 from models.power import Inspection, Power, PowerEdge, PowerStep, RiskPoint
 from services.platform.frames import read_frame
 from services.platform.scope import Scope
@@ -82,10 +82,16 @@ def coverage_inputs(scope: Scope, *, session: Session) -> CoverageInputs:
 def coverage_tables(scope: Scope, *, session: Session, today: date) -> dict[str, pl.DataFrame]:
     """Coverage by department and by region, plus the raw inputs for charts."""
     inp = coverage_inputs(scope, session=session)
-    return {
-        "department": coverage(inp.powers, inp.validity, inp.risks, inp.inspections,
-                               by=["department_id", "department", "region_code"], today=today),
-        "region": coverage(inp.powers, inp.validity, inp.risks, inp.inspections,
-                           by=["region_code"], today=today),
+    dept = coverage(inp.powers, inp.validity, inp.risks, inp.inspections,
+                    by=["department_id", "department", "region_code"], today=today)
+    region = coverage(inp.powers, inp.validity, inp.risks, inp.inspections,
+                      by=["region_code"], today=today)
+    codes = sorted(set(dept["region_code"].to_list()) | set(region["region_code"].to_list()))
+    names = pl.DataFrame(session.execute(select(Region.code, Region.name)
+                                         .where(Region.code.in_(codes))).all(),
+                         schema={"region_code": pl.String, "region": pl.String}, orient="row")
+    return {  # regions by name (the code stays in the frame, for sorting and links)
+        "department": dept.join(names, on="region_code", how="left"),
+        "region": region.join(names, on="region_code", how="left"),
         "powers": inp.powers, "risks": inp.risks,
     }

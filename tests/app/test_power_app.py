@@ -120,3 +120,18 @@ def test_a_link_by_code_opens_that_power_and_never_one_out_of_scope(seeded):
     other.run()
     assert texts(other.warning) == ["未找到该职权（或不在您的数据范围内）。"]
     assert not other.subheader
+
+
+def test_risk_levels_read_in_english_in_the_english_ui(seeded):
+    """Issue 16: the stored 高/中/低 are shown through the catalogs, like every other label."""
+    at = login("prov_leader")
+    at.sidebar.radio[0].set_value("en").run()
+    open_page(at, "pages/power/risks.py")
+    assert not at.exception, at.exception
+    [levels] = at.get("button_group")
+    assert [o.content for o in levels.proto.options] == ["High", "Medium", "Low"]
+    table = at.dataframe[0].value
+    shown = set(table["Risk level"])
+    assert shown <= {"High", "Medium", "Low"} and "High" in shown, shown
+    heat = at.get("plotly_chart")[0].proto.spec
+    assert '"High"' in heat and '"高"' not in heat

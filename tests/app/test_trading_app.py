@@ -111,9 +111,11 @@ def test_party_page_bids_payments_and_network(seeded):
 def test_dashboard_counts_rules_and_draws_fences(seeded):
     at = _open(login("prov_supervisor"), "pages/trading/dashboard.py")
     by_rule = at.dataframe[0].value
-    rules = set(by_rule[tr("trading.col.rule")])
-    assert {"TR-R1", "TR-R3", "TR-R8", "R036"} <= rules
-    r1 = by_rule[by_rule[tr("trading.col.rule")] == "TR-R1"]
+    ids = by_rule[tr("trading.col.rule")].str.split(" ").str[0]  # "TR-R1 <its title>"
+    assert {"TR-R1", "TR-R3", "TR-R8", "R036"} <= set(ids)
+    assert all(len(r.split(" ", 1)) == 2 for r in by_rule[tr("trading.col.rule")])
+    assert set(by_rule[tr("trading.col.level")]) == {tr("lights.level.red"), tr("lights.level.yellow")}
+    r1 = by_rule[ids == "TR-R1"]
     assert int(r1[tr("trading.domain.works")].iloc[0]) == 2
     assert len(at.get("plotly_chart")) == 1
     assert any("R024/R058" in c.value for c in at.caption)

@@ -113,3 +113,16 @@ def test_cases_page_case_without_steps_shows_a_note_not_an_empty_chart(seeded):
     # the case number goes into the Markdown message escaped (issue 17); it reads UX-NOSTEP-01
     assert translate("esupervision.timeline.no_steps", "zh_CN", case_no=md_escape(case_no)) in [
         i.value for i in at.info]
+
+
+def test_date_axes_are_labelled_with_numbers_not_english_month_names(seeded):
+    """Plotly writes "Jan 2026" on a date axis; the charts set numeric formats per zoom."""
+    at = open_page(login("prov_leader"), "pages/feedback/dashboard.py")
+    assert not at.exception, at.exception
+    trend = json.loads(at.get("plotly_chart")[0].proto.spec)
+    stops = {s["value"] for s in trend["layout"]["xaxis"]["tickformatstops"]}
+    assert stops == {"%m-%d %H:%M", "%m-%d", "%Y-%m", "%Y"}
+    treemap = json.loads(at.get("plotly_chart")[2].proto.spec)
+    assert "on_time_rate" not in json.dumps(treemap["layout"], ensure_ascii=False)
+    assert treemap["layout"]["coloraxis"]["colorbar"]["title"]["text"] == translate(
+        "feedback.kpi.on_time", "zh_CN")

@@ -93,6 +93,8 @@ def test_orders_page_offers_the_file_as_a_download_and_the_upload_to_the_officer
     assert not at.exception, at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert translate("lights.evidence.download", "zh_CN", name="现场照片.png", kb="1") in labels
+    [button] = [b for b in at.get("download_button") if "现场照片" in b.proto.label]
+    assert button.proto.help.startswith("沈河区市场监管局数据专员 上传于 ")  # by name, not login
     assert at.get("file_uploader")
     sup = open_page(login("prov_supervisor"), "pages/lights/orders.py")
     assert not sup.get("file_uploader")  # supervisors read evidence, they do not add it

@@ -15,6 +15,7 @@ from models.users import User
 from services.lights.read import AlertFilter
 from services.platform.scope import scope_for
 from tests.app.helpers import login, open_page, texts
+from ui.lights import picker
 from ui.lights.export import alerts_export
 from ui.lights.format import facts_text
 from ui.platform.context import UserContext
@@ -49,7 +50,9 @@ def _pick(at, *alert_ids: int):  # noqa: ANN001, ANN202
 
 
 def _open_alerts(engine, **where) -> list[Alert]:  # noqa: ANN001, ANN003
-    stmt = select(Alert).where(Alert.status.in_(OPEN)).order_by(Alert.id)
+    """Newest first, as the centre lists them (the first are on its first page)."""
+    stmt = select(Alert).where(Alert.status.in_(OPEN)).order_by(Alert.detected_at.desc(),
+                                                                 Alert.id.desc())
     for k, v in where.items():
         stmt = stmt.where(getattr(Alert, k) == v)
     with Session(engine) as s:
@@ -76,15 +79,41 @@ def test_centre_opens_on_open_alerts_with_the_light_as_coloured_text(seeded):
                            .where(Alert.status.in_(OPEN))).scalar_one()
         n_all = s.execute(select(func.count()).select_from(Alert)).scalar_one()
     assert n_all > n_open  # the demo holds closed alerts too: the default hides them
-    assert len(table.value) == n_open
+    assert len(table.value) == min(n_open, picker.PAGE_SIZE)
     assert set(table.value[tr("lights.col.level")]) == {tr("lights.level.red"), tr("lights.level.yellow")}
     styles = table.proto.arrow_data.styler.styles
     assert "#c5221f" in styles and "#a05a00" in styles  # red and amber text
 
 
+def test_centre_pages_through_every_alert_and_says_how_many(seeded, monkeypatch):
+    monkeypatch.setattr(picker, "PAGE_SIZE", 40)
+    with Session(seeded) as s:
+        open_ids = s.execute(select(Alert.id).where(Alert.status.in_(OPEN))
+                             .order_by(Alert.detected_at.desc(), Alert.id.desc())).scalars().all()
+        n_red = s.execute(select(func.count()).select_from(Alert).where(
+            Alert.status.in_(OPEN), Alert.level == "red")).scalar_one()
+    n, pages = len(open_ids), -(-len(open_ids) // 40)
+    assert pages >= 3, n  # the demo has pages to turn
+    at = open_page(login("prov_supervisor"), "pages/lights/centre.py")
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[tr("lights.centre.count_total")] == f"{n:,}"
+    assert metrics[tr("lights.centre.count_red")] == f"{n_red:,}"  # of every row, not of a page
+    assert tr("lights.centre.total_rows", n=f"{n:,}") + tr(
+        "lights.centre.page_rows", first="1", last="40") in texts(at.caption)
+    ids = tr("lights.col.id")
+    assert list(at.dataframe[0].value[ids]) == open_ids[:40]
+    [box] = [b for b in at.number_input if b.key.startswith("lc_page_")]
+    assert box.max == pages
+    box.set_value(pages).run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].value[ids]) == open_ids[40 * (pages - 1):]  # the oldest too
+
+
 def test_a_clicked_row_opens_the_alert_and_links_to_its_case(seeded):
     alert = next(a for a in _open_alerts(seeded, subject_type="approval_case"))
     at = open_page(login("prov_supervisor"), "pages/lights/centre.py")
+    at.multiselect(key="lf_system").set_value([alert.system]).run()  # its system's lights
     _pick(at, alert.id)
     assert at.query_params["alert"] == str(alert.id)
     assert texts(at.subheader)[0].startswith(tr("lights.detail.title", id=alert.id, rule="")[:6])
@@ -131,6 +160,9 @@ def test_export_holds_every_row_the_filter_selects_and_says_how(seeded):
     assert facts[tr("lights.f.status")] == tr("core.export.any")
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", facts[tr("core.export.exported_at")])
     assert facts[tr("core.export.exported_by")] == user.display_name
+    # a region picked by code (a shared link) is named in the export, never left as a code
+    sheets = alerts_export(ctx, AlertFilter(region_code="210100"), engine=seeded)
+    assert dict(next(iter(sheets.values())).iter_rows())[tr("lights.f.region")] == "沈阳市"
 
 
 def test_facts_never_read_none_or_midnight():

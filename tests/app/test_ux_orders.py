@@ -9,9 +9,13 @@ from datetime import UTC, date, datetime
 
 import docx
 import polars as pl
+from sqlmodel import Session
 
 from i18n import translate
+from services.lights.read import alert_history
+from services.platform.scope import Scope
 from tests.app.helpers import login, open_page, texts
+from ui.lights.format import history_display
 from ui.lights.paperwork import feedback_docx, notice_docx
 
 ORDER = {"order_no": "DB202600042", "department_name": "和平区市场监督管理局", "region_name": "和平区",
@@ -53,3 +57,17 @@ def test_order_page_names_people_and_offers_both_documents(seeded):
     labels = [b.proto.label for b in at.get("download_button")]
     assert translate("lights.paper.notice_button", "zh_CN") in labels
     assert translate("lights.paper.feedback_button", "zh_CN") in labels
+
+
+def test_order_list_and_alert_history_name_people_not_logins(seeded):
+    at = open_page(login("prov_supervisor"), "pages/lights/orders.py")
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert set(table[translate("lights.order.issued_by", "zh_CN")]) == {"省纪委监委监督员"}
+    # an order's alerts were worked by the supervisor (acknowledged, put under supervision)
+    with Session(seeded) as s:
+        history = alert_history(session=s, scope=Scope(region_codes=None), alert_id=int(
+            at.dataframe[1].value[translate("lights.col.id", "zh_CN")][0]))
+    shown = history_display(history)
+    actors = set(shown[translate("lights.hist.actor", "zh_CN")])
+    assert actors == {"系统", "省纪委监委监督员"}, actors

@@ -30,6 +30,7 @@ def region_treemap(regions: pl.DataFrame) -> go.Figure:
     """regions: city, county, tickets, on_time_rate (colour)."""
     fig = px.treemap(regions.to_pandas(), path=[px.Constant(t("feedback.dashboard.treemap")), "city", "county"],
                      values="tickets", color="on_time_rate", color_continuous_scale="RdYlGn",
-                     range_color=(0.5, 1.0))
+                     range_color=(0.5, 1.0), labels={"on_time_rate": t("feedback.kpi.on_time"),
+                                                     "tickets": t("feedback.col.received_count")})
     fig.update_layout(height=420, margin=dict(t=30, b=10))
     return fig

@@ -29,5 +29,6 @@ def feedback_section(scope: Scope) -> None:
     c1.metric(t("feedback.cockpit.open"), open_now)
     c2.metric(t("feedback.cockpit.on_time"), _pct(k.get("on_time_rate")))
     c3.metric(t("feedback.cockpit.satisfaction"), _pct(k.get("satisfaction_rate")))
-    c4.metric(t("feedback.cockpit.lights"), f'{t("lights.level.red")} {lights.get("red", 0)} · {t("lights.level.yellow")} {lights.get("yellow", 0)}')
+    # the numbers alone: "红灯 10 · 黄灯 57" is cut off in a quarter-width card
+    c4.metric(t("feedback.cockpit.lights"), f'{lights.get("red", 0)} / {lights.get("yellow", 0)}')
     st.page_link("pages/feedback/dashboard.py", label=t("feedback.cockpit.more"), icon=":material/insights:")

@@ -22,6 +22,22 @@ def actor_of(ctx: UserContext) -> Actor:
     return Actor(ctx.username, tuple(ctx.roles), ctx.department_id, ctx.scope)
 
 
+_MACHINE = ("system", "cli", "worker", "sweep")
+
+
+def actor_labels(timeline: pl.DataFrame, people: dict[str, str]) -> pl.Expr:
+    """Who acted, as people read it: a user's name, 系统 for the platform, the Open311 client
+    or the citizen, else the handling department (an account of its own system)."""
+    actor = pl.col("actor")
+    return (pl.when(actor.is_in(list(people))).then(actor.replace_strict(people, default=actor))
+            .when(actor.is_in(list(_MACHINE))).then(pl.lit(t("audit.system_actor")))
+            .when(actor.str.starts_with("open311")).then(pl.lit(t("feedback.actor.open311")))
+            .when(actor == "public").then(pl.lit(t("feedback.actor.public")))
+            .when(pl.col("department").is_not_null())
+            .then(pl.format(t("feedback.actor.department"), pl.col("department")))
+            .otherwise(pl.lit("—")))
+
+
 def status_label(s: str | None) -> str:
     return t(f"feedback.status.{s}") if s in STATUSES else (s or "")
 

@@ -145,7 +145,7 @@ def _order_form(ctx: UserContext, alert: dict, table: pl.DataFrame) -> None:
     with st.form("act_order_form"):
         picked = st.multiselect(t("lights.act.order_alerts"), choices, format_func=lambda i: f"#{i}",
                                 default=[alert["id"]] if alert["id"] in choices else [],
-                                key="act_order_alerts")
+                                key="act_order_alerts", placeholder=t("core.choose"))
         dept = st.selectbox(t("lights.act.order_department"), dept_ids, key="act_order_dept",
                             index=dept_ids.index(default_dept), format_func=dept_names.get)
         due = st.date_input(t("lights.act.order_due"), key="act_order_due",

@@ -35,7 +35,9 @@ def evidence_section(ctx: UserContext, order: dict) -> None:
             t("lights.evidence.download", name=row["file_name"], kb=f"{-(-row['size'] // 1024):,}"),
             data=_bytes(ctx, row["id"]), file_name=row["file_name"],
             mime="application/octet-stream", on_click="ignore", icon=":material/attach_file:",
-            key=f"so_ev_{row['id']}", help=md_escape(local_time(row["uploaded_at"])))
+            key=f"so_ev_{row['id']}", help=md_escape(t(
+                "lights.evidence.uploaded", who=row["uploaded_by_name"],
+                at=local_time(row["uploaded_at"]))))
     if not (ctx.has_any("data_officer") and order["status"] in ANSWERABLE):
         return
     with st.form("so_evidence", clear_on_submit=True):

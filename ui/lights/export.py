@@ -15,6 +15,7 @@ from core.clock import china_now
 from models.db import session_scope
 from services.lights.read import AlertFilter, alerts_frame
 from services.platform.export import to_xlsx
+from services.platform.org import regions_frame
 from ui.lights.format import alerts_display, language, rule_title, status_label, system_label, t
 from ui.platform.context import UserContext
 from ui.platform.db import get_engine
@@ -58,7 +59,7 @@ def alert_filters_text(flt: AlertFilter, region_name: str | None = None,
         t("lights.f.level"): join(t(f"lights.level.{lv}") for lv in flt.levels),
         t("lights.f.status"): join(status_label(s) for s in flt.statuses),
         t("lights.f.rule"): join(rule_title(r) for r in flt.rule_ids),
-        t("lights.f.region"): region_name or flt.region_code or "",
+        t("lights.f.region"): region_name or "",
         t("lights.f.department"): department_name or "",
         t("lights.f.since"): flt.since.isoformat() if flt.since else "",
         t("lights.f.until"): flt.until.isoformat() if flt.until else "",
@@ -71,6 +72,10 @@ def alerts_export(ctx: UserContext, flt: AlertFilter, *, engine: Engine,
     """The workbook's sheets: about (filters, time, rows) and every alert the filter selects."""
     with session_scope(engine) as session:
         rows = alerts_display(alerts_frame(session=session, scope=ctx.scope, flt=flt))
+        if flt.region_code and not region_name:  # the region by name, never its bare code
+            regions = regions_frame(ctx.scope, session=session)
+            found = regions.filter(pl.col("code") == flt.region_code)["name"]
+            region_name = found[0] if found.len() else t("lights.f.region_unknown")
     about = about_sheet(ctx, alert_filters_text(flt, region_name, department_name),
                         rows=rows.height)
     return {t("core.export.about_sheet"): about, t("lights.centre.sheet"): rows}

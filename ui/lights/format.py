@@ -115,11 +115,25 @@ def facts_text(rule_id: str, facts: str | None) -> str:
         return str(data)
     rule = RULES.get(rule_id)
     if rule and rule.facts_key:
+        area = rule.facts_key.split(".")[0]
+        data = {k: _coded_value(area, k, v) for k, v in data.items()}
         template = catalog(_lang()).get(rule.facts_key, "")
         fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
         if template and fields <= data.keys():
             return template.format(**{k: _fact_value(v) for k, v in data.items()})
     return "；".join(f"{_fact_label(k)}：{_fact_value(v)}" for k, v in data.items())
+
+
+# facts that hold a stored code, and the section of the rule's own catalog area naming it
+_CODED_FACTS = {"status": "status", "level": "risk_level"}
+
+
+def _coded_value(area: str, key: str, value: object) -> object:
+    """A status or risk level in the facts as its label ("processing" -> 办理中)."""
+    section = _CODED_FACTS.get(key)
+    if section is None or not isinstance(value, str):
+        return value
+    return catalog(_lang()).get(f"{area}.{section}.{value}", value)
 
 
 def _fact_value(value: object) -> object:
@@ -169,17 +183,24 @@ def orders_display(df: pl.DataFrame) -> pl.DataFrame:
         pl.col("due_date").dt.strftime("%Y-%m-%d").alias(t("lights.order.due")),
         pl.col("escalation_level").alias(t("lights.order.escalation")),
         pl.col("alerts").alias(t("lights.order.alerts")),
-        pl.col("issued_by").alias(t("lights.order.issued_by")),
+        pl.col("issued_by_name").alias(t("lights.order.issued_by")),
         _local("issued_at").alias(t("lights.order.issued_at")),
         _local("answered_at").alias(t("lights.order.answered_at")),
     ))
+
+
+# the platform's own actors (alert sync, background worker, daily sweep) read as 系统
+_MACHINE_ACTORS = ("system", "worker", "sweep", "cli")
 
 
 def history_display(df: pl.DataFrame) -> pl.DataFrame:
     actions = df["action"].unique().to_list()
     return df.select(
         _local("ts").alias(t("lights.hist.ts")),
-        pl.col("actor").alias(t("lights.hist.actor")),
+        pl.col("actor_name").fill_null(pl.col("actor").replace_strict(
+            dict.fromkeys(_MACHINE_ACTORS, t("audit.system_actor")), default=pl.col("actor"),
+            return_dtype=pl.String))
+        .alias(t("lights.hist.actor")),
         pl.col("action").replace_strict({a: t(f"lights.action.{a}") for a in actions},
                                         default=pl.col("action")).alias(t("lights.hist.action")),
         # a new alert has no status before: a dash, not "None"

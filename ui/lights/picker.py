@@ -30,6 +30,27 @@ def reset_selection() -> None:
     st.session_state[LAST_PICK_KEY] = []
 
 
+PAGE_SIZE = 500  # rows per page of the centre's table (every page reachable, none dropped)
+
+
+def page_picker(total: int, flt_key: object) -> tuple[int, int]:
+    """The page of the table to read, as (offset, limit), and the "共 N 条" line. The page box
+    is keyed by the filter, so a new filter starts on its first page; changing the page drops
+    the ticks (their row numbers belong to the old page)."""
+    pages = max(1, -(-total // PAGE_SIZE))
+    count = t("lights.centre.total_rows", n=f"{total:,}")
+    if pages == 1:
+        st.caption(count)
+        return 0, PAGE_SIZE
+    box, line = st.columns([1, 3], vertical_alignment="bottom")
+    page = int(box.number_input(t("lights.centre.page", pages=pages), min_value=1,
+                                max_value=pages, value=1, step=1,
+                                key=f"lc_page_{abs(hash(flt_key))}", on_change=reset_selection))
+    first, last = (page - 1) * PAGE_SIZE + 1, min(page * PAGE_SIZE, total)
+    line.caption(count + t("lights.centre.page_rows", first=f"{first:,}", last=f"{last:,}"))
+    return (page - 1) * PAGE_SIZE, PAGE_SIZE
+
+
 def alerts_table(table: pl.DataFrame, ids: list[int]) -> list[int]:
     """Draw the table; the ids of the rows the user ticked."""
     event = st.dataframe(style_levels(table, t("lights.col.level")), hide_index=True,

@@ -81,7 +81,9 @@ def leaf_panel(card: dict, scope: Scope, key: str) -> None:
     codes = leaves["code"].to_list()
     wanted = st.query_params.get("leaf")
     st.session_state.setdefault(key, wanted if wanted in codes else None)
+    # a None value shows the placeholder (Streamlit's English one unless given)
     code = st.selectbox(t("performance.card.pick_leaf"), [None, *codes], key=key,
+                        placeholder=t("performance.card.none"),
                         format_func=lambda c: t("performance.card.none") if c is None else
                         f"{c} {name_of(nodes[c])}（{t('performance.col.lost')} {lost.get(c) or 0:g}）")
     if code is None:

@@ -93,3 +93,41 @@ def display_board(frame: pl.DataFrame, period_code: str) -> pl.DataFrame:
         pl.col("missing_leaves").alias(t("performance.col.missing")),
         pl.format("/perf_card?period={}&dept={}", pl.lit(period_code), "department_id")
         .alias(t("performance.col.card")))
+
+
+def code_label(section: str, code: str | None) -> str:
+    """A stored code (method, kind, source, missing rule, score status) as its catalog label."""
+    return t(f"performance.{section}.{code}") if code else "—"
+
+
+def _labels(col: str, section: str, codes: tuple[str, ...]) -> pl.Expr:
+    return pl.col(col).replace_strict({c: code_label(section, c) for c in codes},
+                                      default=pl.col(col), return_dtype=pl.String)
+
+
+def tree_display(frame: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
+    """The indicator tree with its codes read out (kind, method, source, missing rule)."""
+    from models.performance import KINDS, METHODS, MISSING_RULES, SOURCES
+
+    return frame.with_columns(
+        _labels("kind", "kind", KINDS), _labels("method", "method", METHODS),
+        _labels("source", "source", SOURCES), _labels("missing_rule", "missing_rule", MISSING_RULES),
+    ).rename(headers)
+
+
+def todo_display(todo: pl.DataFrame) -> pl.DataFrame:
+    from models.performance import MANUAL_STATUSES
+
+    return todo.select(
+        pl.col("department").alias(t("performance.workbench.col_department")),
+        pl.col("code").alias(t("performance.workbench.col_code")),
+        pl.col("name").alias(t("performance.workbench.col_name")),
+        _labels("status", "mstatus", ("missing", *MANUAL_STATUSES))
+        .alias(t("performance.workbench.col_status")))
+
+
+def completeness_display(done: pl.DataFrame) -> pl.DataFrame:
+    return done.select(
+        pl.col("department").alias(t("performance.workbench.col_department")),
+        *(pl.col(c).alias(t(f"performance.workbench.col_{c}"))
+          for c in ("leaves", "entered", "reviewed", "counted", "share")))

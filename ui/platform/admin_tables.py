@@ -53,18 +53,32 @@ def _value_text(value: object) -> str:
     return str(value)
 
 
-def audit_display(events: pl.DataFrame, names: dict[str, str] | None = None) -> pl.DataFrame:
-    """The audit table; `names` maps logins to people's names (the system acts as 系统)."""
+def _entity_label(kind: str) -> str:
+    key = f"audit.entity.{kind}"
+    return t(key) if key in catalog(current_language()) else kind
+
+
+def audit_display(events: pl.DataFrame, names: dict[str, str] | None = None,
+                  regions: dict[str, str] | None = None) -> pl.DataFrame:
+    """The audit table; `names` maps logins to people's names (the system acts as 系统),
+    `regions` region codes to names (a region is named before its code)."""
     actions = {a: action_label(a) for a in events["action"].unique().to_list()}
     people = {"system": t("audit.system_actor"), **(names or {})}
+    kinds = {k: _entity_label(k) for k in events["entity_type"].drop_nulls().unique().to_list()}
+    places = {code: f"{name}（{code}）" for code, name in (regions or {}).items()}
     return events.select(
         pl.col("id").alias(t("audit.col_id")),
         _china_time("ts", "%Y-%m-%d %H:%M:%S").alias(t("audit.col_ts")),
         pl.col("actor").replace_strict(people, default=pl.col("actor"), return_dtype=pl.String)
         .alias(t("audit.actor")),
         pl.col("action").replace_strict(actions, default=pl.col("action")).alias(t("audit.action")),
-        pl.col("entity_type").fill_null("—").alias(t("audit.col_entity_type")),
-        pl.col("entity_id").fill_null("—").alias(t("audit.col_entity")),
+        pl.col("entity_type").replace_strict(kinds, default=pl.col("entity_type"),
+                                             return_dtype=pl.String)
+        .fill_null("—").alias(t("audit.col_entity_type")),
+        pl.when(pl.col("entity_type") == "region")
+        .then(pl.col("entity_id").replace_strict(places, default=pl.col("entity_id"),
+                                                 return_dtype=pl.String))
+        .otherwise(pl.col("entity_id")).fill_null("—").alias(t("audit.col_entity")),
         pl.col("before").map_elements(change_text, return_dtype=pl.String, skip_nulls=False)
         .alias(t("audit.col_before")),
         pl.col("after").map_elements(change_text, return_dtype=pl.String, skip_nulls=False)

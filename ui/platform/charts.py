@@ -6,6 +6,8 @@ code puts into labels is kept; it cannot link or load anything."""
 from __future__ import annotations
 
 import html
+import re
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -48,6 +50,34 @@ def safe_figure(fig: go.Figure) -> go.Figure:
     return fig
 
 
+# Plotly names months and weekdays in English ("Jan 2026"): date axes use numbers instead,
+# by zoom level (dtick in ms: under a day, under a month, under a year, beyond)
+_DATE_TICKS = [dict(dtickrange=[None, 86_400_000], value="%m-%d %H:%M"),
+               dict(dtickrange=[86_400_000, "M1"], value="%m-%d"),
+               dict(dtickrange=["M1", "M12"], value="%Y-%m"),
+               dict(dtickrange=["M12", None], value="%Y")]
+
+
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}(-\d{2})?( |T|$)")
+
+
+def _is_dates(values: Any) -> bool:  # noqa: ANN401
+    if values is None or len(values) == 0:
+        return False
+    first = values[0]
+    # Plotly reads "2026-03" and "2026-03-15" as dates too
+    return isinstance(first, (date, np.datetime64)) or bool(
+        isinstance(first, str) and _DATE_TEXT.match(first)) or (
+        isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.datetime64))
+
+
+def numeric_dates(fig: go.Figure) -> go.Figure:
+    """Date axes labelled with numbers (2026-03, 03-15), never English month names."""
+    if any(_is_dates(getattr(trace, "x", None)) for trace in fig.data):
+        fig.update_xaxes(tickformatstops=_DATE_TICKS)
+    return fig
+
+
 def plotly_chart(fig: go.Figure, **kwargs: Any) -> Any:  # noqa: ANN401
     """st.plotly_chart for a figure whose strings may come from data or a file."""
-    return st.plotly_chart(safe_figure(fig), **kwargs)
+    return st.plotly_chart(numeric_dates(safe_figure(fig)), **kwargs)

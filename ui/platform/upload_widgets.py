@@ -102,7 +102,8 @@ def field_widget(col: Column, key: str) -> Any:
     help_text = (col.help_zh if lang == "zh_CN" else col.help_en) or None
     if col.type == "list" and col.choices:
         return st.multiselect(_label(col), list(col.choices), key=key, help=help_text,
-                              format_func=lambda v: col.choice_label(v, lang))
+                              format_func=lambda v: col.choice_label(v, lang),
+                              placeholder=t("core.choose"))
     if col.choices:
         options = [""] + list(col.choices)
         index = options.index(col.default) if col.default in options else 0
@@ -125,8 +126,9 @@ def entry_errors(result: ingest.Prepared) -> None:
     st.error("\n\n".join(lines))
 
 
-def batches_table(batches: pl.DataFrame) -> pl.DataFrame:
-    """Import history with headers, kind names, result names and local times."""
+def batches_table(batches: pl.DataFrame, names: dict[str, str] | None = None) -> pl.DataFrame:
+    """Import history with headers, kind names, result names, local times and who uploaded
+    by name (`names`: login -> display name; a command-line import keeps its `cli:` label)."""
     from data_checks.kinds import get_kind
 
     kind_names = {k: t(get_kind(k).title_key) for k in batches["kind"].unique().to_list()
@@ -146,7 +148,8 @@ def batches_table(batches: pl.DataFrame) -> pl.DataFrame:
         pl.col("rows_changed").alias(t("ingest.hist_changed")),
         pl.col("rows_unchanged").alias(t("ingest.hist_unchanged")),
         pl.col("rows_rejected").alias(t("ingest.hist_rejected")),
-        pl.col("actor").alias(t("ingest.hist_actor")),
+        pl.col("actor").replace_strict(names or {}, default=pl.col("actor"), return_dtype=pl.String)
+        .alias(t("ingest.hist_actor")),
     )
 
 

@@ -17,7 +17,7 @@ from ui.platform.context import UserContext
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import no_nulls
 from ui.platform.i18n import error_text, t
-from ui.power.widgets import SELECTED_KEY, show_issues, status_label
+from ui.power.widgets import SELECTED_KEY, level_labels, show_issues, status_label
 
 TRANSITION_ICONS = {"confirmed": ":material/task_alt:", "published": ":material/public:",
                     "draft": ":material/undo:", "abolished": ":material/block:"}
@@ -142,7 +142,7 @@ def risks_display(risks: pl.DataFrame) -> pl.DataFrame:
     return no_nulls(risks.select(
         pl.col("step_seq").alias(t("power.ui.seq")),
         pl.col("description").alias(t("power.ui.risk_description")),
-        pl.col("level").alias(t("power.ui.level")),
+        level_labels().alias(t("power.ui.level")),
         pl.col("measures").alias(t("power.ui.measures")),
         pl.col("responsible_post").alias(t("power.ui.responsible_post")),
         pl.col("last_review").alias(t("power.ui.last_review"))))

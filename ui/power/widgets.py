@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from metrics.power.flowchart import FlowIssue, flow_dot
 from models.db import session_scope
-from models.power import POWER_CATEGORIES, POWER_STATUSES, PowerCreate
+from models.power import POWER_CATEGORIES, POWER_STATUSES, RISK_LEVELS, PowerCreate
 from services.platform.org import departments_frame, regions_frame
 from services.power import catalog as power_service
 from ui.lights.export import about_sheet
@@ -24,6 +24,16 @@ SELECTED_KEY = "power_selected_id"
 
 def status_label(status: str) -> str:
     return t(f"power.status.{status}")
+
+
+def level_label(level: str | None) -> str:
+    """A risk level (stored as 高/中/低, the register's own words) in the user's language."""
+    return t(f"power.risk_level.{level}") if level in RISK_LEVELS else (level or "—")
+
+
+def level_labels(col: str = "level") -> pl.Expr:
+    return pl.col(col).replace_strict({lv: level_label(lv) for lv in RISK_LEVELS},
+                                      default=pl.col(col), return_dtype=pl.String)
 
 
 def can_edit(ctx: UserContext) -> bool:
@@ -167,6 +177,8 @@ def show_issues(issues: list[FlowIssue] | list[tuple[str, dict]]) -> None:
         key, params = (item.key, item.params) if isinstance(item, FlowIssue) else item
         # step and power names in the parameters are data: shown as typed, never as markup
         safe = {k: md_escape(v) if isinstance(v, str) else v for k, v in params.items()}
+        if "level" in params:
+            safe["level"] = level_label(params["level"])
         st.warning(t(key, **safe), icon=":material/warning:")
 
 
@@ -174,8 +186,9 @@ def flow_chart(steps: pl.DataFrame, edges: pl.DataFrame, risks: pl.DataFrame | N
     if steps.is_empty():
         st.info(t("power.flow.no_steps"))
         return
-    dot = flow_dot(steps, edges, risks, labels={"days": t("power.ui.days"),
-                                                "risk": t("power.ui.risk")})
+    words = {"days": t("power.ui.days"), "risk": t("power.ui.risk")}
+    dot = flow_dot(steps, edges, risks, labels=words | {f"level:{lv}": level_label(lv)
+                                                         for lv in RISK_LEVELS})
     st.graphviz_chart(dot, width="stretch")
 
 
