@@ -12,7 +12,9 @@ secret of its own. `streamlit run serve.py` runs on it on a free loopback port t
 1. files: every hostile class (bombs, extents, formulas, broken archives and CSVs, scope) for
    every upload kind, through `ingest.prepare` as the upload page calls it (in the process
    that serves the page; here this one), as the user the kind is for and as a county data
-   officer; controls write, hostile files must not (row counts before/after);
+   officer; controls write, hostile files must not (row counts before/after); then the
+   classes of one kind through the real upload page of the server, in headless Chromium
+   (bench/hostile_browser.py), so the server itself refuses them;
 2. kill: `manage.py import` killed with SIGKILL at random points: before or after, never half;
 3. payloads: injection strings in text fields of uploads, the entry form and services, stored
    verbatim, nothing else changed (bench/hostile_inject.py);
@@ -77,20 +79,34 @@ class Monitor:
                                                             os.environ["FIVESYS_SECRET_FILE"]})
                     wait_healthy(self.proc, self.url, self.log)
                 continue
-            try:
-                self.peak_rss_mb = max(self.peak_rss_mb, rss_mb(self.proc.pid)[0])
-            except OSError:
-                pass
+            self.peak_rss_mb = max(self.peak_rss_mb, _tree_rss_mb(self.proc.pid))
 
     def figures(self) -> dict:
         return {"health_polls": self.polls, "health_failures": self.failures,
                 "server_restarts": self.restarts, "server_alive": self.proc.poll() is None,
-                "server_peak_rss_mb": round(self.peak_rss_mb, 1)}
+                "server_peak_rss_mb": round(self.peak_rss_mb, 1),
+                "server_vmhwm_mb": round(rss_mb(self.proc.pid)[1], 1)
+                if self.proc.poll() is None else None}
 
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
         stop(self.proc)
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """RSS of a process and its children (the server's workbook readers), in MB."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = rss_mb(pid)[0]
+    except OSError:
+        return 0.0
+    for child in children:
+        try:
+            total += rss_mb(int(child))[0]
+        except (OSError, KeyError):
+            pass
+    return total
 
 
 def _reset_peak() -> None:
@@ -205,13 +221,33 @@ def part_files(engine, actors: Actors, limits: tuple[float, int]) -> dict:  # no
             "by_class": by_class}
 
 
+def part_browser(engine, monitor: Monitor, actors: Actors, limits: tuple[float, int],  # noqa: ANN001
+                 count: int) -> dict:
+    """The hostile classes for the power catalog, through the real upload page."""
+    from hostile_browser import part_browser as upload_all
+
+    from data_checks.kinds import get_kind
+
+    kind = get_kind("powers")
+    header, row, _ = sample_row(kind)
+    files = [(cls, name, content) for cls, name, content, sheet in hostile_files(
+        header, row, bombs(), max_mb=limits[0], max_rows=limits[1]) if sheet is None]
+    for cls, rows in foreign_rows(engine, kind, actors.get("county_data")).items():
+        from hostile_files import csv_bytes
+
+        files.append((cls, f"{cls}.csv", csv_bytes([header, *rows])))
+    return upload_all(engine, monitor, files[:count], _TMP)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--database-url")
     ap.add_argument("--kill-runs", type=int, default=12)
-    ap.add_argument("--kill-rows", type=int, default=20_000)
+    ap.add_argument("--kill-rows", type=int, default=10_000)
     ap.add_argument("--scoped-calls", type=int, default=2_000)
-    ap.add_argument("--parts", default="files,kill,payloads,logins,audit,scoped")
+    ap.add_argument("--browser-files", type=int, default=40,
+                    help="hostile files also uploaded through the real page (headless Chromium)")
+    ap.add_argument("--parts", default="files,browser,kill,payloads,logins,audit,scoped")
     args = ap.parse_args(argv)
     parts = set(args.parts.split(","))
     from models.db import make_engine
@@ -234,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         steps = {
             "files": lambda: part_files(engine, actors, (settings.upload_max_mb,
                                                          settings.upload_max_rows)),
+            "browser": lambda: part_browser(engine, monitor, actors, (
+                settings.upload_max_mb, settings.upload_max_rows), args.browser_files),
             "kill": lambda: __import__("hostile_kill").part_kill(
                 engine, url, runs=args.kill_runs, rows=args.kill_rows, tmp=_TMP),
             "payloads": lambda: __import__("hostile_inject").part_payloads(engine, actors),

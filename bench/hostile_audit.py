@@ -70,10 +70,14 @@ def _tamperings(mid: int, last: int) -> dict[str, Callable]:
         conn.execute(update(ev).where(ev.c.id == mid).values(ts=ts + timedelta(seconds=1)))
 
     def swap(conn) -> None:  # noqa: ANN001
-        a, b = (conn.execute(select(ev.c.actor, ev.c.action).where(ev.c.id == i)).one()
-                for i in (mid, mid + 1))
-        conn.execute(update(ev).where(ev.c.id == mid).values(actor=b[0], action=b[1]))
-        conn.execute(update(ev).where(ev.c.id == mid + 1).values(actor=a[0], action=a[1]))
+        """Two events trade who and what (the next event after `mid` that differs in them)."""
+        a = conn.execute(select(ev.c.actor, ev.c.action, ev.c.entity_id).where(ev.c.id == mid)).one()
+        b_id, *b = conn.execute(
+            select(ev.c.id, ev.c.actor, ev.c.action, ev.c.entity_id)
+            .where(ev.c.id > mid, (ev.c.actor != a[0]) | (ev.c.action != a[1])
+                   | (ev.c.entity_id != a[2])).order_by(ev.c.id).limit(1)).one()
+        conn.execute(update(ev).where(ev.c.id == mid).values(actor=b[0], action=b[1], entity_id=b[2]))
+        conn.execute(update(ev).where(ev.c.id == b_id).values(actor=a[0], action=a[1], entity_id=a[2]))
 
     def edited_then(digest: Callable) -> Callable:
         def run(conn) -> None:  # noqa: ANN001
@@ -95,9 +99,9 @@ def _tamperings(mid: int, last: int) -> dict[str, Callable]:
 
     return {
         "edit_after": edit(after='{"v": "edited"}'),
-        "edit_actor": edit(actor="admin"),
-        "edit_action": edit(action="auth.logout"),
-        "edit_entity_id": edit(entity_id="someone_else"),
+        "edit_actor": edit(actor="forged-admin"),
+        "edit_action": edit(action="auth.forged"),
+        "edit_entity_id": edit(entity_id="forged-entity"),
         "shift_timestamp_1s": shift_ts,
         "swap_two_events": swap,
         "edit_and_rehash_sha256": edited_then(sha),
