@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--database-url")
     ap.add_argument("--kill-runs", type=int, default=12)
-    ap.add_argument("--kill-rows", type=int, default=10_000)
+    ap.add_argument("--kill-rows", type=int, default=20_000)
     ap.add_argument("--scoped-calls", type=int, default=2_000)
     ap.add_argument("--browser-files", type=int, default=40,
                     help="hostile files also uploaded through the real page (headless Chromium)")
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     from services.platform.schema import upgrade_to_head
     from services.platform.settings import get_settings
 
-    url, drop = _database(args.database_url)
+    url, drop = _database(args.database_url, "bench_hostile")
     engine = make_engine(url)
     report: dict = {"database": engine.dialect.name}
     started = time.perf_counter()
@@ -284,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
                 t0 = time.perf_counter()
                 report[name] = step()
                 report[name]["seconds"] = round(time.perf_counter() - t0, 1)
+                print(f"{name}: {report[name]['seconds']} s", file=sys.stderr, flush=True)
         report["server"] = monitor.figures()
     finally:
         if monitor is not None:

@@ -117,7 +117,7 @@ def part_logins(engine, database_url: str | None, tmp: Path) -> dict:  # noqa: A
     ghost = jwt.encode({"username": "no_such_user", "exp_date": exp}, demo_key, algorithm="HS256")
     results.append(("cookie_for_unknown_user", _cookie(engine, ghost, demo_key)))
     # a real (non-demo) database: a cookie hand-signed with the public demo key
-    url, drop = _database(database_url)
+    url, drop = _database(database_url, "bench_hostile_realdb")
     other = make_engine(url)
     try:
         from services.platform.reference import load_reference_org

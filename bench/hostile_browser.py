@@ -62,6 +62,10 @@ def part_browser(engine, monitor, files: list[tuple[str, str, bytes]], tmp: Path
             try:
                 main.locator('input[type="file"]').set_input_files(str(path))
                 wait_for_idle(page)
+                for _ in range(120):  # a big file: the upload ends, then the size message
+                    if too_big in main.inner_text() or not check.is_disabled():
+                        break
+                    page.wait_for_timeout(500)
                 if check.is_disabled():
                     shown = too_big in main.inner_text()
                 else:

@@ -149,8 +149,9 @@ def _lookups(session: Session, period: str) -> dict[str, tuple[Callable, list[tu
                                 rows(SupervisionOrder.id, SupervisionOrder.region_code,
                                      SupervisionOrder.department_id)),
         "ingest.batch_error_report": (lambda s, sc, k: ingest.batch_error_report(sc, k, session=s),
-                                      rows(ImportBatch.id, ImportBatch.region_code,
-                                           ImportBatch.department_id)),
+                                      [r for r in rows(ImportBatch.id, ImportBatch.region_code,
+                                                       ImportBatch.department_id, ImportBatch.status)
+                                       if r[3] == "rejected"]),  # only those have a report
         "s3.leaf_scores": (lambda s, sc, k: s3.leaf_scores(session=s, scope=sc, period_code=period,
                                                            department_id=k),
                            list({(d, r, d) for d, r in rows(LeafScore.department_id,
@@ -204,7 +205,7 @@ def part_scoped(engine, calls: int, seed: int = 17) -> dict:  # noqa: ANN001
                 sc.department_id is not None and r[2] is not None and r[2] != sc.department_id)]
             for mine, sample in ((True, rng.sample(own, min(per_lookup, len(own)))),
                                  (False, rng.sample(foreign, min(per_lookup, len(foreign))))):
-                for key, _, _ in sample:
+                for key, *_ in sample:
                     report["calls"] += 1
                     report["lookup_calls"] += 1
                     try:
