@@ -119,3 +119,19 @@ def rss_mb(pid: int) -> tuple[float, float]:
     with open(f"/proc/{pid}/status", encoding="utf-8") as fh:
         fields = dict(line.split(":", 1) for line in fh if ":" in line)
     return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (a server's workbook readers), in MB;
+    0 when it is gone."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = rss_mb(pid)[0]
+    except OSError:
+        return 0.0
+    for child in children:
+        try:
+            total += rss_mb(int(child))[0]
+        except (OSError, KeyError):
+            pass
+    return total

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -42,7 +43,7 @@ import startup  # noqa: E402
 
 startup.boot()
 
-from appserver import launch, rss_mb, stop, wait_healthy  # noqa: E402
+from appserver import launch, rss_mb, stop, tree_rss_mb, wait_healthy  # noqa: E402
 from bench_ingest import _database  # noqa: E402
 from hostile_files import bombs, hostile_files, inert_files  # noqa: E402
 from hostile_kinds import Actors, control_rows, foreign_rows, sample_row  # noqa: E402
@@ -79,7 +80,7 @@ class Monitor:
                                                             os.environ["FIVESYS_SECRET_FILE"]})
                     wait_healthy(self.proc, self.url, self.log)
                 continue
-            self.peak_rss_mb = max(self.peak_rss_mb, _tree_rss_mb(self.proc.pid))
+            self.peak_rss_mb = max(self.peak_rss_mb, tree_rss_mb(self.proc.pid))
 
     def figures(self) -> dict:
         return {"health_polls": self.polls, "health_failures": self.failures,
@@ -92,21 +93,6 @@ class Monitor:
         self._stop.set()
         self._thread.join(timeout=5)
         stop(self.proc)
-
-
-def _tree_rss_mb(pid: int) -> float:
-    """RSS of a process and its children (the server's workbook readers), in MB."""
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        total = rss_mb(pid)[0]
-    except OSError:
-        return 0.0
-    for child in children:
-        try:
-            total += rss_mb(int(child))[0]
-        except (OSError, KeyError):
-            pass
-    return total
 
 
 def _reset_peak() -> None:
@@ -291,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
             monitor.close()
         engine.dispose()
         drop()
+        shutil.rmtree(_TMP, ignore_errors=True)  # the generated files and the server's log
     report["total_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(report, ensure_ascii=False, indent=1))
     return 0
