@@ -51,7 +51,7 @@ def generate_csv(rows: int, departments: list[tuple[str, str]]) -> bytes:
     return frame.write_csv().encode("gb18030")
 
 
-def _database(url: str | None) -> tuple[str, callable]:
+def _database(url: str | None, name: str = "bench_ingest") -> tuple[str, callable]:
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
@@ -63,7 +63,7 @@ def _database(url: str | None) -> tuple[str, callable]:
     parsed = make_url(url)
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    schema = f"bench_ingest_{os.getpid()}"
+    schema = f"{name}_{os.getpid()}"
     admin = make_engine(parsed.render_as_string(hide_password=False))
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))

@@ -146,3 +146,29 @@ def test_the_cli_writes_as_itself():
     actor = manage.cli_actor("admin")
     assert actor.startswith("cli:") and actor.endswith(" (admin)")
     assert manage.cli_actor(None) == actor.removesuffix(" (admin)")
+
+
+def test_a_date_before_any_version_does_not_tell_that_a_foreign_code_exists(seeded):  # noqa: ANN001
+    """Found by the hostile sweep (bench/bench_hostile.py): a case dated before a power's
+    first version was answered "no version in force on that date" for a power of another
+    county or of another department, and "no such code" for a code that does not exist, so
+    the date told the officer the code exists elsewhere. Their own power keeps its message."""
+    from models.power import Power
+
+    mine = _dept_id(seeded, "210102004")
+    published = Power.published_at.is_not(None)
+    with Session(seeded) as s:
+        def code(*where):  # noqa: ANN002, ANN202
+            return s.execute(select(Power.code).where(published, *where)
+                             .order_by(Power.id).limit(1)).scalar_one()
+
+        foreign = code(Power.region_code == "210103")
+        colleague = code(Power.region_code == "210102", Power.department_id != mine)
+        own = code(Power.department_id == mine)
+    head = "办件编号,职权编码,受理渠道,受理日期,受理时间,办理状态,办结日期,办结时间,不予许可理由,实收费用\n"
+    text = head + "".join(f"LEAK-{i},{c},窗口,1990-01-02,10:00,已办结,1990-01-02,16:00,,0\n"
+                          for i, c in enumerate((foreign, colleague, "XK-210102004-NOPE-9", own)))
+    result = _prepare(seeded, "approval_cases", text, _county(seeded, department=mine))
+    errors = result.errors.filter(pl.col("field") == "power_code").select("row", "key").rows()
+    assert errors == [(2, "ingest.err_ref_unavailable"), (3, "ingest.err_ref_unavailable"),
+                      (4, "ingest.err_ref_unavailable"), (5, "ingest.err_ref_not_in_force")]

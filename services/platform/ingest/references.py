@@ -65,6 +65,22 @@ def _version_in_force(joined: pl.DataFrame, ref: Reference) -> pl.DataFrame:
     return picked.rename({"in_force": "__ref_in_force"}).sort("_row")
 
 
+def _foreign_rows(joined: pl.DataFrame, kind: UploadKind, ref: Reference, scope: Scope,
+                  codes: list[str] | None) -> pl.Series:
+    """`_row`s whose referenced row (any version) lies outside the uploader's regions, or
+    outside their department where a later reference checks the department it fetches."""
+    found = pl.col("__ref_found").is_not_null()
+    outside = pl.lit(False)
+    if ref.scope_column and codes is not None:
+        outside = outside | ~pl.col(f"__ref_{ref.scope_column}").is_in(codes)
+    if scope.department_id is not None:
+        checked = {r.field for r in kind.references if r.scope_department}
+        for src, dst in ref.fetch.items():
+            if dst in checked:
+                outside = outside | (pl.col(f"__ref_{src}") != scope.department_id)
+    return joined.filter(found & outside.fill_null(False))["_row"].unique()
+
+
 def database_checks(kind: UploadKind, frame: pl.DataFrame, scope: Scope, *,
                     session: Session) -> tuple[pl.DataFrame, pl.DataFrame]:
     """References (exist, in scope), uploader's scope, derive, post-checks, fixed fields."""
@@ -98,12 +114,17 @@ def database_checks(kind: UploadKind, frame: pl.DataFrame, scope: Scope, *,
         joined = frame.join(found.with_columns(pl.lit(True).alias("__ref_found")),
                             left_on=ref.field, right_on=f"__ref_{ref.key}", how="left",
                             coalesce=False, maintain_order="left")
+        hidden = pl.lit(False)
         if ref.as_of is not None:
+            foreign = _foreign_rows(joined, kind, ref, scope, codes)
             joined = _version_in_force(joined, ref)
-            errors.add(errors_where(joined, pl.col("__ref_found").is_not_null()
-                                    & ~pl.col("__ref_in_force"), field_name=ref.field,
+            # "No version in force on that date" only for a code the uploader may see: for
+            # another county's or department's it would tell that the code exists (issue 17).
+            not_in_force = pl.col("__ref_found").is_not_null() & ~pl.col("__ref_in_force")
+            hidden = not_in_force & pl.col("_row").is_in(foreign.implode())
+            errors.add(errors_where(joined, not_in_force & ~hidden, field_name=ref.field,
                                     key="ingest.err_ref_not_in_force"))
-        missing = pl.col(ref.field).is_not_null() & pl.col("__ref_found").is_null()
+        missing = (pl.col(ref.field).is_not_null() & pl.col("__ref_found").is_null()) | hidden
         if ref.in_file:
             in_file = frame[kind.natural_key[0]].drop_nulls().to_list()
             missing = missing & ~pl.col(ref.field).is_in(in_file)
