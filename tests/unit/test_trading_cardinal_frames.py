@@ -29,3 +29,28 @@ def test_frames_engine_equals_cardinal_on_the_releases(seeded, prefix):
     for group in expected:
         assert got[group] == expected[group], group
     assert len(expected["OCID"]) > 20 and "Tenderer" in expected and "Buyer" in expected
+
+
+def test_the_rules_share_one_preparation_with_the_same_alerts(seeded):
+    """The twelve Cardinal rules on the same frames share one preparation (and R024/R058 one
+    ratio computation); each rule on frames of its own (fresh objects: nothing to share) gives
+    the same alerts, with a parameter of one rule changing only that rule."""
+    from metrics.lights.registry import evaluate
+    from metrics.trading import cardinal_frames
+    from metrics.trading.rules_cardinal import CARDINAL_RULES
+
+    frames = load_inputs(seeded, {n for r in RULES for n in r.inputs})
+    before = len(cardinal_frames._PREPS)
+    params = {"R035": {"threshold": 2}, "R048": {"minimum_contracting_processes": 2}}
+    shared = {r.id: evaluate(r, frames, params.get(r.id)) for r in CARDINAL_RULES}
+    assert len(cardinal_frames._PREPS) == before + 2  # all processes; without sales by bid
+    alone = {r.id: evaluate(r, {k: v.clone() for k, v in frames.items()}, params.get(r.id))
+             for r in CARDINAL_RULES}
+    assert list(shared) == [r.id for r in CARDINAL_RULES]
+    for code, got in shared.items():
+        assert got.equals(alone[code]), code
+    assert {c: f.height for c, f in shared.items()} == {
+        "R003": 1, "R018": 1, "R024": 0, "R025": 0, "R028": 1, "R030": 1, "R035": 1, "R036": 1,
+        "R038": 3, "R044": 1, "R048": 5, "R058": 13}
+    r048 = next(r for r in CARDINAL_RULES if r.id == "R048")
+    assert evaluate(r048, frames).height == 0  # its default minimum (20): the 5 come from its own setting
