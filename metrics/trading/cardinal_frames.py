@@ -71,11 +71,12 @@ def memo_by_frames(cache: dict[tuple, Any], frames: tuple[pl.DataFrame, ...], ta
     """fn(), kept while every frame in `frames` lives: keyed by their identity, dropped by a
     weakref finalizer when one is collected (so an id is never reused for a stale entry)."""
     key = (*(id(f) for f in frames), tag)
-    if key not in cache:
-        cache[key] = fn()
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = fn()
         for f in frames:
             weakref.finalize(f, cache.pop, key, None)
-    return cache[key]
+    return value
 
 
 def prepare(frames: dict[str, pl.DataFrame], s: Settings) -> Prep:

@@ -3,6 +3,8 @@ Cardinal's computation on the compiled releases the export builds from the same 
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from metrics.trading.cardinal import run
@@ -39,11 +41,11 @@ def test_the_rules_share_one_preparation_with_the_same_alerts(seeded):
     ratio computation); each rule on frames of its own (fresh objects: nothing to share) gives
     the same alerts, with a parameter of one rule changing only that rule."""
     from metrics.lights.registry import evaluate
-    from metrics.trading import cardinal_frames
+    from metrics.trading import cardinal_frames, rules_cardinal
     from metrics.trading.rules_cardinal import CARDINAL_RULES
 
     frames = load_inputs(seeded, {n for r in RULES for n in r.inputs})
-    before = len(cardinal_frames._PREPS)
+    before, no_sales = len(cardinal_frames._PREPS), len(rules_cardinal._NO_SALES)
     params = {"R035": {"threshold": 2}, "R048": {"minimum_contracting_processes": 2}}
     shared = {r.id: evaluate(r, frames, params.get(r.id)) for r in CARDINAL_RULES}
     assert len(cardinal_frames._PREPS) == before + 2  # all processes; without sales by bid
@@ -57,3 +59,6 @@ def test_the_rules_share_one_preparation_with_the_same_alerts(seeded):
         "R038": 3, "R044": 1, "R048": 5, "R058": 13}
     r048 = next(r for r in CARDINAL_RULES if r.id == "R048")
     assert evaluate(r048, frames).height == 0  # its default minimum (20): the 5 come from its own setting
+    del frames  # the preparations go with the frames they were made from
+    gc.collect()
+    assert (len(cardinal_frames._PREPS), len(rules_cardinal._NO_SALES)) == (before, no_sales)
