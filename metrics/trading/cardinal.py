@@ -135,9 +135,11 @@ def r025(state: State, release: dict, ocid: str) -> None:
         return
     seen: set[str] = set()
     for bid in got[1]:
-        tenderers = _list(bid, "tenderers")
-        if (_str(bid, "status") == "valid" and tenderers is not None and len(tenderers) == 1
-                and (tid := _str(tenderers[0], "id")) is not None):
+        if not isinstance(bid, dict) or bid.get("status") != "valid":
+            continue
+        tenderers = bid.get("tenderers")
+        if isinstance(tenderers, list) and len(tenderers) == 1 \
+                and (tid := _str(tenderers[0], "id")) is not None:
             seen.add(tid)
     for tid in seen:
         f = state.r025.setdefault(tid, [0, 0])
@@ -149,12 +151,14 @@ def r028(state: State, release: dict, ocid: str) -> None:
     if not _price_filter(state, release):
         return
     prices: dict[tuple[float, str], frozenset[str]] = {}
-    for bid in state.shared(release, "submitted", submitted_bids):
-        tenderers, value = _list(bid, "tenderers"), _get(bid, "value")
-        amount, currency = _number(_get(value, "amount")), _str(value, "currency")
-        if tenderers is None or not isinstance(value, dict) or amount is None or currency is None:
+    for bid in state.shared(release, "submitted", submitted_bids):  # dicts
+        tenderers, value = bid.get("tenderers"), bid.get("value")
+        if not isinstance(tenderers, list) or not isinstance(value, dict):
             continue
-        ids = frozenset(i for t in tenderers if (i := _str(t, "id")) is not None)
+        amount, currency = _number(value.get("amount")), value.get("currency")
+        if amount is None or not isinstance(currency, str):
+            continue
+        ids = frozenset(i for t in tenderers if isinstance(t, dict) and isinstance(i := t.get("id"), str))
         if not ids:
             continue
         key = (amount, currency)
@@ -174,9 +178,10 @@ def r030(state: State, release: dict, ocid: str) -> None:
     suppliers = {i for a in awards if _str(a, "status") == "active"
                  for s in (_list(a, "suppliers") or []) if (i := _str(s, "id")) is not None}
     for bid in details:
-        date, tenderers = _str(bid, "date"), _list(bid, "tenderers")
-        if _str(bid, "status") == "valid" and date is not None and tenderers is not None \
-                and date > end:
+        if not isinstance(bid, dict) or bid.get("status") != "valid":
+            continue
+        date, tenderers = bid.get("date"), bid.get("tenderers")
+        if isinstance(date, str) and isinstance(tenderers, list) and date > end:
             for t in tenderers:
                 tid = _str(t, "id")
                 if tid is not None and tid in suppliers:
@@ -193,11 +198,14 @@ def r035(state: State, release: dict, ocid: str) -> None:
     valid: set[str] = set()
     disqualified: set[str] = set()
     for bid in got[1]:
-        status, tenderers = _str(bid, "status"), _list(bid, "tenderers")
-        if status not in ("valid", "disqualified") or tenderers is None:
+        if not isinstance(bid, dict):
+            continue
+        status, tenderers = bid.get("status"), bid.get("tenderers")
+        if not isinstance(status, str) or status not in ("valid", "disqualified") \
+                or not isinstance(tenderers, list):
             continue
         target = valid if status == "valid" else disqualified
-        target.update(i for t in tenderers if (i := _str(t, "id")) is not None)
+        target.update(i for t in tenderers if isinstance(t, dict) and isinstance(i := t.get("id"), str))
     threshold = max(int(state.settings.get("R035", "threshold", 1)), 1)
     difference = len(disqualified - valid)
     if len(valid) == 1 and valid == suppliers and difference >= threshold:
@@ -213,14 +221,16 @@ def r036(state: State, release: dict, ocid: str) -> None:
         return
     lowest: float | None = None
     lowest_disqualified = has_valid = False
-    for bid in state.shared(release, "submitted", submitted_bids):
-        value = _get(bid, "value")
-        amount, currency = _number(_get(value, "amount")), _str(value, "currency")
-        if not isinstance(value, dict) or amount is None or currency is None:
+    for bid in state.shared(release, "submitted", submitted_bids):  # dicts with a str status
+        value = bid.get("value")
+        if not isinstance(value, dict):
+            continue
+        amount, currency = _number(value.get("amount")), value.get("currency")
+        if amount is None or not isinstance(currency, str):
             continue
         if currency != state.main_currency(currency):
             continue
-        status = _str(bid, "status")
+        status = bid["status"]
         if lowest is None or amount < lowest:
             lowest, lowest_disqualified = amount, status == "disqualified"
         has_valid = has_valid or status == "valid"
@@ -233,12 +243,16 @@ def r038(state: State, release: dict, ocid: str) -> None:
     if not bids:
         return
     disq = 0
-    for bid in bids:
-        inc = int(_str(bid, "status") == "disqualified")
+    per_tenderer = state.r038["Tenderer"]
+    for bid in bids:  # dicts with a str status
+        inc = int(bid["status"] == "disqualified")
         disq += inc
-        for t in _list(bid, "tenderers") or []:
-            if (tid := _str(t, "id")) is not None:
-                f = state.r038["Tenderer"].setdefault(tid, [0, 0])
+        tenderers = bid.get("tenderers")
+        for t in tenderers if isinstance(tenderers, list) else ():
+            if isinstance(t, dict) and isinstance(tid := t.get("id"), str):
+                f = per_tenderer.get(tid)
+                if f is None:
+                    f = per_tenderer[tid] = [0, 0]
                 f[0] += inc
                 f[1] += 1
     for group, org in (("Buyer", _get(release, "buyer")),
@@ -255,8 +269,10 @@ def r044(state: State, release: dict, ocid: str) -> None:
     the first field that both give as text (`_contact_matches`)."""
     tenderers: dict[str, tuple[str | None, Any]] = {}
     for party in _list(release, "parties") or []:
-        roles, pid = _list(party, "roles"), _str(party, "id")
-        if roles is not None and "tenderer" in roles and pid is not None:
+        if not isinstance(party, dict):
+            continue
+        roles, pid = party.get("roles"), party.get("id")
+        if isinstance(roles, list) and "tenderer" in roles and isinstance(pid, str):
             tenderers[pid] = (_address_key(party), _get(party, "contactPoint"))
     if len(tenderers) < 2:
         return

@@ -7,6 +7,8 @@ tenderer per bid, codes from the codelists, CNY), so only the logic remains."""
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -46,8 +48,43 @@ def _methods(p: pl.DataFrame, methods: frozenset[str]) -> pl.DataFrame:
     return p.filter(pl.col("method").is_in(list(methods))) if methods else p
 
 
-def fold(frames: dict[str, pl.DataFrame], s: Settings, codes: set[str]) -> State:
-    state = State(s)
+@dataclass
+class Prep:
+    """The per-process frames every indicator starts from; they depend on the frames and on
+    `[exclusions]` only, so the twelve light rules (one Settings each) share one Prep."""
+    p: pl.DataFrame
+    bids: pl.DataFrame
+    sub: pl.DataFrame
+    has_awards: pl.DataFrame
+    final: pl.DataFrame
+    active: pl.DataFrame
+    one: pl.DataFrame
+    valid: pl.DataFrame
+    memo: dict[tuple, Any] = field(default_factory=dict)  # R024/R058's ratios per price settings
+
+
+_PREPS: dict[tuple, Prep] = {}
+_PREP_INPUTS = ("tr_processes", "tr_bids", "tr_awards")
+
+
+def memo_by_frames(cache: dict[tuple, Any], frames: tuple[pl.DataFrame, ...], tag: Any, fn: Any) -> Any:
+    """fn(), kept while every frame in `frames` lives: keyed by their identity, dropped by a
+    weakref finalizer when one is collected (so an id is never reused for a stale entry)."""
+    key = (*(id(f) for f in frames), tag)
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = fn()
+        for f in frames:
+            weakref.finalize(f, cache.pop, key, None)
+    return value
+
+
+def prepare(frames: dict[str, pl.DataFrame], s: Settings) -> Prep:
+    return memo_by_frames(_PREPS, tuple(frames[n] for n in _PREP_INPUTS), s.exclude_details,
+                          lambda: _prepare(frames, s))
+
+
+def _prepare(frames: dict[str, pl.DataFrame], s: Settings) -> Prep:
     p = _kept(frames, s)
     ids = p.select("process_id", "ocid")
     bids = frames["tr_bids"].with_row_index("_order").join(ids, on="process_id")
@@ -59,6 +96,36 @@ def fold(frames: dict[str, pl.DataFrame], s: Settings, codes: set[str]) -> State
         .select("process_id").unique()
     final = has_awards.join(has_bids, on="process_id").join(pending, on="process_id", how="anti")
     active = awards.filter(pl.col("status") == "active")
+    one = (active.join(final, on="process_id").group_by("process_id")
+           .agg(pl.len().alias("n"), pl.col("supplier_uscc").first()).filter(pl.col("n") == 1)
+           .drop("n"))
+    valid = bids.filter(pl.col("status") == "valid")
+    return Prep(p, bids, sub, has_awards, final, active, one, valid)
+
+
+def _ratios(prep: Prep, s: Settings) -> tuple[dict[str, float], dict[str, tuple[str, str]]]:
+    vb = (prep.valid.filter(pl.col("amount").is_not_null()).join(prep.one, on="process_id")
+          .join(_price(prep.p, s).select("process_id"), on="process_id"))
+    w = (vb.filter(pl.col("tenderer_uscc") == pl.col("supplier_uscc")).group_by("process_id", "ocid")
+         .agg(pl.col("amount").cast(pl.Float64).min().alias("w"), pl.col("tenderer_uscc").first()))
+    lo = (vb.filter(pl.col("tenderer_uscc") != pl.col("supplier_uscc")).sort("_order")
+          .with_columns(pl.col("amount").cast(pl.Float64).alias("a"))
+          .sort("a", "_order").group_by("process_id", maintain_order=True)
+          .agg(pl.col("a").first().alias("l"), pl.col("tenderer_uscc").first().alias("other")))
+    r = w.join(lo, on="process_id").filter(pl.col("l") >= pl.col("w"))
+    ratios, pair = {}, {}
+    for ocid, wv, lv, win, other in r.select("ocid", "w", "l", "tenderer_uscc", "other").iter_rows():
+        diff = lv - wv
+        ratios[ocid] = diff / wv if wv != 0 else (float("nan") if diff == 0 else float("inf"))
+        pair[ocid] = (win, other)
+    return ratios, pair
+
+
+def fold(frames: dict[str, pl.DataFrame], s: Settings, codes: set[str]) -> State:
+    state = State(s)
+    prep = prepare(frames, s)
+    p, bids, sub, has_awards, active = prep.p, prep.bids, prep.sub, prep.has_awards, prep.active
+    final, one, valid = prep.final, prep.one, prep.valid
     if "R003" in codes:
         days = (_sec("tender_end") - _sec("tender_start")).dt.total_seconds() / 86_400
         x = (_methods(p, pipe_set(s.get("R003", "procurement_methods"))).filter(
@@ -72,24 +139,12 @@ def fold(frames: dict[str, pl.DataFrame], s: Settings, codes: set[str]) -> State
         n = sub.group_by("ocid").agg(pl.col("tenderer_uscc").n_unique().alias("n"))
         x = _methods(p, pipe_set(s.get("R018", "procurement_methods", "open|selective")))
         _flag(state, "OCID", x.join(n.filter(pl.col("n") == 1), on="ocid")["ocid"].to_list(), "R018", 1.0)
-    one = (active.join(final, on="process_id").group_by("process_id")
-           .agg(pl.len().alias("n"), pl.col("supplier_uscc").first()).filter(pl.col("n") == 1)
-           .drop("n"))
-    valid = bids.filter(pl.col("status") == "valid")
     if codes & {"R024", "R058"}:
-        pp = _price(p, s).select("process_id")
-        vb = valid.filter(pl.col("amount").is_not_null()).join(one, on="process_id").join(pp, on="process_id")
-        w = (vb.filter(pl.col("tenderer_uscc") == pl.col("supplier_uscc")).group_by("process_id", "ocid")
-             .agg(pl.col("amount").cast(pl.Float64).min().alias("w"), pl.col("tenderer_uscc").first()))
-        lo = (vb.filter(pl.col("tenderer_uscc") != pl.col("supplier_uscc")).sort("_order")
-              .with_columns(pl.col("amount").cast(pl.Float64).alias("a"))
-              .sort("a", "_order").group_by("process_id", maintain_order=True)
-              .agg(pl.col("a").first().alias("l"), pl.col("tenderer_uscc").first().alias("other")))
-        r = w.join(lo, on="process_id").filter(pl.col("l") >= pl.col("w"))
-        for ocid, wv, lv, win, other in r.select("ocid", "w", "l", "tenderer_uscc", "other").iter_rows():
-            diff = lv - wv
-            state.ratios[ocid] = diff / wv if wv != 0 else (float("nan") if diff == 0 else float("inf"))
-            state.pair[ocid] = (win, other)
+        key = ("ratios", s.price_comparison, s.no_price_comparison)
+        if key not in prep.memo:
+            prep.memo[key] = _ratios(prep, s)
+        ratios, pair = prep.memo[key]
+        state.ratios, state.pair = dict(ratios), dict(pair)
     if "R025" in codes:
         t = valid.join(one, on="process_id").select("process_id", "tenderer_uscc", "supplier_uscc").unique()
         for tid, wins, n in (t.group_by("tenderer_uscc").agg(

@@ -44,7 +44,7 @@ def matches_method(tender: Any, methods: frozenset[str]) -> bool:
 
 def submitted_bids(release: dict) -> list:
     details = _list(_get(release, "bids"), "details") or []
-    return [b for b in details if (s := _str(b, "status")) is not None
+    return [b for b in details if isinstance(b, dict) and isinstance(s := b.get("status"), str)
             and s not in ("invited", "withdrawn")]
 
 
@@ -66,12 +66,14 @@ def final_awards_and_bids(release: dict) -> tuple[list, list] | None:
 
 def valid_single_tenderer_bids(details: list) -> list[tuple[str, float, str]]:
     out = []
-    for bid in details:
-        value, tenderers = _get(bid, "value"), _list(bid, "tenderers")
-        amount, currency = _number(_get(value, "amount")), _str(value, "currency")
-        if (_str(bid, "status") == "valid" and isinstance(value, dict) and amount is not None
-                and currency is not None and tenderers is not None and len(tenderers) == 1
-                and (tid := _str(tenderers[0], "id")) is not None):
+    for bid in details:  # the helpers inlined: this runs for every bid of the province
+        if not isinstance(bid, dict) or bid.get("status") != "valid":
+            continue
+        value, tenderers = bid.get("value"), bid.get("tenderers")
+        if not isinstance(value, dict) or not isinstance(tenderers, list) or len(tenderers) != 1:
+            continue
+        amount, currency, tid = _number(value.get("amount")), value.get("currency"), _str(tenderers[0], "id")
+        if amount is not None and isinstance(currency, str) and tid is not None:
             out.append((tid, amount, currency))
     return out
 

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from metrics.lights.registry import SUBJECT_SCHEMA, Param, Rule
-from metrics.trading.cardinal_frames import run_frames
+from metrics.trading.cardinal_frames import memo_by_frames, run_frames
 from metrics.trading.cardinal_settings import parse_settings
 from metrics.trading.releases import PREFIX
 from metrics.trading.rules_law import SALE_DOMAINS
@@ -26,6 +26,7 @@ from metrics.trading.rules_law import SALE_DOMAINS
 INPUTS = ("tr_processes", "tr_bids", "tr_awards", "tr_contracts", "tr_amendments", "tr_items",
           "tr_parties")
 PRICE = ("R024", "R028", "R036", "R058")
+_NO_SALES: dict[tuple, pl.DataFrame] = {}
 
 
 def _ini(code: str, params: Mapping[str, Any]) -> str:
@@ -96,8 +97,10 @@ def _subjects(out: dict, code: str, frames: Mapping[str, pl.DataFrame]) -> pl.Da
 def _indicator(code: str):  # noqa: ANN202
     def fn(frames: Mapping[str, pl.DataFrame], params: Mapping[str, Any]) -> pl.DataFrame:
         used = dict(frames)
-        if code in PRICE:
-            used["tr_processes"] = frames["tr_processes"].filter(~pl.col("domain").is_in(SALE_DOMAINS))
+        if code in PRICE:  # one filtered frame for the four, so they share one preparation
+            procs = frames["tr_processes"]
+            used["tr_processes"] = memo_by_frames(
+                _NO_SALES, (procs,), None, lambda: procs.filter(~pl.col("domain").is_in(SALE_DOMAINS)))
         return _subjects(run_frames(used, parse_settings(_ini(code, params))), code, frames)
     fn.__name__ = f"cardinal_{code.lower()}"
     return fn

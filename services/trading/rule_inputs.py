@@ -9,16 +9,22 @@ from services.trading import read
 
 LOADERS: dict[str, Loader] = {}
 loader = loader_table(LOADERS)
+# what the S2 rules read of a process and of a bid (the export and the pages read the rest)
+PROCESS_COLUMNS = ("process_id", "ocid", "domain", "title", "department_id", "department_code",
+                   "department_name", "region_code", "agency_uscc", "method", "method_details",
+                   "main_category", "max_price", "tender_start", "tender_end", "status")
+BID_COLUMNS = ("process_id", "bid_no", "tenderer_uscc", "amount", "received_at", "status",
+               "bond_account", "agent_name", "project_manager")
 
 
 @loader("tr_processes", tables=("department", "trade_process"))
 def tr_processes(bind: Bind) -> pl.DataFrame:
-    return read.processes(bind, None)
+    return read.processes(bind, None, keep=PROCESS_COLUMNS)
 
 
 @loader("tr_bids", tables=("trade_bid", "trade_process"))
 def tr_bids(bind: Bind) -> pl.DataFrame:
-    return read.bids(bind, None)
+    return read.bids(bind, None, keep=BID_COLUMNS)
 
 
 @loader("tr_awards", tables=("trade_award", "trade_process"))
