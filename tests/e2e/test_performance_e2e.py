@@ -66,7 +66,8 @@ def test_evaluator_scores_and_a_leader_drills_to_the_records(page, private_serve
 
     login(page, base, "prov_leader")
     open_page(page, base, f"perf_ranking?period={code}")
-    links = page.get_by_role("link", name=re.compile("成绩单$"))
+    # in the page, not the menu (always expanded: its 考评成绩单 entry ends the same way)
+    links = page.locator('[data-testid="stMain"]').get_by_role("link", name=re.compile("成绩单$"))
     links.first.wait_for()
     screenshot(page, tmp_path, "ranking")
     links.first.click()
