@@ -13,33 +13,18 @@ from pathlib import Path
 
 import pytest
 
+from bench.hostile_files import (  # noqa: F401  (the package parts, written once)
+    CONTENT_TYPES,
+    MAIN,
+    ROOT_RELS,
+    WORKBOOK,
+    WORKBOOK_RELS,
+)
 from data_checks import xlsx_child, xlsx_guard
 from data_checks.errors import UploadError
 from data_checks.parsing import parse_upload
 
 ROOT = Path(__file__).resolve().parents[2]
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.worksheet+xml"/></Types>')
-ROOT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-    'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-    'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-WORKBOOK = (
-    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="http://schemas.'
-    'openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="数据" sheetId="1" '
-    'r:id="rId1"/></sheets></workbook>')
-WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-    'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-    'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
 HEADER_AND_ONE_ROW = ('<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c>'
                       '<c r="B1" t="inlineStr"><is><t>b</t></is></c></row>'
                       '<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c>'
