@@ -30,6 +30,7 @@ from data_checks.errors import UploadError
 from data_checks.xlsx_guard import Limits
 
 EXTENSIONS = (".csv", ".xlsx")
+MB = 1_000_000  # a megabyte as Streamlit's uploader counts and shows it: one limit, one unit
 MAX_CELL_CHARS = 32_767  # Excel's own cell limit; declared columns have tighter lengths
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -57,8 +58,8 @@ def parse_upload(name: str, content: bytes, *, sheet: str | None = None,
         raise UploadError("ingest.err_extension", ext=ext or "—")
     if not content:
         raise UploadError("ingest.err_empty")
-    if len(content) > max_mb * 1024 * 1024:
-        raise UploadError("ingest.err_too_big", size=f"{len(content) / 1048576:.1f}", limit=max_mb)
+    if len(content) > max_mb * MB:
+        raise UploadError("ingest.err_too_big", size=f"{len(content) / MB:.1f}", limit=max_mb)
     if ext == ".xlsx":
         cols = None if max_cols is None else max_cols + xlsx_guard.MAX_EXTRA_COLUMNS
         parsed = _read_xlsx(content, sheet, Limits.for_rows(max_rows, cols))

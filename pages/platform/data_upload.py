@@ -2,11 +2,12 @@
 
 import streamlit as st
 
+from data_checks.parsing import MB
 from services.platform import ingest
-from services.platform.settings import get_settings
 from ui.lights.pending import lights_status
 from ui.platform.context import require_user
 from ui.platform.db import get_engine, unit_of_work
+from ui.platform.file_drop import file_uploader, upload_limit_mb
 from ui.platform.i18n import current_language, t
 from ui.platform.upload_widgets import (
     StageProgress,
@@ -26,13 +27,13 @@ if kind is None:
 template_button(kind)
 
 state_key = f"upload_result_{kind.key}"
-# One limit (FIVESYS_UPLOAD_MAX_MB), shown in the label and enforced here with a Chinese message
-# (and again by the pipeline); server.maxUploadSize is only the transport ceiling above it.
-limit_mb = get_settings().upload_max_mb
-uploaded = st.file_uploader(t("security.file_label", limit=limit_mb), key=f"upload_file_{kind.key}")
-too_big = uploaded is not None and uploaded.size > limit_mb * 1024 * 1024
+# One limit (FIVESYS_UPLOAD_MAX_MB), in the label and the drop zone, refused by the browser with
+# our words; the check here (and again in the pipeline) is for a file that got past it.
+limit_mb = upload_limit_mb()
+uploaded = file_uploader(t("security.file_label", limit=limit_mb), key=f"upload_file_{kind.key}")
+too_big = uploaded is not None and uploaded.size > limit_mb * MB
 if too_big:
-    st.error(t("ingest.err_too_big", size=f"{uploaded.size / 1024 / 1024:.1f}", limit=limit_mb))
+    st.error(t("ingest.err_too_big", size=f"{uploaded.size / MB:.1f}", limit=limit_mb))
 with st.expander(t("ingest.sheet_label")):
     sheet = st.text_input(t("ingest.sheet_label"), key=f"upload_sheet_{kind.key}",
                           label_visibility="collapsed").strip() or None

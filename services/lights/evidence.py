@@ -16,6 +16,7 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from data_checks.parsing import MB
 from models.base import utcnow
 from models.lights import SupervisionEvidence, SupervisionOrder
 from models.users import User
@@ -23,7 +24,7 @@ from services.lights.orders import LightsError, _order
 from services.platform import audit
 from services.platform.scope import Scope
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = 10 * MB  # Streamlit's megabyte, as the uploader counts it
 MAX_FILES = 10
 ANSWERABLE = ("issued", "returned")
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -89,7 +90,7 @@ def add_evidence(*, session: Session, actor: str, scope: Scope, order_id: int, f
     if not content:
         raise LightsError("lights.evidence.err_empty", name=name)
     if len(content) > MAX_BYTES:
-        raise LightsError("lights.evidence.err_size", name=name, mb=MAX_BYTES // (1024 * 1024))
+        raise LightsError("lights.evidence.err_size", name=name, mb=MAX_BYTES // MB)
     count = session.execute(select(func.count()).select_from(SupervisionEvidence)
                             .where(SupervisionEvidence.order_id == order.id)).scalar_one()
     if count >= MAX_FILES:

@@ -51,7 +51,7 @@ def test_one_upload_limit_refused_in_chinese(org, monkeypatch):
     at = open_page(login("admin"), "pages/platform/data_upload.py")
     at.selectbox(key="upload_kind").set_value("departments").run(timeout=TIMEOUT)
     assert "不超过 1 MB" in at.file_uploader[0].label
-    at.file_uploader[0].upload("big.csv", GOOD + b"#" * (3 * 1024 * 1024 // 2), "text/csv")
+    at.file_uploader[0].upload("big.csv", GOOD + b"#" * 1_500_000, "text/csv")  # MB: 10^6 bytes
     at.run(timeout=TIMEOUT)
     assert texts(at.error) == ["文件大小 1.5 MB 超过上限 1 MB。"]
     assert next(b for b in at.button if b.label == "检查文件").disabled

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -69,3 +70,52 @@ def test_admin_template_fill_upload_confirm(page, private_server, tmp_path):
     main(page).get_by_role("button", name=tr("ingest.check_button")).click()
     wait_for_idle(page)
     assert "数据没有任何变化" in main(page).inner_text()
+
+
+AFTER = "sel => [...document.querySelectorAll(sel)].map(e => getComputedStyle(e, '::after').content)"
+
+
+def test_the_drop_zone_speaks_chinese_and_refuses_above_the_one_limit(page, private_server, tmp_path):
+    """Issue 17: Streamlit draws its drop zone in English ("Upload", "50MB per file", "File
+    must be 50.0MB or smaller."); the page shows the catalog's words instead, and the one limit
+    (50 MB, counted as Streamlit counts: 1,000,000 bytes) is the browser's too: a file of
+    exactly 50 MB goes up and can be checked, one byte more is refused in Chinese."""
+    base_url = private_server.url
+    login(page, base_url, "admin")
+    open_page(page, base_url, "data_upload")
+    zone = main(page).locator('[data-testid="stFileUploader"]')
+    assert page.evaluate(AFTER, '[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] '
+                                '[data-testid="stMarkdownContainer"]') == ['"选择文件"']
+    assert page.evaluate(AFTER, '[data-testid="stFileUploaderDropzoneInstructions"] > div') == [
+        '"拖放文件到此处，或点击“选择文件”；单个文件不超过 50 MB"']
+    shown = zone.inner_text()
+    assert "per file" not in shown and "Upload" not in shown, shown
+    assert tr("security.file_label", limit=50) in shown
+    screenshot(page, tmp_path, "drop_zone")
+
+    too_big = tmp_path / "too_big.csv"
+    with too_big.open("wb") as fh:
+        fh.truncate(50_000_001)
+    zone.locator('input[type="file"]').set_input_files(str(too_big))
+    chip = zone.locator('[data-testid="stFileChip"][aria-invalid="true"]')
+    chip.wait_for(timeout=10_000)
+    chip.hover()
+    page.wait_for_timeout(500)
+    assert page.evaluate(AFTER, '[data-testid="stFileChip"] > div:nth-child(2)') == [
+        '"未上传：文件超过 50 MB 的上限"']
+    everything = page.locator("body").inner_text()
+    assert "must be" not in everything and "or smaller" not in everything, everything[-400:]
+    assert main(page).get_by_role("button", name=tr("ingest.check_button")).is_disabled()
+    screenshot(page, tmp_path, "drop_zone_refused")
+
+    exactly = tmp_path / "exactly_50mb.csv"
+    with exactly.open("wb") as fh:
+        fh.truncate(50_000_000)
+    zone.locator('[data-testid="stFileChipDeleteBtn"] button').click()
+    wait_for_idle(page)
+    zone.locator('input[type="file"]').set_input_files(str(exactly))
+    wait_for_idle(page)
+    expect(main(page).get_by_role("button", name=tr("ingest.check_button"))).to_be_enabled(timeout=30_000)
+    assert zone.locator('[data-testid="stFileChip"][aria-invalid="true"]').count() == 0
+    assert "50.0MB" in zone.inner_text()
+    assert tr("ingest.err_too_big", size="50.0", limit=50) not in main(page).inner_text()

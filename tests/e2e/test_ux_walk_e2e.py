@@ -34,6 +34,8 @@ NONE = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\bNaT\b")
 # Streamlit's own words, English only: the menu's "View 12 more" / "View less", the default
 # placeholders of select boxes
 ENGLISH_CHROME = re.compile(r"\bView (?:\d+ )?(?:more|less)\b|\bChoose (?:an )?options?\b"
+                            # the file uploader's drop zone and its refusal (issue 17)
+                            r"|\bUpload\b|\bper file\b|\bmust be [\d.]+MB\b"
                             # and Plotly's month names on date axes ("Jan 2026", "Mar 15")
                             r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?: \d{1,4})\b")
 # what the user reads: the main area and the sidebar, without icon ligatures

@@ -123,8 +123,15 @@ def test_size_and_row_limits():
     assert exc.value.params == {"rows": 30, "limit": 29}
     assert parse_upload("d.csv", content, max_rows=30).frame.height == 30
     with pytest.raises(UploadError) as exc:
-        parse_upload("d.csv", b"a\n" + b"x" * 2_000_000 + b"\n", max_mb=1)
+        parse_upload("d.csv", b"a\n" + b"x" * 1_899_996 + b"\n", max_mb=1)
     assert exc.value.key == "ingest.err_too_big" and exc.value.params == {"size": "1.9", "limit": 1}
+    # a megabyte is 1,000,000 bytes, as Streamlit's uploader counts: exactly 1 MB passes the size check
+    with pytest.raises(UploadError) as exc:
+        parse_upload("d.csv", b"a\n" + b"x" * 999_997 + b"\n", max_mb=1, max_rows=0)
+    assert exc.value.key != "ingest.err_too_big"
+    with pytest.raises(UploadError) as exc:
+        parse_upload("d.csv", b"a\n" + b"x" * 999_998 + b"\n", max_mb=1, max_rows=0)
+    assert exc.value.params == {"size": "1.0", "limit": 1}
 
 
 def test_extremely_long_cell_is_refused_naming_row_and_column():

@@ -6,10 +6,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services.lights.evidence import ANSWERABLE, EXTENSIONS, add_evidence, evidence_file, evidence_list
+from data_checks.parsing import MB
+from services.lights.evidence import (
+    ANSWERABLE,
+    EXTENSIONS,
+    MAX_BYTES,
+    add_evidence,
+    evidence_file,
+    evidence_list,
+)
 from ui.lights.detail import run_action
 from ui.platform.context import UserContext
 from ui.platform.db import unit_of_work
+from ui.platform.file_drop import file_uploader
 from ui.platform.formatting import local_time, md_escape
 from ui.platform.i18n import t
 
@@ -41,8 +50,8 @@ def evidence_section(ctx: UserContext, order: dict) -> None:
     if not (ctx.has_any("data_officer") and order["status"] in ANSWERABLE):
         return
     with st.form("so_evidence", clear_on_submit=True):
-        uploads = st.file_uploader(t("lights.evidence.upload"), type=UPLOAD_TYPES,
-                                   accept_multiple_files=True, key="so_ev_files")
+        uploads = file_uploader(t("lights.evidence.upload"), types=UPLOAD_TYPES, multiple=True,
+                                key="so_ev_files", limit_mb=MAX_BYTES // MB)
         if st.form_submit_button(t("lights.evidence.add"), icon=":material/upload:") and uploads:
             run_action(lambda s: [add_evidence(session=s, actor=ctx.username, scope=ctx.scope,
                                                order_id=order["id"], file_name=f.name,

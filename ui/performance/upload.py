@@ -10,6 +10,7 @@ from data_checks.kinds import get_kind
 from services.platform import ingest
 from ui.platform.context import UserContext
 from ui.platform.db import get_engine, unit_of_work
+from ui.platform.file_drop import file_uploader
 from ui.platform.i18n import current_language, t
 from ui.platform.upload_widgets import result_message, show_errors, show_preview, template_button
 
@@ -20,7 +21,7 @@ def manual_upload(ctx: UserContext, on_done) -> None:  # noqa: ANN001
     kind = get_kind(KIND)
     template_button(kind)
     state = "pw_upload_result"
-    uploaded = st.file_uploader(t("performance.workbench.upload"), key="pw_upload_file")
+    uploaded = file_uploader(t("performance.workbench.upload"), key="pw_upload_file")
     if st.button(t("performance.workbench.check"), disabled=uploaded is None, key="pw_upload_check"):
         with unit_of_work() as session:
             st.session_state[state] = ingest.prepare(
