@@ -10,6 +10,7 @@ from ui.lights.format import level_label, style_levels
 from ui.platform.calendar_notice import warn_unknown_years
 from ui.platform.context import require_user
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 ctx = require_user("leader", "supervisor", "data_officer")
 st.title(t("esupervision.cases.title"))
@@ -28,7 +29,7 @@ for col, level in zip((c2, c3, c4), ("red", "yellow", "green"), strict=True):
 if table.height == 0:
     st.info(t("esupervision.cases.none"))
 else:
-    st.dataframe(style_levels(table, light_col), hide_index=True, width="stretch", height=420)
+    data_table(style_levels(table, light_col), hide_index=True, width="stretch", height=420)
     download(t("esupervision.export"), "cases_in_progress.xlsx", lambda: {
         t("core.export.about_sheet"): about_sheet(ctx, dict(flt.labels), rows=table.height),
         t("esupervision.cases.sheet"): table}, key="sc_export")

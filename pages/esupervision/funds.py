@@ -18,7 +18,9 @@ from ui.esupervision.view import (
 from ui.lights.export import about_sheet, download
 from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
+from ui.platform.formatting import share_text
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 ctx = require_user("leader", "supervisor", "data_officer")
 st.title(t("esupervision.funds.title"))
@@ -37,13 +39,13 @@ paid = funds["paid"].sum() or Decimal("0")
 c1.metric(t("esupervision.funds.count"), f"{funds.height:,}")
 c2.metric(t("esupervision.funds.budget"), f"{budget:,.0f}")  # whole yuan: the table has the fen
 c3.metric(t("esupervision.funds.paid"), f"{paid:,.0f}")
-c4.metric(t("esupervision.funds.progress"), f"{paid * 100 / budget:.1f}%" if budget else "—")
+c4.metric(t("esupervision.funds.progress"), share_text(paid / budget if budget else None))
 
 if funds.height == 0:
     st.info(t("esupervision.funds.none"))
     st.stop()
 table = funds_table(funds)
-st.dataframe(table, hide_index=True, width="stretch", height=360, column_config=money_columns())
+data_table(table, hide_index=True, width="stretch", height=360, column_config=money_columns())
 st.subheader(t("esupervision.funds.lowest"))
 plotly_chart(lowest_funds(funds), width="stretch", key="fund_progress")
 
@@ -57,7 +59,7 @@ picked = st.selectbox(t("esupervision.funds.pick"), [None, *codes], key="sf_fund
                       format_func=lambda c: c or t("esupervision.f.all"))
 payments = data.payments if picked is None else data.payments.filter(pl.col("fund_code") == picked)
 shown = payments_table(payments)
-st.dataframe(shown, hide_index=True, width="stretch", height=360, column_config=money_columns())
+data_table(shown, hide_index=True, width="stretch", height=360, column_config=money_columns())
 labels = {**dict(flt.labels), t("esupervision.f.fund_year"): str(year or t("esupervision.f.all")),
           t("esupervision.funds.pick"): picked or t("esupervision.f.all")}
 download(t("esupervision.export"), "special_funds.xlsx", lambda: {

@@ -18,6 +18,7 @@ from ui.platform.calendar_notice import warn_unknown_years
 from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 ctx = require_user("leader", "supervisor", "data_officer")
 st.title(t("esupervision.stats.title"))
@@ -39,15 +40,15 @@ tab_dept, tab_power, tab_elapsed, tab_weekly = st.tabs(
     [t("esupervision.stats.by_department"), t("esupervision.stats.by_power"),
      t("esupervision.stats.elapsed"), t("esupervision.stats.weekly")])
 with tab_dept:
-    st.dataframe(by_dept, hide_index=True, width="stretch")
+    data_table(by_dept, hide_index=True, width="stretch")
 with tab_power:
-    st.dataframe(by_power, hide_index=True, width="stretch")
+    data_table(by_power, hide_index=True, width="stretch")
 with tab_elapsed:
     summary = elapsed_summary(cases)
     fig = elapsed_box(summary)
     plotly_chart(fig, width="stretch", key="elapsed_box")
     st.caption(t("esupervision.stats.elapsed_caption"))
-    st.dataframe(summary.rename({"power_name": t("esupervision.col.power"),
+    data_table(summary.rename({"power_name": t("esupervision.col.power"),
                                  "cases": t("esupervision.col.concluded"),
                                  "limit_days": t("esupervision.col.limit_days")}),
                  hide_index=True, width="stretch")

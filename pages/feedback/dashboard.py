@@ -15,8 +15,9 @@ from ui.feedback import charts
 from ui.feedback.view import kpi_parts, names, tickets
 from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
-from ui.platform.formatting import no_nulls
+from ui.platform.formatting import no_nulls, share_text
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 ctx = require_user("admin", "leader", "supervisor", "evaluator", "data_officer")
 st.title(t("feedback.dashboard.title"))
@@ -34,7 +35,7 @@ whole = kpis_from(parts, []).row(0, named=True)
 for row in (KPIS[:4], KPIS[4:]):
     for col, key in zip(st.columns(4), row, strict=True):
         rate = whole[f"{key}_rate"]
-        col.metric(t(f"feedback.kpi.{key}"), "—" if rate is None else f"{rate * 100:.1f}%")
+        col.metric(t(f"feedback.kpi.{key}"), share_text(rate))
         col.caption(f'{t(f"feedback.kpi_formula.{key}")}　= {whole[f"{key}_num"]} / {whole[f"{key}_den"]}')
 
 left, right = st.columns(2)
@@ -59,7 +60,7 @@ plotly_chart(charts.region_treemap(by_region.filter(pl.col("tickets") > 0)), wid
 
 st.subheader(t("feedback.dashboard.top"))
 top = top_unresolved(frame)
-st.dataframe(no_nulls(top.select(
+data_table(no_nulls(top.select(
     pl.col("ticket_no").alias(t("feedback.col.ticket_no")),
     pl.col("category_code").replace_strict(cats, default=pl.col("category_code")).alias(t("feedback.col.category")),
     pl.col("region_code").replace_strict(regions, default=pl.col("region_code")).alias(t("feedback.col.region")),
@@ -82,6 +83,6 @@ shown = table.select(
     *[(pl.col(f"{k}_rate") * 100).round(1).alias(t(f"feedback.kpi.{k}") + " %") for k in KPIS],
     *[pl.concat_str(pl.col(f"{k}_num"), pl.lit("/"), pl.col(f"{k}_den")).alias(t(f"feedback.kpi.{k}") + " =")
       for k in KPIS]).sort(t("feedback.col.received_count"), descending=True)
-st.dataframe(no_nulls(shown), hide_index=True, width="stretch", height=380)
+data_table(no_nulls(shown), hide_index=True, width="stretch", height=380)
 st.download_button(t("feedback.export"), data=lambda: to_xlsx({t("feedback.dashboard.table"): shown}),
                    file_name="feedback_kpis.xlsx", icon=":material/download:")

@@ -11,6 +11,7 @@ from ui.feedback.view import names
 from ui.platform.charts import plotly_chart
 from ui.platform.db import cache_key, unit_of_work
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
@@ -40,7 +41,7 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("feedback.public.by_category"))
     cat_frame = stats["category_code"].with_columns(pl.col("category_code").replace_strict(cats, default=pl.col("category_code")))
-    st.dataframe(_table(cat_frame, "category_code", t("feedback.col.category")), hide_index=True, width="stretch")
+    data_table(_table(cat_frame, "category_code", t("feedback.col.category")), hide_index=True, width="stretch")
 with right:
     st.subheader(t("feedback.public.by_region"))
-    st.dataframe(_table(stats["city"], "city", t("feedback.col.region")), hide_index=True, width="stretch")
+    data_table(_table(stats["city"], "city", t("feedback.col.region")), hide_index=True, width="stretch")

@@ -23,6 +23,7 @@ from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import local_time
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 ctx = require_user("admin", "leader", "supervisor", "data_officer")
 actor = actor_of(ctx)
@@ -62,7 +63,7 @@ fields = {
     t("feedback.col.returns"): str(ticket.return_count),
     t("feedback.detail.satisfaction"): satisfaction_label(ticket.satisfaction),
 }
-st.dataframe(pl.DataFrame({"k": list(fields), "v": list(fields.values())}), hide_index=True,
+data_table(pl.DataFrame({"k": list(fields), "v": list(fields.values())}), hide_index=True,
              width="stretch", column_config={"k": st.column_config.TextColumn(""),
                                              "v": st.column_config.TextColumn("")})
 st.caption(t("feedback.detail.deadlines", sign=ticket.sign_due or "—", reply=ticket.reply_due or "—",
@@ -72,7 +73,7 @@ if ticket.reply:
     st.text_area(t("feedback.detail.reply"), ticket.reply, disabled=True, key="fbd_reply")
 
 st.subheader(t("feedback.detail.timeline"))
-st.dataframe(timeline.select(
+data_table(timeline.select(
     pl.col("at").dt.convert_time_zone("Asia/Shanghai").dt.strftime("%Y-%m-%d %H:%M").alias(t("feedback.col.at")),
     pl.col("action").replace_strict({x: action_label(x) for x in timeline["action"].unique()},
                                     default=pl.col("action")).alias(t("feedback.col.action")),
@@ -86,7 +87,7 @@ if actor.is_operator and ticket.status in ("received", "dispatched"):
     st.subheader(t("feedback.detail.candidates"))
     cands = candidates_table(actor, ticket)
     if cands.height:
-        st.dataframe(cands.drop("id"), hide_index=True, width="stretch")
+        data_table(cands.drop("id"), hide_index=True, width="stretch")
     else:
         st.caption(t("feedback.detail.no_candidates"))
 

@@ -21,6 +21,7 @@ from ui.feedback.view import (
 from ui.platform.context import require_user
 from ui.platform.formatting import no_nulls
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 PAGE_SIZE = 50
 
@@ -59,7 +60,7 @@ page = int(st.number_input(t("feedback.tickets.page"), min_value=1, max_value=pa
                            step=1, key="fbl_page"))
 shown = ticket_page(ctx.scope, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, **filters)
 st.caption(t("feedback.tickets.count", n=counts["total"], page=page, pages=pages))
-st.dataframe(no_nulls(ticket_table(shown)), hide_index=True, width="stretch", height=460,
+data_table(no_nulls(ticket_table(shown)), hide_index=True, width="stretch", height=460,
              column_config={"link": st.column_config.LinkColumn(t("feedback.nav.ticket"),
                                                                 display_text=t("feedback.nav.ticket"))})
 st.download_button(t("feedback.export"),

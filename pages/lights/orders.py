@@ -23,6 +23,7 @@ from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import local_time, md_escape
 from ui.platform.i18n import current_language, t
+from ui.platform.tables import data_table
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -51,7 +52,7 @@ c1, c2, c3 = st.columns(3)
 c1.metric(t("lights.orders.count"), orders.height)
 c2.metric(t("lights.orders.active"), active.height)
 c3.metric(t("lights.orders.overdue"), int((active["due_date"] < today).sum()))
-st.dataframe(orders_display(orders), hide_index=True, width="stretch")
+data_table(orders_display(orders), hide_index=True, width="stretch")
 
 numbers = orders["order_no"].to_list()
 if not numbers:
@@ -89,7 +90,7 @@ if order["decision_note"]:
 st.markdown(f"**{t('lights.order.alerts')}**")
 with unit_of_work() as session:
     covered = order_alerts(session=session, scope=ctx.scope, order_id=order["id"])
-st.dataframe(style_levels(alerts_display(covered), t("lights.col.level")), hide_index=True,
+data_table(style_levels(alerts_display(covered), t("lights.col.level")), hide_index=True,
              width="stretch")
 evidence_section(ctx, order)
 lang = current_language()

@@ -14,6 +14,7 @@ from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
+from ui.platform.tables import data_table
 
 ctx = require_user()
 st.title(t("performance.card.title"))
@@ -44,7 +45,7 @@ summary(data)
 left, right = st.columns([3, 2])
 with left:
     table = tree_table(data)
-    st.dataframe(table, hide_index=True, width="stretch", height=520)
+    data_table(table, hide_index=True, width="stretch", height=520)
 with right:
     sunburst(data)
     score_leaves = data["leaves"].filter(pl.col("kind") == "score")["points"].sum()

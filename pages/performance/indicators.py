@@ -18,6 +18,7 @@ from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import no_nulls
 from ui.platform.i18n import error_text, t
+from ui.platform.tables import data_table
 
 TREE_COLUMNS = {"code": "performance.col.code", "parent_code": "performance.tree.parent",
                 "name_zh": "performance.tree.name_zh", "weight": "performance.col.weight",
@@ -65,7 +66,7 @@ status = next(st_ for v_, _, st_ in versions if v_ == vid)
 frame = pl.DataFrame([{**{k: n[k] for k in ("code", "parent_code", "name_zh", "weight", "kind", "method",
                                           "source", "metric_key", "missing_rule")},
                        "params": json.dumps(n["params"], ensure_ascii=False)} for n in nodes])
-st.dataframe(no_nulls(tree_display(frame, {c: t(k) for c, k in TREE_COLUMNS.items()})),
+data_table(no_nulls(tree_display(frame, {c: t(k) for c, k in TREE_COLUMNS.items()})),
              hide_index=True, width="stretch")
 st.download_button(t("performance.export"), data=lambda: to_xlsx({t("performance.tree.title"): frame}),
                    file_name="indicator_tree.xlsx", icon=":material/download:")

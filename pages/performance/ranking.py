@@ -12,6 +12,7 @@ from ui.performance.view import _url, board, display_board, grade_label, period_
 from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 ctx = require_user("admin", "leader", "evaluator", "supervisor")
 st.title(t("performance.ranking.title"))
@@ -35,13 +36,13 @@ tab_rank, tab_grades, tab_regions, tab_trend = st.tabs(
     [t("performance.ranking.tab_rank"), t("performance.ranking.tab_grades"),
      t("performance.ranking.tab_regions"), t("performance.ranking.tab_trend")])
 with tab_rank:
-    st.dataframe(table, hide_index=True, width="stretch",
+    data_table(table, hide_index=True, width="stretch",
                  column_config={link: st.column_config.LinkColumn(link, display_text=t("performance.ranking.open"))})
     top, bottom = st.columns(2)
     top.subheader(t("performance.ranking.top"))
-    top.dataframe(table.head(10).drop(link), hide_index=True, width="stretch")
+    data_table(table.head(10).drop(link), hide_index=True, width="stretch", where=top)
     bottom.subheader(t("performance.ranking.bottom"))
-    bottom.dataframe(table.tail(10).reverse().drop(link), hide_index=True, width="stretch")
+    data_table(table.tail(10).reverse().drop(link), hide_index=True, width="stretch", where=bottom)
     for row in scores.tail(5).reverse().iter_rows(named=True):  # the cards with most points lost
         bottom.page_link("pages/performance/card.py", icon=":material/scoreboard:",
                          label=t("performance.ranking.card_link", name=row["department"], total=f"{row['total']:.2f}"),
@@ -59,7 +60,7 @@ with tab_regions:
     fig.update_layout(height=340, margin={"t": 10, "l": 0, "r": 0, "b": 0},
                       yaxis_title=t("performance.ranking.average"))
     plotly_chart(fig, width="stretch", key="perf_regions")
-    st.dataframe(regions.drop("region_code").with_columns(
+    data_table(regions.drop("region_code").with_columns(
         pl.col("region_level").replace_strict({lv: t(f"org.level.{lv}") for lv in ("province", "city", "county")}))
         .rename({"region": t("performance.col.region"), "region_level": t("performance.ranking.level"),
                  "level_rank": t("performance.ranking.level_rank"), "average": t("performance.ranking.average"),

@@ -15,6 +15,7 @@ from ui.performance.view import bump, completeness_display, period_picker, todo_
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import error_text, t
+from ui.platform.tables import data_table
 
 ctx = require_user("admin", "evaluator")
 st.title(t("performance.workbench.title"))
@@ -92,7 +93,7 @@ with tab_entry:
                 act(manual.enter_score, t("performance.workbench.saved"), scope=ctx.scope,
                     data=ManualScoreCreate(period_code=code, department_code=dep, indicator_code=leaf,
                                            value=value, grade=grade, evidence=evidence, comment=comment))
-    st.dataframe(todo_display(todo.head(500)), hide_index=True, width="stretch")
+    data_table(todo_display(todo.head(500)), hide_index=True, width="stretch")
     with st.expander(t("performance.workbench.upload")):
         manual_upload(ctx, on_done=lambda msg: (bump(), st.session_state.update(pw_flash=msg), st.rerun()))
 with tab_review:
@@ -115,7 +116,7 @@ with tab_review:
                 act(manual.review_score, t("performance.workbench.reviewed"), scope=ctx.scope,
                     score_id=sid, accept=False, note=note)
 with tab_done:
-    st.dataframe(completeness_display(done), hide_index=True, width="stretch")
+    data_table(completeness_display(done), hide_index=True, width="stretch")
     st.download_button(t("performance.export"), data=lambda: to_xlsx({
         t("performance.workbench.tab_complete"): completeness_display(done),
         t("performance.workbench.todo"): todo_display(todo)}),

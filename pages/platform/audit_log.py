@@ -14,6 +14,7 @@ from ui.platform.context import require_user
 from ui.platform.db import get_engine, unit_of_work
 from ui.platform.formatting import CHINA_TZ
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 ctx = require_user("admin")
 st.title(t("audit.title"))
@@ -36,7 +37,7 @@ with unit_of_work() as session:
     regions = regions_frame(ctx.scope, session=session)
 shown = audit_display(events, names, dict(zip(regions["code"], regions["name"], strict=True)))
 st.caption(t("audit.shown", n=events.height))
-st.dataframe(shown, hide_index=True, width="stretch")
+data_table(shown, hide_index=True, width="stretch")
 
 left, right = st.columns(2)
 left.download_button(t("core.export_xlsx"), data=to_xlsx({"audit": shown}), file_name="audit_log.xlsx",

@@ -7,6 +7,7 @@ from services.platform.users import display_names
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 from ui.platform.upload_widgets import XLSX_MIME, batches_table
 
 ctx = require_user("admin", "data_officer")
@@ -18,7 +19,7 @@ with unit_of_work() as session:
 if batches.height == 0:
     st.info(t("ingest.history_empty"))
     st.stop()
-st.dataframe(batches_table(batches, names), hide_index=True, width="stretch")
+data_table(batches_table(batches, names), hide_index=True, width="stretch")
 
 with_report = batches.filter(batches["has_report"])["id"].to_list()
 if with_report:

@@ -11,6 +11,7 @@ from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import kind_name, level_name
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 ctx = require_user()
 st.title(t("org.browser_title"))
@@ -28,7 +29,7 @@ tree = regions.with_columns(
 )
 left, right = st.columns([3, 2])
 with left:
-    st.dataframe(
+    data_table(
         tree.select(
             (pl.col("depth").replace_strict(INDENT) + pl.col("name")).alias(t("org.col_region")),
             pl.col("code").alias(t("org.col_code")),
@@ -68,7 +69,7 @@ shown = depts.select(
     .fill_null("—").alias(t("org.col_kind")),
     pl.col("active").alias(t("org.col_active")),
 )
-st.dataframe(shown, hide_index=True, width="stretch")
+data_table(shown, hide_index=True, width="stretch")
 st.download_button(
     t("core.export_xlsx"), data=to_xlsx({t("org.col_department"): shown}),
     file_name=f"departments_{choice}.xlsx", icon=":material/download:",

@@ -12,6 +12,7 @@ from ui.platform.db import unit_of_work
 from ui.platform.formatting import role_names
 from ui.platform.forms import validation_message
 from ui.platform.i18n import error_text, t
+from ui.platform.tables import data_table
 
 ctx = require_user("admin")
 st.title(t("users.title"))
@@ -37,7 +38,7 @@ def department_picker(region_code: str, current: int | None, key: str) -> int | 
                         format_func=lambda i: t("users.no_department") if i is None else labels[i])
 
 
-st.dataframe(users_display(users), hide_index=True, width="stretch")
+data_table(users_display(users), hide_index=True, width="stretch")
 
 tab_new, tab_edit, tab_pw = st.tabs([t("users.tab_new"), t("users.tab_edit"), t("users.tab_password")])
 

@@ -15,6 +15,7 @@ from services.platform.workcalendar import (
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import error_text, t
+from ui.platform.tables import data_table
 
 ctx = require_user("admin")
 st.title(t("calendar.title"))
@@ -24,7 +25,7 @@ this_year = china_today().year
 years = range(this_year - 2, this_year + 2)
 with unit_of_work() as session:
     sources = year_sources(years, session=session)
-st.dataframe(
+data_table(
     pl.DataFrame({t("calendar.year"): list(years),
                   t("calendar.source"): [t(f"calendar.source_{sources[y]}") for y in years]}),
     hide_index=True,

@@ -16,7 +16,9 @@ from services.power.coverage import coverage_tables
 from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
+from ui.platform.formatting import share_text
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 ctx = require_user()
 st.title(t("power.ui.coverage_title"))
@@ -42,10 +44,10 @@ total = dept.select(pl.col("powers", "valid_flows", "assessed", "hm_points",
                            "hm_with_measures", "published", "overdue").sum()).row(0, named=True)
 cols = st.columns(5)
 cols[0].metric(t("power.ui.powers"), total["powers"])
-cols[1].metric(SHARES["flow_share"], f"{total['valid_flows'] / total['powers']:.1%}")
+cols[1].metric(SHARES["flow_share"], share_text(total['valid_flows'] / total['powers']))
 cols[2].metric(SHARES["measures_share"],
-               f"{total['hm_with_measures'] / total['hm_points']:.1%}" if total["hm_points"] else "-")
-cols[3].metric(SHARES["published_share"], f"{total['published'] / total['powers']:.1%}")
+               share_text(total['hm_with_measures'] / total['hm_points'] if total["hm_points"] else None))
+cols[3].metric(SHARES["published_share"], share_text(total['published'] / total['powers']))
 cols[4].metric(t("power.ui.insp_overdue"), total["overdue"])
 
 metric = st.selectbox(t("power.ui.coverage_metric"), list(SHARES), format_func=SHARES.get)
@@ -79,8 +81,8 @@ by_dept = _display(dept, [pl.col("department").alias(t("power.ui.department")),
 by_region = _display(region, [pl.col("region").alias(t("power.ui.region")),
                               pl.col("region_code").alias(t("power.ui.region_code"))])
 tab1, tab2 = st.tabs([t("power.ui.by_department"), t("power.ui.by_region")])
-tab1.dataframe(by_dept, hide_index=True, width="stretch")
-tab2.dataframe(by_region, hide_index=True, width="stretch")
+data_table(by_dept, hide_index=True, width="stretch", where=tab1)
+data_table(by_region, hide_index=True, width="stretch", where=tab2)
 st.download_button(t("core.export_xlsx"),
                    data=to_xlsx({t("power.ui.by_department"): by_dept,
                                  t("power.ui.by_region"): by_region}),

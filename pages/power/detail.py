@@ -12,6 +12,7 @@ from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
+from ui.platform.tables import data_table
 from ui.power.detail_parts import (
     flow_editor,
     lifecycle_buttons,
@@ -101,13 +102,13 @@ with tab_flow:
             st.info(t("power.ui.edit_published_note"))
         flow_editor(ctx, power, steps, edges)
     else:
-        st.dataframe(steps, hide_index=True, width="stretch")
+        data_table(steps, hide_index=True, width="stretch")
 
 with tab_risk:
     if risks.is_empty():
         st.info(t("power.ui.no_risks"))
     else:
-        st.dataframe(risks_display(risks), hide_index=True, width="stretch")
+        data_table(risks_display(risks), hide_index=True, width="stretch")
     missing = without_measures(risks, ("高", "中"))
     if missing.height:
         st.warning(t("power.ui.risks_missing_measures", n=missing.height))

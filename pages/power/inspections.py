@@ -14,6 +14,7 @@ from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
+from ui.platform.tables import data_table
 from ui.power.widgets import inspections_display, place_date_filters
 
 ctx = require_user()
@@ -33,7 +34,7 @@ c2.metric(t("power.ui.insp_open"), counts["open"])
 c3.metric(t("power.ui.insp_overdue"), counts["overdue"])
 
 shown = inspections_display(df)
-event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
+event = data_table(shown, hide_index=True, width="stretch", on_select="rerun",
                      selection_mode="single-row", key="pi_table")
 st.download_button(t("core.export_xlsx"), data=to_xlsx({t("power.ui.insp_title"): shown}),
                    file_name="inspections.xlsx", icon=":material/download:",

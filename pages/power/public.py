@@ -8,6 +8,7 @@ from models.power import POWER_CATEGORIES
 from services.power import catalog as power_service
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 from ui.power.widgets import flow_chart, pick_power
 
 PAGE_SIZE = 100
@@ -69,7 +70,7 @@ facts = pl.DataFrame({
                           str(power["promised_limit_days"]), fee,
                           t("power.ui.yes") if power["online_available"] else t("power.ui.no")],
 })
-st.dataframe(facts, hide_index=True, width="stretch")
+data_table(facts, hide_index=True, width="stretch")
 with unit_of_work() as session:
     steps, edges = power_service.flow_frames(power["id"], session=session)
 flow_chart(steps, edges, None)  # risk points are internal: never on the public chart

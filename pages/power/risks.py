@@ -17,6 +17,7 @@ from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
+from ui.platform.tables import data_table
 from ui.power.detail_parts import risks_display
 from ui.power.widgets import SELECTED_KEY, can_edit, level_label, place_date_filters
 
@@ -52,7 +53,7 @@ st.caption(t("power.ui.count_risks", n=risks.height))
 shown = pl.concat([risks.select(pl.col("power").alias(t("power.ui.name")),
                                 pl.col("department").alias(t("power.ui.department"))),
                    risks_display(risks)], how="horizontal")
-event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
+event = data_table(shown, hide_index=True, width="stretch", on_select="rerun",
                      selection_mode="single-row", key="pr_table")
 st.download_button(t("core.export_xlsx"), data=to_xlsx({t("power.ui.risks_title"): shown}),
                    file_name="risk_points.xlsx", icon=":material/download:",

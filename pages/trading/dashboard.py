@@ -9,6 +9,7 @@ from ui.lights.format import level_label, rule_title
 from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 from ui.trading.charts import fences_figure
 from ui.trading.display import domain_label, labelled
 from ui.trading.filters import register_filters
@@ -30,7 +31,7 @@ else:
         pl.col("rule_id").replace_strict({r: rule_title(r) for r in by_rule["rule_id"].unique()}),
         pl.col("level").replace_strict({lv: level_label(lv) for lv in by_rule["level"].unique()}))
         .pivot(on="domain", index=["rule_id", "level"], values="flags").fill_null(0))
-    st.dataframe(pivot.rename({"rule_id": t("trading.col.rule"), "level": t("trading.col.level")}),
+    data_table(pivot.rename({"rule_id": t("trading.col.rule"), "level": t("trading.col.level")}),
                  hide_index=True, width="stretch")
 
 left, right = st.columns(2)
@@ -38,11 +39,11 @@ rate_cols = {"processes": "processes", "red_rate": "red_rate", "flag_rate": "fla
 with left:
     st.subheader(t("trading.dashboard.by_buyer"))
     buyers = labelled(data["by_buyer"], {"department_name": "buyer", **rate_cols})
-    st.dataframe(buyers, hide_index=True, width="stretch", height=320)
+    data_table(buyers, hide_index=True, width="stretch", height=320)
 with right:
     st.subheader(t("trading.dashboard.by_agency"))
     agencies = labelled(data["by_agency"], {"agency_name": "agency", **rate_cols})
-    st.dataframe(agencies, hide_index=True, width="stretch", height=320)
+    data_table(agencies, hide_index=True, width="stretch", height=320)
 
 st.subheader(t("trading.dashboard.fences"))
 fences = data["fences"]
@@ -58,7 +59,7 @@ table = cached_register(ctx.scope, flt).filter((pl.col("red") + pl.col("yellow")
 flagged = labelled(table, {"ocid": "ocid", "title": "title", "domain": "domain",
                            "department_name": "buyer", "red": "red", "yellow": "yellow",
                            "rules": "rules"})
-event = st.dataframe(flagged, hide_index=True, width="stretch", key="tr_flagged",
+event = data_table(flagged, hide_index=True, width="stretch", key="tr_flagged",
                      on_select="rerun", selection_mode="single-row")
 rows = event.selection.rows if event and event.selection else []
 if rows:

@@ -10,6 +10,7 @@ from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 from ui.trading.charts import network_figure
 from ui.trading.display import labelled
 from ui.trading.filters import url_text_input
@@ -41,7 +42,7 @@ flags_list(view.alerts)
 
 wins = int(view.bids["won"].sum()) if view.bids.height else 0
 st.subheader(t("trading.party.bids", n=view.bids.height, w=wins))
-st.dataframe(labelled(view.bids, {"ocid": "ocid", "title": "title", "domain": "domain",
+data_table(labelled(view.bids, {"ocid": "ocid", "title": "title", "domain": "domain",
                                   "department_name": "buyer", "amount": "amount",
                                   "received_on": "received_on", "status": "status", "won": "won",
                                   "award_amount": "award_amount"}), hide_index=True, width="stretch")
@@ -50,7 +51,7 @@ for ocid in view.bids["ocid"].head(20).to_list():
                  icon=":material/open_in_new:")
 
 st.subheader(t("trading.party.contracts"))
-st.dataframe(labelled(view.contracts, {"ocid": "ocid", "title": "title", "contract_no": "contract_no",
+data_table(labelled(view.contracts, {"ocid": "ocid", "title": "title", "contract_no": "contract_no",
                                        "amount": "amount", "status": "status"}),
              hide_index=True, width="stretch")
 
@@ -58,7 +59,7 @@ st.subheader(t("trading.party.payments"))
 if view.payments.height == 0:
     st.caption(t("trading.party.no_payments"))
 else:
-    st.dataframe(labelled(view.payments, {"fund_name": "fund", "department": "department",
+    data_table(labelled(view.payments, {"fund_name": "fund", "department": "department",
                                           "amount": "amount", "paid_on": "paid_on",
                                           "voucher": "voucher"}), hide_index=True, width="stretch")
 
@@ -67,5 +68,5 @@ if view.edges.height == 0:
     st.caption(t("trading.party.no_network"))
 else:
     plotly_chart(network_figure(p["name"], view.edges.head(30)), width="stretch", key="tr_net")
-    st.dataframe(labelled(view.edges, {"name": "co_bidder", "tenderer_uscc": "uscc",
+    data_table(labelled(view.edges, {"name": "co_bidder", "tenderer_uscc": "uscc",
                                        "processes": "together"}), hide_index=True, width="stretch")

@@ -13,6 +13,7 @@ from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 from ui.trading.charts import timeline_figure
 from ui.trading.display import domain_label, labelled, status_label
 from ui.trading.filters import url_text_input
@@ -49,7 +50,7 @@ st.subheader(t("trading.process.bids"))
 bids = (view.frames["tr_bids"].join(names, left_on="tenderer_uscc", right_on="uscc", how="left")
         .with_columns((pl.col("received_at") + pl.duration(hours=8)).dt.strftime("%Y-%m-%d %H:%M")
                       .alias("received")))
-st.dataframe(labelled(bids, {"bid_no": "bid_no", "name": "tenderer", "tenderer_uscc": "uscc",
+data_table(labelled(bids, {"bid_no": "bid_no", "name": "tenderer", "tenderer_uscc": "uscc",
                              "amount": "amount", "received": "received", "status": "status",
                              "bond_account": "bond_account", "agent_name": "agent",
                              "project_manager": "project_manager"}),
@@ -61,14 +62,14 @@ for uscc in bids["tenderer_uscc"].unique(maintain_order=True).to_list():
 
 st.subheader(t("trading.process.awards"))
 awards = view.frames["tr_awards"].join(names, left_on="supplier_uscc", right_on="uscc", how="left")
-st.dataframe(labelled(awards.with_columns((pl.col("award_date") + pl.duration(hours=8)).dt.date()
+data_table(labelled(awards.with_columns((pl.col("award_date") + pl.duration(hours=8)).dt.date()
                                           .alias("award_on")),
                       {"name": "supplier", "supplier_uscc": "uscc", "amount": "amount",
                        "award_on": "award_on", "status": "status"}), hide_index=True, width="stretch")
 st.subheader(t("trading.process.contracts"))
 contracts = view.frames["tr_contracts"].with_columns(
     (pl.col("date_signed") + pl.duration(hours=8)).dt.date().alias("signed_on"))
-st.dataframe(labelled(contracts, {"contract_no": "contract_no", "supplier_uscc": "uscc",
+data_table(labelled(contracts, {"contract_no": "contract_no", "supplier_uscc": "uscc",
                                   "amount": "amount", "signed_on": "signed_on", "status": "status"}),
              hide_index=True, width="stretch")
 for m in view.frames["tr_amendments"].iter_rows(named=True):

@@ -11,6 +11,7 @@ from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import no_nulls
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 from ui.trading.display import labelled
 from ui.trading.filters import register_filters
 from ui.trading.register_cache import cached_register
@@ -36,7 +37,7 @@ if table.height == 0:
 shown = labelled(table.head(MAX_ROWS), COLUMNS)
 if table.height > MAX_ROWS:
     st.caption(t("trading.register.first", n=MAX_ROWS))
-event = st.dataframe(no_nulls(shown), hide_index=True, width="stretch", height=460, key="tr_table",
+event = data_table(no_nulls(shown), hide_index=True, width="stretch", height=460, key="tr_table",
                      on_select="rerun", selection_mode="single-row")
 rows = event.selection.rows if event and event.selection else []
 if rows:

@@ -3,6 +3,7 @@ server's zone) and reads in words: actions named, changes as "key: value", no ra
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from core.clock import china_today
@@ -25,8 +26,39 @@ def test_audit_log_opens_on_china_today_with_actions_in_words(seeded):
     assert tr("audit.act.auth.login") in actions  # this very login, today in Beijing
     assert "auth.login" not in actions
     assert not any(str(v).startswith("{") for v in table[tr("audit.col_after")])
+    # every recorded field is named in words, not by its stored name (seed counts, logins …)
+    raw = re.compile(r"(?:^|；|，|：)([a-z][a-z0-9_]*)[：=]")
+    fields = {m for col in ("audit.col_before", "audit.col_after") for v in table[tr(col)]
+              for m in raw.findall(str(v))}
+    assert fields == set(), fields
 
 
 def test_changes_read_as_pairs_with_dashes():
-    assert change_text('{"status": "open", "note": null}') == "status：open；note：—"
+    assert change_text('{"status": "open", "note": null}') == "状态：open；说明：—"
+    # a field with no audit label is named by the upload template's column of that name
+    assert change_text('{"promised_limit_days": 20}').split("：")[0] not in ("promised_limit_days", "")
     assert change_text(None) == "—"
+
+
+def test_every_field_the_demo_recorded_has_a_name(seeded):
+    """All of the demo's audit events (seeds, imports, logins, periods), whatever their date."""
+    import json
+
+    from sqlalchemy import text
+
+    with seeded.connect() as conn:
+        rows = conn.execute(text("SELECT before, after FROM audit_event")).all()
+    keys: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            keys.update(value)
+            for v in value.values():
+                walk(v)
+
+    for before, after in rows:
+        for raw in (before, after):
+            walk(json.loads(raw) if raw else None)
+    assert len(keys) > 40
+    unnamed = {k for k in keys if change_text(json.dumps({k: 1})).startswith(f"{k}：")}
+    assert unnamed == set(), unnamed

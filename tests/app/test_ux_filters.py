@@ -76,3 +76,11 @@ def test_about_sheet_lists_filters_time_and_completeness():
     assert facts[tr("core.export.completeness")] == tr("core.export.capped", n=5000)
     assert facts["地区"] == "沈阳市" and facts["部门"] == tr("core.export.any")
     assert facts[tr("core.export.exported_by")] == "省领导（演示）"
+
+
+def test_a_share_is_never_rounded_up_to_a_whole():
+    """Issue 16: 99.98 % on time is not "100.0 %" on any page (S4, S5, S2, S1 cards share it)."""
+    from ui.platform.formatting import share_text
+
+    assert [share_text(v) for v in (0.9998, 1.0, 0.0004, 0.57, 0.8725, 0.0, None)] == [
+        "99.9%", "100.0%", "0.0%", "57.0%", "87.2%", "0.0%", "—"]

@@ -11,8 +11,10 @@ import importlib.metadata as metadata
 import re
 import sys
 import tomllib
+from datetime import date, datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
 from packaging.requirements import Requirement
 
@@ -244,3 +246,21 @@ def test_production_code_imports_only_runtime_requirements():
         dists = {_normal(d) for d in distributions.get(module, [])}
         assert dists, f"production code imports {module}, which no installed distribution provides"
         assert dists & runtime, f"production code imports {module} ({sorted(dists)}), not in requirements.txt"
+
+
+def test_every_table_goes_through_data_table():
+    """Issue 16: Streamlit draws a date column as "2026-12-04 00:00:00"; `data_table` gives each
+    date column the date format, so no page may call `.dataframe(` itself."""
+    calls = [f"{p.relative_to(ROOT)}:{n}" for folder in ("pages", "ui") for p in (ROOT / folder).rglob("*.py")
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"\.dataframe\(", line) and p.name != "tables.py"]
+    assert calls == []
+
+
+def test_date_columns_are_configured_as_dates_and_nothing_else():
+    from ui.platform.tables import DATE_FORMAT, date_columns
+
+    frame = pl.DataFrame({"d": [date(2026, 12, 4)], "t": [datetime(2026, 12, 4, 9)], "n": [1]})
+    config = date_columns(frame)
+    assert list(config) == ["d"] and (config["d"]["type_config"]["type"], config["d"]["type_config"]["format"]) == ("date", DATE_FORMAT)
+    assert date_columns(frame.to_pandas()) == {}

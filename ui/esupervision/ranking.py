@@ -20,6 +20,7 @@ from ui.platform.background import in_background
 from ui.platform.context import current_user
 from ui.platform.db import cache_key, get_engine, unit_of_work
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 
 def _count_cases(engine: Engine, scope: Scope, today: date) -> pl.DataFrame:
@@ -74,8 +75,8 @@ def ranking_section(scope: Scope) -> None:
     dept_table = _shown(depts, ["department", "region"])
     region_table = _shown(regions, ["region"])
     tab_d, tab_r = st.tabs([t("esupervision.rank.by_department"), t("esupervision.rank.by_region")])
-    tab_d.dataframe(dept_table, hide_index=True, width="stretch")
-    tab_r.dataframe(region_table, hide_index=True, width="stretch")
+    data_table(dept_table, hide_index=True, width="stretch", where=tab_d)
+    data_table(region_table, hide_index=True, width="stretch", where=tab_r)
     ctx = current_user()
     if ctx is None:
         return

@@ -16,6 +16,7 @@ from ui.platform.charts import plotly_chart
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 
 def case_timeline(scope: Scope, case_no: str, today: date) -> None:
@@ -45,4 +46,4 @@ def case_timeline(scope: Scope, case_no: str, today: date) -> None:
                      pl.col("limit_days").alias(t("esupervision.timeline.limit")),
                      pl.col("times").alias(t("esupervision.timeline.times")),
                      pl.col("used").alias(t("esupervision.timeline.used"))))
-    st.dataframe(dashes(chart), hide_index=True, width="stretch")
+    data_table(dashes(chart), hide_index=True, width="stretch")

@@ -3,7 +3,6 @@ scoped reads, and the tables as the user sees them."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,6 +16,7 @@ from services.platform.scope import Scope
 from ui.lights.format import dashes, level_label
 from ui.platform.context import UserContext
 from ui.platform.db import cache_key, unit_of_work
+from ui.platform.formatting import share_text
 from ui.platform.i18n import t
 
 PERIODS = ("m1", "m3", "m6", "m12", "year", "quarter", "custom")
@@ -162,10 +162,7 @@ def open_cases_table(data: CaseData) -> pl.DataFrame:
 
 def percent_text(value: float | None) -> str:
     """A rate in percent with one decimal, never rounded up to 100.0 % (99.98 % reads 99.9 %)."""
-    if value is None:
-        return "—"
-    shown = math.floor(value * 10) / 10 if value < 100 else 100.0
-    return f"{shown:.1f}%"
+    return share_text(None if value is None else value / 100)
 
 
 def _floor_rate(col: str) -> pl.Expr:

@@ -11,11 +11,12 @@ from services.feedback.kpi_sql import kpis_from
 from services.platform.scope import Scope
 from ui.feedback.view import kpi_parts, ticket_counts
 from ui.platform.db import unit_of_work
+from ui.platform.formatting import share_text
 from ui.platform.i18n import t
 
 
 def _pct(v: float | None) -> str:
-    return "—" if v is None else f"{v * 100:.1f}%"
+    return share_text(v)
 
 
 def feedback_section(scope: Scope) -> None:

@@ -29,6 +29,7 @@ from ui.platform.context import UserContext
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import local_time, md_escape
 from ui.platform.i18n import error_text, t
+from ui.platform.tables import data_table
 
 FLASH_KEY = "lights_flash"
 # A run can be cut short by another rerun (the login cookie component answers after a run);
@@ -79,10 +80,10 @@ def alert_detail(ctx: UserContext, alert: dict) -> None:
     with unit_of_work() as session:
         history = alert_history(session=session, scope=ctx.scope, alert_id=alert["id"])
         orders = orders_frame(session=session, scope=ctx.scope, alert_id=alert["id"])
-    st.dataframe(history_display(history), hide_index=True, width="stretch")
+    data_table(history_display(history), hide_index=True, width="stretch")
     if orders.height:
         st.markdown(f"**{t('lights.detail.orders')}**")
-        st.dataframe(orders_display(orders), hide_index=True, width="stretch")
+        data_table(orders_display(orders), hide_index=True, width="stretch")
         for no in orders["order_no"]:
             st.page_link("pages/lights/orders.py", label=t("lights.detail.open_order", no=no),
                          icon=":material/assignment:", query_params={"order": no})

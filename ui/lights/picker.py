@@ -13,6 +13,7 @@ from services.lights import orders as order_service
 from ui.lights.format import style_levels
 from ui.platform.context import UserContext
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 TABLE_KEY = "lc_table"
 VERSION_KEY = "lc_table_v"
@@ -53,7 +54,7 @@ def page_picker(total: int, flt_key: object) -> tuple[int, int]:
 
 def alerts_table(table: pl.DataFrame, ids: list[int]) -> list[int]:
     """Draw the table; the ids of the rows the user ticked."""
-    event = st.dataframe(style_levels(table, t("lights.col.level")), hide_index=True,
+    event = data_table(style_levels(table, t("lights.col.level")), hide_index=True,
                          width="stretch", on_select="rerun", selection_mode="multi-row",
                          key=table_key())
     rows = event.selection.rows if event is not None and event.selection else []

@@ -11,6 +11,7 @@ from services.lights.todos import Todos, menu_counts, todos
 from ui.lights.format import alerts_display, dashes, t
 from ui.platform.context import UserContext
 from ui.platform.db import unit_of_work
+from ui.platform.tables import data_table
 
 ORDERS_PAGE = "pages/lights/orders.py"
 CENTRE_PAGE = "pages/lights/centre.py"
@@ -37,7 +38,7 @@ def _to_answer(frame: pl.DataFrame) -> None:
         text = t("lights.todo.remind", no=row["order_no"], due=f"{row['due_date']:%Y-%m-%d}",
                  left=_days_left_text(row["days_left"], row["state"]))
         (st.error if row["state"] == "overdue" else st.warning)(text, icon=":material/alarm:")
-    st.dataframe(dashes(frame.select(
+    data_table(dashes(frame.select(
         pl.col("order_no").alias(t("lights.order.no")),
         pl.col("department_name").alias(t("lights.col.department")),
         pl.col("due_date").dt.strftime("%Y-%m-%d").alias(t("lights.order.due")),
@@ -53,7 +54,7 @@ def _to_answer(frame: pl.DataFrame) -> None:
 
 def _to_accept(frame: pl.DataFrame) -> None:
     st.markdown(f"**{t('lights.todo.to_accept', n=frame.height)}**")
-    st.dataframe(dashes(frame.select(
+    data_table(dashes(frame.select(
         pl.col("order_no").alias(t("lights.order.no")),
         pl.col("department_name").alias(t("lights.col.department")),
         pl.col("answered_by_name").alias(t("lights.todo.col_answered_by")),
@@ -68,7 +69,7 @@ def _to_accept(frame: pl.DataFrame) -> None:
 def _new_red(td: Todos) -> None:
     st.markdown(f"**{t('lights.todo.new_red', n=td.new_red.height, since=f'{td.since:%Y-%m-%d}')}**")
     shown = alerts_display(td.new_red)
-    st.dataframe(shown.drop(t("lights.col.updated")), hide_index=True, width="stretch")
+    data_table(shown.drop(t("lights.col.updated")), hide_index=True, width="stretch")
     st.page_link(CENTRE_PAGE, label=t("lights.todo.open_centre"), icon=":material/e911_emergency:",
                  query_params={"level": "red", "status": ",".join(LIGHT_OPEN),
                                "since": td.since.isoformat()})

@@ -15,6 +15,7 @@ from ui.performance.view import grade_label
 from ui.platform.charts import plotly_chart
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import current_language, t
+from ui.platform.tables import data_table
 
 
 def name_of(node: dict) -> str:
@@ -106,7 +107,7 @@ def leaf_panel(card: dict, scope: Scope, key: str) -> None:
         records = records.with_columns(("/" + pl.col("link")).alias("link"))
         config["link"] = st.column_config.LinkColumn(t("performance.col.open"),
                                                      display_text=t("performance.ranking.open"))
-    st.dataframe(records, hide_index=True, width="stretch", column_config=config)
+    data_table(records, hide_index=True, width="stretch", column_config=config)
     if "link" in records.columns:
         record_links(records)
     st.caption(t("performance.card.query", query=json.dumps(json.loads(leaf["records_query"]),

@@ -4,9 +4,11 @@ times in Asia/Shanghai."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 import polars as pl
 
+from data_checks.kinds import all_kinds
 from i18n import catalog
 from models.users import ALL_ROLES
 from ui.platform.formatting import role_names
@@ -39,7 +41,26 @@ def change_text(raw: str | None) -> str:
         return raw
     if not isinstance(data, dict):
         return str(data)
-    return "；".join(f"{k}：{_value_text(v)}" for k, v in data.items()) or "—"
+    return "；".join(f"{field_label(k)}：{_value_text(v)}" for k, v in data.items()) or "—"
+
+
+@lru_cache(maxsize=2)
+def _template_labels(language: str) -> dict[str, str]:
+    """Field name -> the upload templates' column heading (the first kind that has it)."""
+    labels: dict[str, str] = {}
+    for kind in all_kinds():
+        for col in kind.columns:
+            labels.setdefault(col.field, col.zh if language.startswith("zh") else col.en)
+    return labels
+
+
+def field_label(key: str) -> str:
+    """A recorded field in words: audit.field.<key>, else the template column of that name,
+    else the key as recorded."""
+    language = current_language()
+    if f"audit.field.{key}" in catalog(language):
+        return t(f"audit.field.{key}")
+    return _template_labels(language).get(key, key)
 
 
 def _value_text(value: object) -> str:
@@ -47,7 +68,7 @@ def _value_text(value: object) -> str:
     if value in (None, ""):
         return "—"
     if isinstance(value, dict):
-        return "，".join(f"{k}={_value_text(v)}" for k, v in value.items()) or "—"
+        return "，".join(f"{field_label(k)}={_value_text(v)}" for k, v in value.items()) or "—"
     if isinstance(value, list):
         return "、".join(_value_text(v) for v in value) or "—"
     return str(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 
@@ -16,6 +17,17 @@ def local_time(ts: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if ts is None:
         return ""
     return ts.astimezone(CHINA_TZ).strftime(fmt)
+
+
+def share_text(fraction: float | None) -> str:
+    """A share (0..1) in percent with one decimal, cut down, never rounded up: 99.98 % reads
+    99.9 %, not a 100.0 % that is not true; only a whole reads 100.0 %. None reads "—"."""
+    if fraction is None:
+        return "—"
+    if fraction >= 1:
+        return f"{fraction * 100:.1f}%"
+    # round first so that 0.57 (569.999… tenths of a percent in binary) stays 57.0 %
+    return f"{math.floor(round(fraction * 1000, 6)) / 10:.1f}%"
 
 
 def role_names(roles: str | list[str]) -> str:

@@ -10,6 +10,7 @@ from services.platform.settings import DEMO_PASSWORD
 from ui.platform.auth import demo_database
 from ui.platform.formatting import role_names
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 
 def login_header() -> None:
@@ -22,7 +23,7 @@ def demo_accounts() -> None:
     if not demo_database():
         return
     st.info(t("auth.demo_notice", password=DEMO_PASSWORD))
-    st.dataframe(
+    data_table(
         pl.DataFrame(
             {t("auth.username"): [u for u, *_ in DEMO_USERS],
              t("auth.display_name"): [n for _, n, *_ in DEMO_USERS],

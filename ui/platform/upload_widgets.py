@@ -13,6 +13,7 @@ from data_checks.templates import template_xlsx
 from services.platform import ingest
 from ui.platform.context import UserContext
 from ui.platform.i18n import current_language, t
+from ui.platform.tables import data_table
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 200
@@ -69,7 +70,7 @@ def show_errors(result: ingest.Prepared) -> None:
     lang = current_language()
     st.error(t("ingest.status_rejected") + " " + t("ingest.rejected", errors=total))
     st.caption(t("ingest.errors_shown", total=total, shown=min(total, ERRORS_SHOWN)))
-    st.dataframe(ingest.error_report(result.errors, result.kind, lang, limit=ERRORS_SHOWN),
+    data_table(ingest.error_report(result.errors, result.kind, lang, limit=ERRORS_SHOWN),
                  hide_index=True, width="stretch")
     st.download_button(t("ingest.errors_download"),
                        data=ingest.error_report_xlsx(result.errors, result.kind, lang),
@@ -83,7 +84,7 @@ def show_preview(result: ingest.Prepared) -> None:
     c2.metric(t("ingest.status_changed"), f"{result.rows_changed:,}")
     c3.metric(t("ingest.status_unchanged"), f"{result.rows_unchanged:,}")
     st.caption(t("ingest.preview_title", rows=result.preview.height))
-    st.dataframe(result.preview, hide_index=True, width="stretch")
+    data_table(result.preview, hide_index=True, width="stretch")
 
 
 def result_message(result: ingest.Prepared) -> str:

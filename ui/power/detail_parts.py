@@ -17,6 +17,7 @@ from ui.platform.context import UserContext
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import no_nulls
 from ui.platform.i18n import error_text, t
+from ui.platform.tables import data_table
 from ui.power.widgets import SELECTED_KEY, level_labels, show_issues, status_label
 
 TRANSITION_ICONS = {"confirmed": ":material/task_alt:", "published": ":material/public:",
@@ -159,7 +160,7 @@ def versions_list(ctx: UserContext, power: dict) -> None:
         pl.col("name").alias(t("power.ui.name")),
         pl.col("promised_limit_days").alias(t("power.ui.promised")),
         pl.col("fee_standard").alias(t("power.ui.fee")))
-    st.dataframe(shown, hide_index=True, width="stretch")
+    data_table(shown, hide_index=True, width="stretch")
     ids = versions["id"].to_list()
     labels = dict(zip(ids, versions["version"].to_list(), strict=True))
     pick = st.selectbox(t("power.ui.view_version"), ids, index=ids.index(power["id"]),

@@ -18,6 +18,7 @@ from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape, no_nulls
 from ui.platform.forms import validation_message
 from ui.platform.i18n import t
+from ui.platform.tables import data_table
 
 SELECTED_KEY = "power_selected_id"
 
@@ -128,7 +129,7 @@ def powers_display(df: pl.DataFrame, *, public: bool = False) -> pl.DataFrame:
 
 def pick_power(df: pl.DataFrame, *, key: str, public: bool = False) -> int | None:
     """The table of powers; a clicked row selects a power (its id)."""
-    event = st.dataframe(powers_display(df, public=public), hide_index=True, width="stretch",
+    event = data_table(powers_display(df, public=public), hide_index=True, width="stretch",
                          on_select="rerun", selection_mode="single-row", key=key)
     rows = event.selection.rows if event and event.selection else []
     return int(df["id"][rows[0]]) if rows else None

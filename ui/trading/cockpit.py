@@ -10,6 +10,7 @@ import streamlit as st
 from core.clock import china_today
 from services.platform.scope import Scope
 from services.trading.ocds_export import RegisterFilter
+from ui.platform.formatting import share_text
 from ui.platform.i18n import t
 from ui.trading.register_cache import cached_register
 
@@ -42,5 +43,5 @@ def trading_section(scope: Scope) -> None:
             st.metric(label, value)
             st.page_link(page, label=t("trading.cockpit.view"), query_params=params or None,
                          icon=":material/arrow_forward:")
-    rate = "—" if k["rate"] is None else f"{k['rate']:.1%}"
+    rate = share_text(k["rate"])
     st.caption(t("trading.cockpit.caption", rate=rate))
