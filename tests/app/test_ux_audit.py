@@ -31,6 +31,9 @@ def test_audit_log_opens_on_china_today_with_actions_in_words(seeded):
     fields = {m for col in ("audit.col_before", "audit.col_after") for v in table[tr(col)]
               for m in raw.findall(str(v))}
     assert fields == set(), fields
+    codes = {v for col in ("audit.col_before", "audit.col_after") for v in table[tr(col)]
+             if re.search(r"状态：[a-z_]+", str(v))}
+    assert codes == set(), codes
 
 
 def test_changes_read_as_pairs_with_dashes():
@@ -38,6 +41,9 @@ def test_changes_read_as_pairs_with_dashes():
     # a field with no audit label is named by the upload template's column of that name
     assert change_text('{"promised_limit_days": 20}').split("：")[0] not in ("promised_limit_days", "")
     assert change_text(None) == "—"
+    # a status code by its name, for the kind of thing the event is about
+    assert change_text('{"status": "issued"}', "supervision_order") == "状态：已下发"
+    assert change_text('{"status": "open"}', "alert") == f"状态：{tr('lights.status.open')}"
 
 
 def test_every_field_the_demo_recorded_has_a_name(seeded):

@@ -31,8 +31,17 @@ def action_label(action: str) -> str:
     return action
 
 
-def change_text(raw: str | None) -> str:
-    """A before/after JSON object as "key: value" pairs (a dash for an empty value)."""
+# where an entity's status codes are named, by the audit event's entity type
+STATUS_AREAS = {"alert": "lights.status", "supervision_order": "lights.order_status",
+                "approval_case": "esupervision.status", "fb_ticket": "feedback.status",
+                "perf_period": "performance.status", "perf_tree_version": "performance.vstatus",
+                "perf_manual_score": "performance.mstatus", "power": "power.status",
+                "trade_process": "trading.status"}
+
+
+def change_text(raw: str | None, entity_type: str | None = None) -> str:
+    """A before/after JSON object as "field: value" pairs in words (a dash for an empty value;
+    a status code by its name for the entity's kind)."""
     if not raw:
         return "—"
     try:
@@ -41,7 +50,15 @@ def change_text(raw: str | None) -> str:
         return raw
     if not isinstance(data, dict):
         return str(data)
-    return "；".join(f"{field_label(k)}：{_value_text(v)}" for k, v in data.items()) or "—"
+    area = STATUS_AREAS.get(entity_type or "")
+    words = catalog(current_language())
+
+    def value(key: str, v: object) -> str:
+        if key == "status" and area and isinstance(v, str) and f"{area}.{v}" in words:
+            return t(f"{area}.{v}")
+        return _value_text(v)
+
+    return "；".join(f"{field_label(k)}：{value(k, v)}" for k, v in data.items()) or "—"
 
 
 @lru_cache(maxsize=2)
@@ -100,10 +117,9 @@ def audit_display(events: pl.DataFrame, names: dict[str, str] | None = None,
         .then(pl.col("entity_id").replace_strict(places, default=pl.col("entity_id"),
                                                  return_dtype=pl.String))
         .otherwise(pl.col("entity_id")).fill_null("—").alias(t("audit.col_entity")),
-        pl.col("before").map_elements(change_text, return_dtype=pl.String, skip_nulls=False)
-        .alias(t("audit.col_before")),
-        pl.col("after").map_elements(change_text, return_dtype=pl.String, skip_nulls=False)
-        .alias(t("audit.col_after")),
+        *(pl.struct(side, "entity_type")
+          .map_elements(lambda r, side=side: change_text(r[side], r["entity_type"]), return_dtype=pl.String)
+          .alias(t(f"audit.col_{side}")) for side in ("before", "after")),
     )
 
 
