@@ -3,6 +3,10 @@ in force, their steps along each power's flow chart, legally excluded suspension
 funds with their payments. Deterministic (one seeded random.Random); dates are relative to the
 day of seeding. Written in bulk with explicit ids (COPY on PostgreSQL, executemany on SQLite).
 
+A province's flow: cases arrive on every working day of the year; the cases open today follow
+Little's law per power (arrivals per working day times the working days a case takes), several
+hundred of them, some suspended right now; ~5 % are rejected (with a reason), ~1 % withdrawn.
+
 Clean cases raise no light by construction: every step within its own limit, the case within
 its promised limit, the path a start-to-end path of the flow chart, the fee at the standard,
 online powers handled online, suspensions ≤ 8 working days with a reason, open cases far from
@@ -19,6 +23,10 @@ Planted violations (case numbers end in the 6-digit serial 900000 + k; fund code
   9 days apart); FD-Y1 -903 (3 payments of 88–97 % of the threshold in 20 days);
   FD-Y2 -904 (10 % paid eight months after allocation); FD-Y3 -905 (60 % paid in December).
 
+Organic violations (seed_cases.ORGANIC_CASES, serials 800000 + k; companions 850000 + k): the
+few a province sees on any day, on powers of a few lax departments: AP-R1 open past due and
+finished a few days late, AP-Y1 near the limit, AP-Y2, AP-Y3, AP-Y4, AP-Y5.
+
 The pieces: seed_writer (working-day clock, bulk writes), seed_cases (cases and their
 planted violations), seed_funds (funds, payments and theirs)."""
 
@@ -34,6 +42,7 @@ from core.clock import china_today
 from models.esupervision import ApprovalCase, CaseSuspension
 from services.esupervision.seed_cases import (
     COMPANION,
+    ORGANIC_CASES,
     PLANTED_CASES,
     Y6_SERIAL,
     powers_in_force,
@@ -44,7 +53,7 @@ from services.esupervision.seed_writer import Clock, Writer, next_id
 from services.platform import audit
 from services.platform.workcalendar import load_calendar
 
-__all__ = ["COMPANION", "PLANTED_CASES", "PLANTED_FUNDS", "SEED", "Y6_SERIAL", "seed_supervision"]
+__all__ = ["COMPANION", "ORGANIC_CASES", "PLANTED_CASES", "PLANTED_FUNDS", "SEED", "Y6_SERIAL", "seed_supervision"]
 
 SEED = 20260601
 

@@ -3,21 +3,27 @@ risk points and inspections. Deterministic (one seeded random.Random); dates are
 the day of seeding so the demo always looks current. Written in bulk, a chunk of departments
 at a time.
 
-Gaps planted on purpose so every S1 rule fires (rates are per eligible row):
-  * PW-R1 (高 risk point without measures): ~3% of 高 risk points have no measures;
-  * PW-Y1 (中 risk point without measures): ~4% of 中 risk points;
+Gaps planted on purpose so every S1 rule fires, as a province sees them: in a few lax
+departments, not spread over every one (a department's bucket is crc32 of its code mod 100, see
+`gap_rules`); rates are per eligible row of such a department:
+  * PW-R1 (高 risk point without measures): ~3% of 高 risk points, buckets < 4;
+  * PW-Y1 (中 risk point without measures): ~4% of 中 risk points, buckets < 12;
   * PW-Y2 (published power without a valid flow chart): ~2% of published powers, half with
-    step limits that add up past the promised limit, half with a step nothing leads to;
+    step limits that add up past the promised limit, half with a step nothing leads to,
+    buckets < 12;
   * PW-Y3 (risk point not reviewed for 12 months): ~6% of risk points last reviewed 13–30
-    months ago;
-  * PW-R2 (rectification overdue): ~25% of inspections are past their rectify-by date and
-    not rectified.
+    months ago, buckets < 12 (elsewhere reviewed within the year);
+  * PW-R2 (rectification overdue): ~25% of inspections past their rectify-by date are not
+    rectified, buckets 4–8.
+The random draws are the same in every department (a gap outside the lax ones becomes its clean
+counterpart without a draw), so the catalog itself does not depend on where the gaps are.
 Some drafts also have no flow chart yet (~5%), which keeps them out of publication.
 """
 
 from __future__ import annotations
 
 import random
+import zlib
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -50,8 +56,17 @@ CHUNK = 150
 PENALTY_KINDS = ("警告", "罚款", "没收违法所得", "责令停产停业", "暂扣或吊销许可证件")
 CF_LAW = "《中华人民共和国行政处罚法》"
 QZ_LAW = "《中华人民共和国行政强制法》"
+# S1 rules whose gaps a department of bucket b (crc32 of its code mod 100) may show
+GAP_BUCKETS = {"PW-R1": range(0, 4), "PW-Y1": range(0, 12), "PW-Y2": range(0, 12),
+               "PW-Y3": range(0, 12), "PW-R2": range(4, 9)}
 OPTIONAL_STEPS = {"行政许可": [3, 6], "行政处罚": [3, 8], "行政强制": [3, 8],
                   "行政检查": [2, 5]}
+
+
+def gap_rules(dept_code: str) -> frozenset[str]:
+    """The S1 rules whose gaps the demo plants in this department (see the module docstring)."""
+    bucket = zlib.crc32(dept_code.encode()) % 100
+    return frozenset(rule for rule, buckets in GAP_BUCKETS.items() if bucket in buckets)
 
 
 def power_pool(kind: str) -> list[tuple[str, str, str, int, int, float | None]]:
@@ -121,7 +136,8 @@ def _flow(category: str, promised: int, drops: tuple[int, ...]) -> tuple[list, l
     return rows, edges
 
 
-def _risk_rows(rng: random.Random, steps: list, today: date) -> list[dict]:
+def _risk_rows(rng: random.Random, steps: list, today: date,
+               gaps: frozenset[str] = frozenset(GAP_BUCKETS)) -> list[dict]:
     candidates = [s for s in steps if s[4] or s[5]] or steps
     rows = []
     picked = rng.sample(candidates, k=min(len(candidates), rng.randint(1, 3)))
@@ -140,9 +156,12 @@ def _risk_rows(rng: random.Random, steps: list, today: date) -> list[dict]:
         desc, measures = RISKS[idx]
         crit = {c: rng.random() < 0.45 for c in CRITERIA}
         level = risk_level(sum(crit.values()))
-        if (level == "高" and rng.random() < 0.03) or (level == "中" and rng.random() < 0.04):
+        if (level == "高" and rng.random() < 0.03 and "PW-R1" in gaps) or (
+                level == "中" and rng.random() < 0.04 and "PW-Y1" in gaps):
             measures = None  # planted: PW-R1 / PW-Y1
         months = rng.randint(13, 30) if rng.random() < 0.06 else rng.randint(0, 11)
+        if months > 11 and "PW-Y3" not in gaps:
+            months %= 12  # reviewed within the year
         rows.append(dict(no=no, step_seq=seq, description=desc, **crit, level=level, measures=measures,
                          responsible_post=step[2],
                          last_review=today - timedelta(days=months * 30 + rng.randint(0, 20))))
@@ -202,14 +221,20 @@ def seed_power(session: Session, *, scale: str, today: date | None = None) -> di
         chunk = depts[start:start + CHUNK]
         power_rows, flows = [], []
         for dept in chunk:
+            gaps = gap_rules(dept.code)
             for p in _department_powers(rng, dept, scale):
                 if p["status"] == "draft" and rng.random() < 0.05:
                     flow = ([], [])
                 else:
                     flow = build_flow(rng, p["category"], p["promised_limit_days"])
-                    if p["status"] == "published" and rng.random() < 0.02:
-                        flow = _break_flow(rng, flow, p["promised_limit_days"])
-                risks = _risk_rows(rng, flow[0], today) if flow[0] else []
+                drawn = flow
+                if flow[0] and p["status"] == "published" and rng.random() < 0.02:
+                    drawn = _break_flow(rng, flow, p["promised_limit_days"])
+                    flow = drawn if "PW-Y2" in gaps else flow
+                # risk points are drawn on the flow as drawn (the same draws in every
+                # department); those on a step the kept flow lacks are left out
+                risks = [r for r in _risk_rows(rng, drawn[0], today, gaps)
+                         if r["step_seq"] <= len(flow[0])] if flow[0] else []
                 for v in _versions(rng, p, now):
                     power_rows.append(v | {"created_at": now, "updated_at": now})
                     flows.append((flow, risks))
@@ -257,7 +282,8 @@ def _inspections(rng: random.Random, chunk, today: date, now) -> list[dict]:  # 
             rectify_by = inspected + timedelta(days=rng.choice([30, 45, 60, 90]))
             r = rng.random()
             if rectify_by < today and r < 0.25:
-                rectified = None  # planted: PW-R2
+                # planted: PW-R2; elsewhere rectified on its last day, without a draw
+                rectified = None if "PW-R2" in gap_rules(dept.code) else rectify_by
             elif rectify_by >= today and r < 0.6:
                 rectified = None  # still within its deadline
             else:

@@ -47,9 +47,10 @@ def test_cases_page_leader_sees_province_and_a_case_timeline(seeded):
     assert not at.exception, at.exception
     assert at.title[0].value == tr("esupervision.cases.title")
     assert metric(at, tr("esupervision.cases.open")) == str(_open_cases(seeded))
-    # the planted overdue open case is red, the near-limit one yellow
-    assert metric(at, tr("esupervision.cases.red")) == "1"
-    assert metric(at, tr("esupervision.cases.yellow")) == "1"
+    # open cases past due are red (the planted one and 5 organic), near the limit yellow (the
+    # planted one and 12 organic: services.esupervision.seed.ORGANIC_CASES)
+    assert metric(at, tr("esupervision.cases.red")) == "6"
+    assert metric(at, tr("esupervision.cases.yellow")) == "13"
     with Session(seeded) as s:
         planted = s.execute(select(ApprovalCase.case_no)
                             .where(ApprovalCase.case_no.like("%900001"))).scalar_one()
@@ -106,7 +107,8 @@ def test_stats_page_supervisor_on_time_rate(seeded):
     assert metric(at, tr("esupervision.stats.received")) == str(cases.height)
     assert metric(at, tr("esupervision.stats.concluded")) == str(done.height)
     assert metric(at, tr("esupervision.stats.on_time_rate")) == f"{on_time * 100 / done.height:.1f}%"
-    assert on_time == done.height - 1  # only the planted late case (AP-R1) missed its deadline
+    # the planted late case and the 5 organic finished late (AP-R1) missed their deadline
+    assert on_time == done.height - 6
 
 
 def test_funds_page_and_cockpit_section(seeded):

@@ -1,5 +1,6 @@
-"""The S4 demo: every planted violation lights up with facts that explain it; clean cases and
-funds raise no light; the loaders' working-day columns agree with the official calendar."""
+"""The S4 demo: every planted and every organic violation lights up with facts that explain it;
+clean cases and funds raise no light; the loaders' working-day columns agree with the official
+calendar."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlmodel import Session
 
 from models.esupervision import ApprovalCase, SpecialFund
 from models.lights import Alert
-from services.esupervision.seed import PLANTED_CASES, PLANTED_FUNDS, Y6_SERIAL
+from services.esupervision.seed import ORGANIC_CASES, PLANTED_CASES, PLANTED_FUNDS, Y6_SERIAL
 from services.lights.inputs import load_inputs
 
 
@@ -24,23 +25,27 @@ def _s4_alerts(engine) -> dict[tuple[str, str], dict]:  # noqa: ANN001
     return {(r, sid): json.loads(f) | {"_level": lvl} for r, sid, f, lvl in rows}
 
 
-def test_every_planted_violation_lights_and_nothing_else(seeded):
+def test_every_planted_and_organic_violation_lights_and_nothing_else(seeded):
     alerts = _s4_alerts(seeded)
     with Session(seeded) as s:
         cases = {no[-6:]: (no, dept) for no, dept in s.execute(
             select(ApprovalCase.case_no, ApprovalCase.department_id)
-            .where(ApprovalCase.case_no.like("%9_____"))).all() if no[-6] == "9"}
+            .where(ApprovalCase.case_no.like("%8_____") | ApprovalCase.case_no.like("%9_____"))
+        ).all() if no[-6] in "89"}
         funds = {code[-3:]: code for code in s.execute(
             select(SpecialFund.code).where(SpecialFund.code.like("%-9__"))).scalars()}
     expected: set[tuple[str, str]] = set()
-    for rule, serials in PLANTED_CASES.items():
-        for k in serials:
-            no = cases[f"{900000 + k:06d}"][0]
-            if rule == "AP-Y3":
-                sid = next(sid for r, sid in alerts if r == rule and sid.startswith(no + "#"))
-                expected.add((rule, sid))
-            else:
-                expected.add((rule, no))
+    subjects = [(rule, 900000 + k) for rule, serials in PLANTED_CASES.items() for k in serials]
+    subjects += [(rule, serial) for rule, serials in ORGANIC_CASES.items() for serial in serials]
+    assert {r: len(v) for r, v in ORGANIC_CASES.items()} == {
+        "AP-R1": 10, "AP-Y1": 12, "AP-Y2": 4, "AP-Y3": 3, "AP-Y4": 2, "AP-Y5": 4}
+    for rule, serial in subjects:
+        no = cases[f"{serial:06d}"][0]
+        if rule == "AP-Y3":
+            sid = next(sid for r, sid in alerts if r == rule and sid.startswith(no + "#"))
+            expected.add((rule, sid))
+        else:
+            expected.add((rule, no))
     y6_no, y6_dept = cases[f"{900000 + Y6_SERIAL:06d}"]
     y6 = [sid for r, sid in alerts if r == "AP-Y6"]
     assert y6 == [next(s for s in y6 if s.startswith(f"{y6_dept}:"))]
@@ -54,6 +59,7 @@ def test_every_planted_violation_lights_and_nothing_else(seeded):
         fund_rules[rule] = (code, sid)
         expected.add((rule, sid))
     assert set(alerts) == expected  # clean data raise no S4 light at all
+    assert len(expected) == 12 + 35 + 5  # planted cases (AP-Y6 included), organic, funds
 
     r1 = alerts[("AP-R1", cases["900002"][0])]
     assert r1["_level"] == "red" and r1["status"] == "finished"
