@@ -5,7 +5,8 @@ at a time.
 
 Gaps planted on purpose so every S1 rule fires, as a province sees them: in a few lax
 departments, not spread over every one (a department's bucket is crc32 of its code mod 100, see
-`gap_rules`); rates are per eligible row of such a department:
+`gap_rules`), and in the demo data officers' departments; rates are per eligible row of such a
+department:
   * PW-R1 (高 risk point without measures): ~3% of 高 risk points, buckets < 4;
   * PW-Y1 (中 risk point without measures): ~4% of 中 risk points, buckets < 12;
   * PW-Y2 (published power without a valid flow chart): ~2% of published powers, half with
@@ -37,6 +38,7 @@ from models.org import Department
 from models.power import Inspection, Power, PowerEdge, PowerStep, RiskPoint
 from services.platform import audit
 from services.platform.bulk import bulk_insert
+from services.platform.demo_accounts import DEMO_USERS
 from services.power.catalog_data import (
     BASE_POWERS,
     CATEGORY_PREFIX,
@@ -63,8 +65,16 @@ OPTIONAL_STEPS = {"行政许可": [3, 6], "行政处罚": [3, 8], "行政强制"
                   "行政检查": [2, 5]}
 
 
-def gap_rules(dept_code: str) -> frozenset[str]:
+# the departments of the demo's data officers (region, kind): they show every kind of gap, so
+# each demo login has lights and 督办 orders to work (services.lights.seed gives them orders)
+OFFICER_DEPARTMENTS = frozenset((region, kind) for _, _, roles, region, kind in DEMO_USERS
+                                if kind and "data_officer" in roles)
+
+
+def gap_rules(dept_code: str, region_code: str | None = None, kind: str | None = None) -> frozenset[str]:
     """The S1 rules whose gaps the demo plants in this department (see the module docstring)."""
+    if (region_code, kind) in OFFICER_DEPARTMENTS:
+        return frozenset(GAP_BUCKETS)
     bucket = zlib.crc32(dept_code.encode()) % 100
     return frozenset(rule for rule, buckets in GAP_BUCKETS.items() if bucket in buckets)
 
@@ -221,7 +231,7 @@ def seed_power(session: Session, *, scale: str, today: date | None = None) -> di
         chunk = depts[start:start + CHUNK]
         power_rows, flows = [], []
         for dept in chunk:
-            gaps = gap_rules(dept.code)
+            gaps = gap_rules(dept.code, dept.region_code, dept.kind)
             for p in _department_powers(rng, dept, scale):
                 if p["status"] == "draft" and rng.random() < 0.05:
                     flow = ([], [])
@@ -283,7 +293,7 @@ def _inspections(rng: random.Random, chunk, today: date, now) -> list[dict]:  # 
             r = rng.random()
             if rectify_by < today and r < 0.25:
                 # planted: PW-R2; elsewhere rectified on its last day, without a draw
-                rectified = None if "PW-R2" in gap_rules(dept.code) else rectify_by
+                rectified = None if "PW-R2" in gap_rules(dept.code, dept.region_code, dept.kind) else rectify_by
             elif rectify_by >= today and r < 0.6:
                 rectified = None  # still within its deadline
             else:
