@@ -201,11 +201,14 @@ def return_abuse(frames: Mapping[str, pl.DataFrame], params: Mapping[str, Any]) 
 def _rule(rid: str, level: str, subject: str, fn, inputs: tuple[str, ...],  # noqa: ANN001
           params: tuple[Param, ...] = ()) -> Rule:
     key = rid.lower().replace("-", "_")
+    # a ticket's rules look at that ticket (its department's partition), FB-Y4 and FB-Y5 at
+    # one department's counts; FB-R3's matter spans tickets of several departments: global
     return Rule(id=rid, system="S5", level=level, subject_type=subject,
                 title_key=f"feedback.rules.{key}.title",
                 definition_key=f"feedback.rules.{key}.definition",
                 basis_key=f"feedback.rules.{key}.basis", inputs=(*inputs, "clock"), fn=fn,
-                params=params, facts_key=f"feedback.rules.{key}.facts")
+                params=params, facts_key=f"feedback.rules.{key}.facts",
+                partition="global" if rid == "FB-R3" else "department")
 
 
 def _p(rid: str, name: str, default, lo, hi) -> Param:  # noqa: ANN001

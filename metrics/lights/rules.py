@@ -78,6 +78,7 @@ LC_R1 = Rule(
     ),
     volatile=("days_overdue",),
     facts_key="lights.rules.lc_r1.facts",
+    partition="department",  # an order's alert is its department's (issue 12)
 )
 
 RULES = (LC_R1,)

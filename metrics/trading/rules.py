@@ -26,8 +26,11 @@ def _p(rule: str, name: str, default: float | str, lo: float | None = None,
 def _law(rule_id: str, level: str, inputs: tuple[str, ...], fn, *params: Param,  # noqa: ANN001
          volatile: tuple[str, ...] = ()) -> Rule:
     key = rule_id.lower().replace("-", "_")
+    # each law rule looks at one process, or (TR-R8) at one buyer's contracts: the buyer
+    # department's partition (issue 12)
     return Rule(id=rule_id, system="S2", level=level, subject_type="trading_process",
-                **_keys(key), inputs=inputs, fn=fn, params=params, volatile=volatile)
+                **_keys(key), inputs=inputs, fn=fn, params=params, volatile=volatile,
+                partition="department")
 
 
 LAW_RULES: tuple[Rule, ...] = (

@@ -111,12 +111,19 @@ def _p(code: str, name: str, default: float | str, lo: float | None = None,
     return Param(name, default, f"trading.rules.{code.lower()}.{name}", min=lo, max=hi)
 
 
+# Indicators Cardinal computes from one process alone (its bids, awards, dates), flagged on
+# the process: its buyer department's partition (issue 12). The others set fences over the
+# whole register (R024, R025, R038, R048, R058) and stay global.
+PER_PROCESS = frozenset({"R003", "R018", "R028", "R030", "R035", "R036", "R044"})
+
+
 def _rule(code: str, *params: Param, volatile: tuple[str, ...] = ()) -> Rule:
     base = f"trading.rules.{code.lower()}"
     return Rule(id=code, system="S2", level="yellow", subject_type="trading_process",
                 title_key=f"{base}.title", definition_key=f"{base}.definition",
                 basis_key=f"{base}.basis", facts_key=f"{base}.facts", inputs=INPUTS,
-                fn=_indicator(code), params=params, volatile=volatile)
+                fn=_indicator(code), params=params, volatile=volatile,
+                partition="department" if code in PER_PROCESS else "global")
 
 
 FENCED = ("value", "fences")  # fences move with the whole province: refresh, never reopen

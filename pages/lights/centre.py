@@ -4,12 +4,13 @@ them by clicking their rows, read why they fired, work them one by one or in a b
 import polars as pl
 import streamlit as st
 
+from services.lights.queue import request_full_sync
 from services.lights.read import AlertFilter, alert_level_counts, alerts_frame, last_sync_at
-from services.lights.sync import sync_alerts
-from ui.lights.detail import alert_actions, alert_detail, flash, show_flash, subject_link
+from ui.lights.detail import alert_actions, alert_detail, show_flash, subject_link
 from ui.lights.export import export_button
 from ui.lights.filters import alert_filter, sync_url, url_alert
 from ui.lights.format import alerts_display
+from ui.lights.pending import request_status
 from ui.lights.picker import alerts_table, batch_actions, focused, page_picker
 from ui.platform.context import require_user
 from ui.platform.db import get_engine, unit_of_work
@@ -22,10 +23,9 @@ is_supervisor = ctx.has_any("supervisor")
 head, button = st.columns([4, 1], vertical_alignment="bottom")
 head.title(t("lights.centre.title"))
 if is_supervisor and button.button(t("lights.centre.sync"), icon=":material/sync:"):
-    with st.spinner(t("lights.centre.syncing")):
-        result = sync_alerts(get_engine(), actor=ctx.username)  # a unit of work of its own
-    flash(t("lights.centre.synced", new=result.new, updated=result.updated + result.reopened,
-            cleared=result.cleared, unchanged=result.unchanged, seconds=f"{result.seconds:.1f}"))
+    # a full sync is queued and runs in the worker, off this request (ui.lights.worker)
+    st.session_state["lc_sync_request"] = request_full_sync(get_engine(), actor=ctx.username)
+request_status(st.session_state.get("lc_sync_request"))  # "预警更新中…" until it is done
 show_flash()
 with unit_of_work() as session:
     last_run = last_sync_at(session=session)

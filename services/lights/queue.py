@@ -79,11 +79,26 @@ def sync_after_import(session: Session, actor: str, prepared) -> None:  # noqa: 
                  tables=tables)
 
 
-def pending(engine: Engine, *, batch_id: int | None = None) -> int:
-    """How many sync requests are not done yet (of one import batch, when given)."""
+def request_full_sync(engine: Engine, *, actor: str) -> int:
+    """A supervisor's "立即运行规则": record a request for a full sync (every rule, every
+    department) in a transaction of its own, wake this process's worker and return at once;
+    the worker's drain runs it off the user's request (one sync at a time, as every drain).
+    Returns the request's id (`pending(engine, request_id=...)` tells when it is done)."""
+    with session_scope(engine) as s:
+        request_id = request_sync(s, actor=actor, departments=None, tables=None)
+    WAKE.set()
+    return request_id
+
+
+def pending(engine: Engine, *, batch_id: int | None = None,
+            request_id: int | None = None) -> int:
+    """How many sync requests are not done yet (of one import batch, or the one request,
+    when given)."""
     stmt = select(func.count()).select_from(SyncRequest).where(SyncRequest.done_at.is_(None))
     if batch_id is not None:
         stmt = stmt.where(SyncRequest.batch_id == batch_id)
+    if request_id is not None:
+        stmt = stmt.where(SyncRequest.id == request_id)
     with Session(engine) as s:
         return int(s.execute(stmt).scalar_one())
 

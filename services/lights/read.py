@@ -14,9 +14,10 @@ from sqlmodel import Session
 
 from core.clock import CHINA_TZ
 from models.audit import AuditEvent
-from models.lights import Alert, AlertEvent, SupervisionOrder, SupervisionOrderAlert
+from models.lights import Alert, AlertEvent, LightsState, SupervisionOrder, SupervisionOrderAlert
 from models.org import Department, Region
 from models.users import User
+from services.lights.sync import LAST_RUN
 from services.platform.scope import Scope
 
 UTC_TS = pl.Datetime("us", "UTC")
@@ -234,10 +235,12 @@ def cockpit_frames(*, session: Session, scope: Scope) -> CockpitFrames:
 
 
 def last_sync_at(*, session: Session) -> datetime | None:
-    """When the rules last ran and changed the alerts (the sync's `alerts.sync` audit event; a
-    run that changes nothing writes none)."""
-    ts = session.execute(select(func.max(AuditEvent.ts))
-                         .where(AuditEvent.action == "alerts.sync")).scalar_one()
+    """When the rules last ran: every sync records its time (services.lights.sync.LAST_RUN);
+    before that record existed, the last sync that changed the alerts (its `alerts.sync`
+    audit event)."""
+    state = session.get(LightsState, LAST_RUN)
+    ts = state.updated_at if state is not None else session.execute(
+        select(func.max(AuditEvent.ts)).where(AuditEvent.action == "alerts.sync")).scalar_one()
     if ts is not None and ts.tzinfo is None:
         ts = ts.replace(tzinfo=UTC)
     return ts

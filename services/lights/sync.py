@@ -40,18 +40,20 @@ from metrics.lights.registry import RULES, Rule, evaluate
 from metrics.lights.rules import LC_R1
 from models.base import utcnow
 from models.db import session_scope
+from models.lights import LightsState
 from services.lights.inputs import Bind, load_input_sets
 from services.lights.rule_settings import effective_params, stored_settings
 from services.lights.sync_plan import CURRENT_SCHEMA, KEY, SyncResult, plan_sync, with_material_hash
 from services.lights.sync_write import existing_alerts, refresh_escalations, write_plan
 from services.platform import audit
 
+LAST_RUN = "last_run"  # lights_state: when the rules last ran (any sync)
 SYNC_LOCK_KEY = 40404  # pg advisory lock id of the alert sync
 # session.info flag: this session's writes ask for no sync (services.lights.touch): the sync's
 # own (an escalated 督办 order) and the demo seed's, which syncs in its own transaction
 QUIET = "lights.touch_quiet"
 
-__all__ = ["QUIET", "SYNC_LOCK_KEY", "SyncResult", "evaluate_rules", "lock_sync", "sync_alerts",
+__all__ = ["LAST_RUN", "QUIET", "SYNC_LOCK_KEY", "SyncResult", "evaluate_rules", "lock_sync", "sync_alerts",
            "sync_alerts_in", "sync_mutex", "sync_partitions"]
 _MEMORY_MUTEX = threading.Lock()  # an in-memory SQLite database lives in one process
 
@@ -143,6 +145,14 @@ def _plan(session: Session, reader: Bind, rules: list[Rule],
     return plan_sync(pl.concat(current), pl.concat(existing)), frames
 
 
+def _record_run(session: Session, now: datetime) -> None:
+    """When the rules last ran (LAST_RUN in lights_state), changes or none: the lights
+    centre's "规则最近运行于"."""
+    row = session.get(LightsState, LAST_RUN) or LightsState(name=LAST_RUN, value="")
+    row.value, row.updated_at = now.isoformat(timespec="seconds"), now
+    session.add(row)
+
+
 def _sync(session: Session, *, reader: Bind, actor: str, rule_ids: list[str] | None,
           inputs: Mapping[str, pl.DataFrame] | None, now: datetime | None,
           departments: frozenset[int] | None = None, locked: bool = False) -> SyncResult:
@@ -173,6 +183,7 @@ def _sync(session: Session, *, reader: Bind, actor: str, rule_ids: list[str] | N
         refreshed=counts.get("refreshed", 0), unchanged=counts.get("unchanged", 0),
         escalated=escalated,
     )
+    _record_run(session, now)
     if result.changed - result.refreshed:
         audit.record(session, actor=actor, action="alerts.sync", entity_type="alert_sync",
                      entity_id=now.isoformat(timespec="seconds"),

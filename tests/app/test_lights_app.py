@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import polars as pl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from i18n import translate
 from metrics.lights.registry import RULES, Rule, facts_json, register
 from models.audit import AuditEvent
-from models.lights import Alert, SupervisionOrder
+from models.esupervision import ApprovalCase
+from models.lights import Alert, SupervisionOrder, SyncRequest
 from models.org import Department
 from models.users import User
+from services.lights.queue import drain
 from services.lights.sync import sync_alerts
 from tests.app.helpers import login, open_page, texts
 
@@ -195,3 +199,38 @@ def test_cockpit_figures_and_links_for_a_leader(seeded):
     open_page(centre, "pages/lights/centre.py")
     assert [m.value for m in centre.metric][0] == str(open_red)
     assert not [b for b in centre.button if b.label == tr("lights.act.acknowledge")]  # leaders read only
+
+
+def test_run_rules_now_queues_a_full_sync_and_shows_the_lights_when_it_is_in(seeded):
+    """"立即运行规则" returns at once: the page says "预警更新中…" while the full sync waits for
+    the worker, then shows the new lights and when the rules ran."""
+    dept = _officer_department(seeded, "county_data")
+    with Session(seeded) as s:  # a case of the county made to break AP-R3, with no sync asked
+        case_no = s.execute(select(ApprovalCase.case_no).where(
+            ApprovalCase.department_id == dept.id,
+            ApprovalCase.case_no.not_in(select(Alert.subject_id).where(Alert.rule_id == "AP-R3")))
+            .order_by(ApprovalCase.id)).scalars().first()
+    with seeded.begin() as conn:
+        conn.execute(update(ApprovalCase).where(ApprovalCase.case_no == case_no)
+                     .values(fee_charged=Decimal("98765.00")))
+    at = open_page(login("county_supervisor"), "pages/lights/centre.py")
+    red = int(at.metric[0].value.replace(",", ""))
+
+    _submit(at, tr("lights.centre.sync"))
+    assert texts(at.info)[0] == tr("lights.queue.pending")  # 预警更新中…
+    assert int(at.metric[0].value.replace(",", "")) == red  # the old lights meanwhile
+    with Session(seeded) as s:
+        request = s.execute(select(SyncRequest).where(SyncRequest.done_at.is_(None))).scalar_one()
+    assert (request.actor, request.departments, request.tables) == ("county_supervisor", None, None)
+
+    drain(seeded, actor="worker", now=datetime(2026, 12, 6, 6, 30, tzinfo=UTC))  # the worker ran
+    at.run()
+    assert not at.exception, at.exception
+    assert tr("lights.queue.pending") not in texts(at.info)
+    captions = texts(at.caption)
+    assert tr("lights.centre.synced") in captions
+    assert tr("lights.centre.last_run", ts="2026-12-06 14:30:00") in captions  # Beijing time
+    assert int(at.metric[0].value.replace(",", "")) == red + 1
+    with Session(seeded) as s:
+        assert s.execute(select(Alert.status).where(
+            Alert.rule_id == "AP-R3", Alert.subject_id == case_no)).scalar_one() == "open"

@@ -10,16 +10,20 @@ rows, or a loader that reads the wrong rows, makes the full sync change somethin
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, func, select, text, update
 from sqlalchemy.engine import Engine
 
+from core.clock import china_today
 from metrics.lights.registry import RULES
-from models.lights import Alert
+from models.feedback import Ticket
+from models.lights import Alert, SupervisionOrder
+from models.trading import TradeBid, TradeContract, TradeProcess
 from services.lights.sync import sync_alerts, sync_partitions
 
 
@@ -124,8 +128,152 @@ def drop_flow_step(conn: Connection, n: int) -> set[int]:
                                    "WHERE power_id = :p", p=row[0])
 
 
-EDITS = [move_case, overcharge_case, reopen_case, drop_steps, copy_payment, drop_payment,
-         move_fund, strip_measures, unrectify, drop_flow_step]
+def _other_department(conn: Connection, n: int, not_id: int) -> int:
+    rows = [d for (d,) in conn.execute(text("SELECT id FROM department WHERE id <> :d "
+                                            "ORDER BY id"), {"d": not_id})]
+    return rows[n % len(rows)]
+
+
+# ---- S5: tickets and their moves (FB-Y1 … FB-Y5 by the ticket's or the move's department) ----
+
+def ticket_status(conn: Connection, n: int) -> set[int]:
+    row = _pick(conn, "SELECT id, department_id FROM fb_ticket WHERE department_id IS NOT NULL "
+                      "ORDER BY id", n)
+    status = ("dispatched", "signed", "processing", "replied", "closed")[n % 5]
+    conn.execute(update(Ticket).where(Ticket.id == row[0]).values(status=status))
+    return {row[1]}
+
+
+def move_ticket(conn: Connection, n: int) -> set[int]:
+    row = _pick(conn, "SELECT id, department_id FROM fb_ticket WHERE department_id IS NOT NULL "
+                      "ORDER BY id", n)
+    other = _other_department(conn, n // 11, row[1])
+    conn.execute(update(Ticket).where(Ticket.id == row[0]).values(department_id=other))
+    return {row[1], other}
+
+
+def reopen_ticket(conn: Connection, n: int) -> set[int]:
+    row = _pick(conn, "SELECT id, department_id FROM fb_ticket WHERE department_id IS NOT NULL "
+                      "ORDER BY id", n)
+    conn.execute(update(Ticket).where(Ticket.id == row[0])
+                 .values(reopen_count=n % 4, status="processing"))
+    return {row[1]}
+
+
+def rate_ticket(conn: Connection, n: int) -> set[int]:
+    """A callback (回访) rated, on a day near its reception: FB-Y4's window moves with it."""
+    row = conn.execute(select(Ticket.id, Ticket.department_id, Ticket.received_at)
+                       .where(Ticket.department_id.is_not(None)).order_by(Ticket.id)).all()
+    ticket_id, dept, received = row[n % len(row)]
+    conn.execute(update(Ticket).where(Ticket.id == ticket_id).values(
+        satisfaction=("unsatisfied", "satisfied", "basically")[n % 3],
+        visited_at=received + timedelta(days=n % 30)))
+    return {dept}
+
+
+def return_ticket(conn: Connection, n: int) -> set[int]:
+    """One more 退单 (return) by a department that was given tickets (FB-Y5)."""
+    row = _pick(conn, "SELECT id, department_id FROM fb_event WHERE department_id IS NOT NULL "
+                      "ORDER BY id", n)
+    conn.execute(text("INSERT INTO fb_event (ticket_id, action, from_status, to_status, at, "
+                      "actor, department_id, note, public) SELECT ticket_id, 'return', "
+                      "from_status, to_status, at, actor, department_id, note, public "
+                      "FROM fb_event WHERE id = :i"), {"i": row[0]})
+    return {row[1]}
+
+
+# ---- LC: 督办 orders (LC-R1 by the order's department) ----
+
+def order_due(conn: Connection, n: int) -> set[int]:
+    row = _pick(conn, "SELECT id, department_id FROM supervision_order ORDER BY id", n)
+    conn.execute(update(SupervisionOrder).where(SupervisionOrder.id == row[0]).values(
+        due_date=china_today() + timedelta(days=10 - n % 40),
+        status=("issued", "answered", "returned", "accepted")[n % 4]))
+    return {row[1]}
+
+
+def move_order(conn: Connection, n: int) -> set[int]:
+    row = _pick(conn, "SELECT id, department_id FROM supervision_order ORDER BY id", n)
+    other = _other_department(conn, n // 5, row[1])
+    conn.execute(update(SupervisionOrder).where(SupervisionOrder.id == row[0])
+                 .values(department_id=other, due_date=china_today() - timedelta(days=n % 30)))
+    return {row[1], other}
+
+
+# ---- S2: processes and bids (the TR law rules and Cardinal's per-process indicators by the
+# buyer department; the fenced indicators run whole) ----
+
+def _bid(conn: Connection, n: int) -> tuple:
+    return _pick(conn, "SELECT b.id, p.department_id, b.process_id FROM trade_bid b "
+                       "JOIN trade_process p ON p.id = b.process_id ORDER BY b.id", n)
+
+
+def drop_bid(conn: Connection, n: int) -> set[int]:
+    bid, dept, _ = _bid(conn, n)
+    conn.execute(text("DELETE FROM trade_bid WHERE id = :i"), {"i": bid})
+    return {dept}
+
+
+def copy_bid(conn: Connection, n: int) -> set[int]:
+    """A second bid like an existing one from another tenderer of the register: the same price
+    (R028), bond account (TR-R3) and agent (TR-R5)."""
+    bid, dept, _ = _bid(conn, n)
+    tenderer = _pick(conn, "SELECT uscc FROM trade_party ORDER BY uscc", n // 13)[0]
+    conn.execute(text("INSERT INTO trade_bid (process_id, bid_no, tenderer_uscc, amount, "
+                      "received_at, status, bond_account, bond_payer, bond_amount, agent_name, "
+                      "project_manager) SELECT process_id, :no, :t, amount, received_at, "
+                      "status, bond_account, bond_payer, bond_amount, agent_name, "
+                      "project_manager FROM trade_bid WHERE id = :i"),
+                 {"no": f"PROP-{n}-{bid}", "t": tenderer, "i": bid})
+    return {dept}
+
+
+def late_bid(conn: Connection, n: int) -> set[int]:
+    """A bid received after the deadline (TR-R6, and R030 when it wins)."""
+    bid, dept, process = _bid(conn, n)
+    end = conn.execute(select(TradeProcess.tender_end)
+                       .where(TradeProcess.id == process)).scalar_one()
+    if end is not None:
+        conn.execute(update(TradeBid).where(TradeBid.id == bid)
+                     .values(received_at=end + timedelta(hours=1 + n % 48)))
+    return {dept}
+
+
+def move_process(conn: Connection, n: int) -> set[int]:
+    row = _pick(conn, "SELECT id, department_id FROM trade_process ORDER BY id", n)
+    other = _other_department(conn, n // 3, row[1])
+    conn.execute(text("UPDATE trade_process SET department_id = :d WHERE id = :i"),
+                 {"d": other, "i": row[0]})
+    return {row[1], other}
+
+
+def shorten_period(conn: Connection, n: int) -> set[int]:
+    """The submission period cut to a few days (TR-R2, R003)."""
+    row = conn.execute(select(TradeProcess.id, TradeProcess.department_id,
+                              TradeProcess.tender_end)
+                       .where(TradeProcess.tender_end.is_not(None))
+                       .order_by(TradeProcess.id)).all()
+    process, dept, end = row[n % len(row)]
+    conn.execute(update(TradeProcess).where(TradeProcess.id == process)
+                 .values(tender_start=end - timedelta(days=n % 25)))
+    return {dept}
+
+
+def resize_contract(conn: Connection, n: int) -> set[int]:
+    """A contract's amount changed (TR-R8 split contracts, TR-R10 amendments)."""
+    row = _pick(conn, "SELECT c.id, p.department_id FROM trade_contract c "
+                      "JOIN trade_process p ON p.id = c.process_id ORDER BY c.id", n)
+    conn.execute(update(TradeContract).where(TradeContract.id == row[0])
+                 .values(amount=Decimal(1_000_000 + (n % 3_000_000))))
+    return {row[1]}
+
+
+S4_S1_EDITS = [move_case, overcharge_case, reopen_case, drop_steps, copy_payment, drop_payment,
+               move_fund, strip_measures, unrectify, drop_flow_step]
+S5_LC_EDITS = [ticket_status, move_ticket, reopen_ticket, rate_ticket, return_ticket, order_due,
+               move_order]
+S2_EDITS = [drop_bid, copy_bid, late_bid, move_process, shorten_period, resize_contract]
+EDITS = S4_S1_EDITS + S5_LC_EDITS + S2_EDITS
 
 
 def _alerts(engine: Engine) -> set[tuple]:
@@ -137,14 +285,20 @@ def _alerts(engine: Engine) -> set[tuple]:
 
 
 def test_the_partition_contract_is_declared():
-    """Every rule declares a partition; the population rule AP-Y6 (quartile fences across
-    departments) is global, the per-case and per-fund rules of S4 are by department."""
+    """Every rule declares a partition; the population rules (AP-Y6's quartile fences across
+    departments, Cardinal's fences over the register, FB-R3's matters spanning departments)
+    are global; the per-case, per-fund, per-ticket, per-order and per-process rules are by
+    department."""
     assert {r.partition for r in RULES.values()} <= {"department", "global"}
-    assert RULES["AP-Y6"].partition == "global"
+    assert {i for i, r in RULES.items() if r.partition == "global"} == {
+        "AP-Y6", "FB-R3", "R024", "R025", "R038", "R048", "R058"}
     assert {i for i, r in RULES.items() if r.partition == "department"} == {
         "AP-R1", "AP-R2", "AP-R3", "AP-Y1", "AP-Y2", "AP-Y3", "AP-Y4", "AP-Y5", "AP-Y7",
         "FD-R1", "FD-R2", "FD-Y1", "FD-Y2", "FD-Y3",
-        "PW-R1", "PW-R2", "PW-Y1", "PW-Y2", "PW-Y3"}
+        "PW-R1", "PW-R2", "PW-Y1", "PW-Y2", "PW-Y3",
+        "FB-R1", "FB-R2", "FB-Y1", "FB-Y2", "FB-Y3", "FB-Y4", "FB-Y5", "LC-R1",
+        "TR-R1", "TR-R2", "TR-R3", "TR-R4", "TR-R5", "TR-R6", "TR-R7", "TR-R8", "TR-R9",
+        "TR-R10", "TR-Y1", "R003", "R018", "R028", "R030", "R035", "R036", "R044"}
 
 
 @pytest.fixture
@@ -153,21 +307,45 @@ def synced(seeded):
     return seeded
 
 
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(edits=st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 10**6)),
-                      min_size=1, max_size=5))
-def test_partitioned_sync_equals_full_sync_after_random_edits(synced, edits):
+def _partitioned_equals_full(engine: Engine, edits: list) -> None:
     touched: set[int] = set()
-    with synced.begin() as conn:
+    with engine.begin() as conn:
         for edit, n in edits:
             touched |= edit(conn, n)
-    part = sync_partitions(synced, departments=touched, actor="test")
-    after_part = _alerts(synced)
-    full = sync_alerts(synced, actor="test")
+    part = sync_partitions(engine, departments=touched, actor="test")
+    after_part = _alerts(engine)
+    full = sync_alerts(engine, actor="test")
     assert (full.new, full.updated, full.reopened, full.cleared, full.refreshed) == \
         (0, 0, 0, 0, 0), (edits, part)
-    assert _alerts(synced) == after_part
+    assert _alerts(engine) == after_part
+
+
+def _edits(pool: list) -> st.SearchStrategy:
+    return st.lists(st.tuples(st.sampled_from(pool), st.integers(0, 10**6)),
+                    min_size=1, max_size=5)
+
+
+PROPERTY = settings(max_examples=10, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(edits=_edits(EDITS))
+def test_partitioned_sync_equals_full_sync_after_random_edits(synced, edits):
+    _partitioned_equals_full(synced, edits)
+
+
+@PROPERTY
+@given(edits=_edits(S5_LC_EDITS))
+def test_feedback_and_order_partitions_equal_full_sync_after_random_edits(synced, edits):
+    _partitioned_equals_full(synced, edits)
+
+
+@PROPERTY
+@given(edits=_edits(S2_EDITS))
+def test_trading_partitions_equal_full_sync_after_random_edits(synced, edits):
+    _partitioned_equals_full(synced, edits)
 
 
 def test_partitioned_sync_reads_and_clears_only_its_departments(synced):

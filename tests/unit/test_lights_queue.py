@@ -8,17 +8,20 @@ import json
 import threading
 import time
 from datetime import timedelta
+from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlmodel import Session
 
 from core.clock import china_today
+from metrics.lights.registry import RULES
 from models.db import session_scope
+from models.esupervision import ApprovalCase
 from models.lights import Alert, LightsState, SyncRequest
 from models.power import Power
 from models.users import User
 from services.lights import sync as sync_module
-from services.lights.queue import drain, pending, sweep_if_due, time_rules
+from services.lights.queue import WAKE, drain, pending, request_full_sync, sweep_if_due, time_rules
 from services.lights.sync import sync_alerts
 from services.platform import ingest
 from services.platform.scope import scope_for
@@ -224,3 +227,41 @@ def test_a_supervision_order_asks_for_its_departments(seeded):
     assert (request.actor, json.loads(request.departments)) == ("sup", [alert.department_id])
     result = drain(seeded)
     assert (result.new, result.cleared) == (0, 0)
+
+
+def _alert_table(engine) -> set[tuple]:  # noqa: ANN001
+    a = Alert
+    with Session(engine) as s:
+        return {tuple(r) for r in s.execute(select(
+            a.rule_id, a.subject_type, a.subject_id, a.level, a.status, a.department_id,
+            a.region_code, a.facts, a.facts_hash, a.rule_version))}
+
+
+def test_run_rules_now_is_a_full_sync_request_drained_like_a_full_sync(seeded):
+    """The lights centre's "立即运行规则" records a request for every rule and department and
+    returns; the drain leaves the alerts exactly as a direct full sync does (which then finds
+    nothing left to do)."""
+    with Session(seeded) as s:
+        case_no = s.execute(select(ApprovalCase.case_no).where(ApprovalCase.case_no.not_in(
+            select(Alert.subject_id).where(Alert.rule_id == "AP-R3")))
+            .order_by(ApprovalCase.id)).scalars().first()
+    with seeded.begin() as conn:  # written behind the queue's back: only a full sync sees it
+        conn.execute(update(ApprovalCase).where(ApprovalCase.case_no == case_no)
+                     .values(fee_charged=Decimal("98765.00")))
+    request_id = request_full_sync(seeded, actor="county_supervisor")
+    assert WAKE.is_set()  # this process's worker is woken at once
+    assert pending(seeded, request_id=request_id) == 1
+    with Session(seeded) as s:
+        row = s.get(SyncRequest, request_id)
+    assert (row.actor, row.departments, row.tables, row.done_at) == (
+        "county_supervisor", None, None, None)
+    result = drain(seeded, actor="worker")
+    assert result is not None and result.rules == len(RULES) and result.new == 1
+    assert pending(seeded, request_id=request_id) == 0
+    with Session(seeded) as s:
+        assert s.execute(select(Alert.status).where(
+            Alert.rule_id == "AP-R3", Alert.subject_id == case_no)).scalar_one() == "open"
+    after_drain = _alert_table(seeded)
+    full = sync_alerts(seeded, actor="test")
+    assert (full.new, full.updated, full.reopened, full.cleared, full.refreshed) == (0, 0, 0, 0, 0)
+    assert _alert_table(seeded) == after_drain

@@ -1,7 +1,7 @@
 """"预警更新中…" after a write (issue 12): the write returned as soon as its data was committed;
-its lights follow in the sync worker (services.lights.queue). A fragment re-checks the batch's
-sync request every POLL seconds (one indexed count) and, once it is done, reruns the page,
-which then states that the lights are current."""
+its lights follow in the sync worker (services.lights.queue). A fragment re-checks the sync
+request every POLL seconds (one indexed count) and, once it is done, reruns the page, which
+then states that the lights are current."""
 
 from __future__ import annotations
 
@@ -16,19 +16,28 @@ POLL = "2s"
 
 def lights_status(batch_id: int | None) -> None:
     """Show whether the lights of import batch `batch_id` are in yet."""
-    if batch_id is None:
-        return
-    done_key = f"lights_done_{batch_id}"
-    if st.session_state.get(done_key) or pending(get_engine(), batch_id=batch_id) == 0:
+    if batch_id is not None:
+        _status(f"lights_done_{batch_id}", {"batch_id": batch_id}, "lights.queue.done")
+
+
+def request_status(request_id: int | None) -> None:
+    """Show whether sync request `request_id` (the lights centre's "立即运行规则") is done."""
+    if request_id is not None:
+        _status(f"lights_request_done_{request_id}", {"request_id": request_id},
+                "lights.centre.synced")
+
+
+def _status(done_key: str, which: dict[str, int], done_label: str) -> None:
+    if st.session_state.get(done_key) or pending(get_engine(), **which) == 0:
         st.session_state[done_key] = True
-        st.caption(t("lights.queue.done"))
+        st.caption(t(done_label))
         return
-    _poll(batch_id, done_key)
+    _poll(which, done_key)
 
 
 @st.fragment(run_every=POLL)
-def _poll(batch_id: int, done_key: str) -> None:
-    if pending(get_engine(), batch_id=batch_id) == 0:
+def _poll(which: dict[str, int], done_key: str) -> None:
+    if pending(get_engine(), **which) == 0:
         st.session_state[done_key] = True
-        st.rerun()  # the whole page: the fragment stops polling, the page says "updated"
+        st.rerun()  # the whole page: the fragment stops polling, the page shows the new lights
     st.info(t("lights.queue.pending"), icon=":material/sync:")
