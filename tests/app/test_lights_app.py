@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
+from core.clock import CHINA_TZ
 from i18n import translate
 from metrics.lights.registry import RULES, Rule, facts_json, register
 from models.audit import AuditEvent
@@ -223,13 +224,15 @@ def test_run_rules_now_queues_a_full_sync_and_shows_the_lights_when_it_is_in(see
         request = s.execute(select(SyncRequest).where(SyncRequest.done_at.is_(None))).scalar_one()
     assert (request.actor, request.departments, request.tables) == ("county_supervisor", None, None)
 
-    drain(seeded, actor="worker", now=datetime(2026, 12, 6, 6, 30, tzinfo=UTC))  # the worker ran
+    ran = datetime.now(UTC).replace(microsecond=0)
+    drain(seeded, actor="worker", now=ran)  # the worker ran
     at.run()
     assert not at.exception, at.exception
     assert tr("lights.queue.pending") not in texts(at.info)
     captions = texts(at.caption)
     assert tr("lights.centre.synced") in captions
-    assert tr("lights.centre.last_run", ts="2026-12-06 14:30:00") in captions  # Beijing time
+    beijing = ran.astimezone(CHINA_TZ)
+    assert tr("lights.centre.last_run", ts=f"{beijing:%Y-%m-%d %H:%M:%S}") in captions  # Beijing time
     assert int(at.metric[0].value.replace(",", "")) == red + 1
     with Session(seeded) as s:
         assert s.execute(select(Alert.status).where(
