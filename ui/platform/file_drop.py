@@ -69,7 +69,8 @@ def file_uploader(label: str, *, key: str, types: list[str] | None = None,
                   multiple: bool = False, limit_mb: int | None = None):  # noqa: ANN201
     """`st.file_uploader` limited to `limit_mb` (default: the one upload limit), its drop
     zone in the user's language. Returns what Streamlit returns."""
-    limit = min(limit_mb or upload_limit_mb(), upload_limit_mb())
+    ceiling = upload_limit_mb()
+    limit = min(limit_mb or ceiling, ceiling)
     st.html(_stylesheet(key, limit, types))
     return st.file_uploader(label, key=key, type=types, accept_multiple_files=multiple,
                             max_upload_size=limit)
