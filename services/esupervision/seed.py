@@ -23,12 +23,12 @@ Planted violations (case numbers end in the 6-digit serial 900000 + k; fund code
   9 days apart); FD-Y1 -903 (3 payments of 88–97 % of the threshold in 20 days);
   FD-Y2 -904 (10 % paid eight months after allocation); FD-Y3 -905 (60 % paid in December).
 
-Organic violations (seed_cases.ORGANIC_CASES, serials 800000 + k; companions 850000 + k): the
+Organic violations (seed_violations.ORGANIC_CASES, serials 800000 + k; companions 850000 + k): the
 few a province sees on any day, on powers of a few lax departments: AP-R1 open past due and
 finished a few days late, AP-Y1 near the limit, AP-Y2, AP-Y3, AP-Y4, AP-Y5.
 
-The pieces: seed_writer (working-day clock, bulk writes), seed_cases (cases and their
-planted violations), seed_funds (funds, payments and theirs)."""
+The pieces: seed_writer (working-day clock, bulk writes), seed_cases (cases),
+seed_violations (their planted and organic violations), seed_funds (funds, payments and theirs)."""
 
 from __future__ import annotations
 
@@ -40,15 +40,9 @@ from sqlmodel import Session
 
 from core.clock import china_today
 from models.esupervision import ApprovalCase, CaseSuspension
-from services.esupervision.seed_cases import (
-    COMPANION,
-    ORGANIC_CASES,
-    PLANTED_CASES,
-    Y6_SERIAL,
-    powers_in_force,
-    write_cases,
-)
+from services.esupervision.seed_cases import Y6_SERIAL, powers_in_force, write_cases
 from services.esupervision.seed_funds import PLANTED_FUNDS, write_funds
+from services.esupervision.seed_violations import COMPANION, ORGANIC_CASES, PLANTED_CASES
 from services.esupervision.seed_writer import Clock, Writer, next_id
 from services.platform import audit
 from services.platform.workcalendar import load_calendar
@@ -73,7 +67,9 @@ def seed_supervision(session: Session, *, scale: str, today: date | None = None)
     if powers:
         write_cases(w, powers, rng, scale)
     w.flush()
-    funds, payments = write_funds(session=session, rng=rng, scale=scale, today=today)
+    # funds draw from their own stream: the cases' draws depend on the day's working-day
+    # calendar, and S2's companies are drawn from these recipients (a demo the same every day)
+    funds, payments = write_funds(session=session, rng=random.Random(SEED + 1), scale=scale, today=today)
     if conn.dialect.name == "postgresql":
         for table in ("approval_case", "case_suspension", "special_fund"):
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -26,7 +26,6 @@ from __future__ import annotations
 import random
 import zlib
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -39,16 +38,8 @@ from models.power import Inspection, Power, PowerEdge, PowerStep, RiskPoint
 from services.platform import audit
 from services.platform.bulk import bulk_insert
 from services.platform.demo_accounts import DEMO_USERS
-from services.power.catalog_data import (
-    BASE_POWERS,
-    CATEGORY_PREFIX,
-    FINDINGS,
-    FLOW_GENERIC,
-    FLOWS,
-    OFFENCES,
-    RISKS,
-    SUB_ITEMS,
-)
+from services.power.catalog_data import BASE_POWERS, CATEGORY_PREFIX, FINDINGS, OFFENCES, RISKS, SUB_ITEMS
+from services.power.seed_flows import break_flow, build_flow
 
 SEED = 20260501
 STEP_COLUMNS = ["power_id", "seq", "name", "post", "limit_days", "supervision_point",
@@ -61,8 +52,6 @@ QZ_LAW = "《中华人民共和国行政强制法》"
 # S1 rules whose gaps a department of bucket b (crc32 of its code mod 100) may show
 GAP_BUCKETS = {"PW-R1": range(0, 4), "PW-Y1": range(0, 12), "PW-Y2": range(0, 12),
                "PW-Y3": range(0, 12), "PW-R2": range(4, 9)}
-OPTIONAL_STEPS = {"行政许可": [3, 6], "行政处罚": [3, 8], "行政强制": [3, 8],
-                  "行政检查": [2, 5]}
 
 
 # the departments of the demo's data officers (region, kind): they show every kind of gap, so
@@ -94,56 +83,6 @@ def power_pool(kind: str) -> list[tuple[str, str, str, int, int, float | None]]:
         pool.append((f"对{offence}涉及的场所、设施、财物实施查封扣押", "行政强制",
                      f"{law}；{QZ_LAW}第二十五条", 30, 30, None))
     return pool
-
-
-def _contract(steps: list, edges: list, drop: int) -> tuple[list, list]:
-    """Remove step `drop`, linking its predecessors to its single forward successor."""
-    succ = [b for a, b, _ in edges if a == drop and b > drop]
-    if len(succ) != 1:
-        return steps, edges
-    new_edges = []
-    linked = {(a, b) for a, b, _ in edges}
-    for a, b, cond in edges:
-        if b == drop and a != succ[0]:
-            if (a, succ[0]) not in linked:
-                new_edges.append((a, succ[0], cond))
-        elif drop not in (a, b):
-            new_edges.append((a, b, cond))
-    shift = lambda s: s - 1 if s > drop else s  # noqa: E731
-    out = {(shift(a), shift(b), c) for a, b, c in new_edges if a != b}
-    return ([s for i, s in enumerate(steps, start=1) if i != drop],
-            sorted(out, key=lambda e: (e[0], e[1])))
-
-
-def _longest(n: int, edges: list, limits: list[int | None]) -> int:
-    best = [0] * (n + 1)
-    for v in range(1, n + 1):
-        incoming = [best[a] for a, b, _ in edges if b == v and a < v]
-        best[v] = (max(incoming) if incoming else 0) + (limits[v - 1] or 0)
-    return max(best)
-
-
-def build_flow(rng: random.Random, category: str, promised: int) -> tuple[list, list]:
-    """Steps [(seq, name, post, limit, supervision, discretionary)] and edges."""
-    drops = tuple(d for d in sorted(OPTIONAL_STEPS.get(category, [1, 4]), reverse=True)
-                  if rng.random() < 0.3)
-    return _flow(category, promised, drops)
-
-
-@lru_cache(maxsize=4096)
-def _flow(category: str, promised: int, drops: tuple[int, ...]) -> tuple[list, list]:
-    steps, edges = FLOWS.get(category, FLOW_GENERIC)
-    steps, edges = list(steps), list(edges)
-    for drop in drops:
-        if len(steps) > 4:
-            steps, edges = _contract(steps, edges, drop)
-    limits = [max(1, int(share * promised)) if share > 0 else 1
-              for _, _, share, _, _ in steps]
-    if _longest(len(steps), edges, limits) > promised:
-        limits = [None] * len(steps)  # too short a promise to split: limit only the whole
-    rows = [(i, name, post, limits[i - 1], sup, disc)
-            for i, (name, post, _, sup, disc) in enumerate(steps, start=1)]
-    return rows, edges
 
 
 def _risk_rows(rng: random.Random, steps: list, today: date,
@@ -239,7 +178,7 @@ def seed_power(session: Session, *, scale: str, today: date | None = None) -> di
                     flow = build_flow(rng, p["category"], p["promised_limit_days"])
                 drawn = flow
                 if flow[0] and p["status"] == "published" and rng.random() < 0.02:
-                    drawn = _break_flow(rng, flow, p["promised_limit_days"])
+                    drawn = break_flow(rng, flow, p["promised_limit_days"])
                     flow = drawn if "PW-Y2" in gaps else flow
                 # risk points are drawn on the flow as drawn (the same draws in every
                 # department); those on a step the kept flow lacks are left out
@@ -273,15 +212,6 @@ def seed_power(session: Session, *, scale: str, today: date | None = None) -> di
     audit.record(session, actor="system", action="seed.power", entity_type="power",
                  entity_id="*", after=counts)
     return counts
-
-
-def _break_flow(rng: random.Random, flow: tuple[list, list], promised: int) -> tuple[list, list]:
-    steps, edges = flow
-    if rng.random() < 0.5:  # planted: limits past the promise
-        return [(s[0], s[1], s[2], promised, s[4], s[5]) for s in steps], edges
-    # planted: a step nothing leads to (a second start)
-    extra = (len(steps) + 1, "专家评审", "外聘专家", 1, False, True)
-    return [*steps, extra], [*edges, (extra[0], 2, None)]
 
 
 def _inspections(rng: random.Random, chunk, today: date, now) -> list[dict]:  # noqa: ANN001

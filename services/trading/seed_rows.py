@@ -144,11 +144,11 @@ def build_process(rows: Rows, ids: Ids, rng: random.Random, spec: Spec, today: d
     disq = {i for i in range(len(amounts)) if i not in (winner_at, 1 if not sale else len(amounts) - 2)
             and rng.random() < 0.08}
     bids = []
-    now = at(today, 12)  # bids already in at noon today (deterministic for the day)
+    now = at(today, 12)  # the register as of noon today (deterministic for the day)
     for i, (company, amount) in enumerate(zip(order, amounts, strict=True)):
         status = "disqualified" if i in disq else ("valid" if awarded else "pending")
         received = end - timedelta(minutes=rng.randint(60, 5 * 24 * 60))
-        if received > now:  # still open: only the bids already in
+        if end > now:  # before 开标 the bids stay sealed on the e-bidding system: none in the register
             continue
         bond = min(budget * Decimal("0.02"), Decimal("800000")).quantize(Decimal("1"))
         bid = [ids.next("bid"), pid, str(i + 1), company.uscc, amount, received, status,

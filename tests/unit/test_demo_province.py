@@ -40,14 +40,16 @@ def test_most_departments_green_a_few_red(seeded):
             .where(Alert.status.in_(OPEN)).group_by(Alert.system, Alert.level)).all())
         frames = cockpit_frames(session=s, scope=Scope(region_codes=None))
     # the systems whose demo does not move with the calendar: exact (S1's include the four demo
-    # data officers' departments, which show every kind of gap so their logins have work)
+    # data officers' departments, which show every kind of gap so their logins have work; S2's
+    # yellow are mostly R058's 15 discounted bids, one department each)
     assert {k: v for k, v in lit.items() if k[0] in ("S1", "S2", "S4")} == {
-        ("S1", "red"): 17, ("S1", "yellow"): 57, ("S2", "red"): 2, ("S2", "yellow"): 11,
+        ("S1", "red"): 17, ("S1", "yellow"): 57, ("S2", "red"): 2, ("S2", "yellow"): 17,
         ("S4", "red"): 13, ("S4", "yellow"): 25}
     depts = department_lights(frames.departments, frames.alerts)
     colours = dict(depts.group_by("light").len().iter_rows())
     assert depts.height == 516
-    assert colours["green"] >= 400 and colours["red"] <= 40, colours
+    # S5's red move with the calendar (tickets come due): bounded, at most one department in ten
+    assert colours["green"] >= 400 and colours["red"] * 10 <= depts.height, colours
     cities = region_scores(region_lights(frames.regions, depts, frames.alerts)).filter(
         pl.col("level") == "city")
     bands = cities.select(pl.when(pl.col("score") < 0.125).then(pl.lit("green"))

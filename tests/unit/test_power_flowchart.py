@@ -8,7 +8,8 @@ import subprocess
 import polars as pl
 import pytest
 
-from metrics.power.flowchart import FlowIssue, dot_escape, flow_dot, flow_validity, validate_flow
+from metrics.power.flow_dot import dot_escape, flow_dot
+from metrics.power.flowchart import FlowIssue, flow_validity, validate_flow
 from metrics.power.risk import risk_level, risk_level_expr
 
 

@@ -54,11 +54,13 @@ def test_the_rules_share_one_preparation_with_the_same_alerts(seeded):
     assert list(shared) == [r.id for r in CARDINAL_RULES]
     for code, got in shared.items():
         assert got.equals(alone[code]), code
+    # R058's 15 = numpy's type-8 fence over the demo's 297 price-only ratios (upper 0.1038),
+    # counted by hand; the demo is the same every day (its funds draw from their own stream)
     assert {c: f.height for c, f in shared.items()} == {
         "R003": 1, "R018": 1, "R024": 0, "R025": 0, "R028": 1, "R030": 1, "R035": 1, "R036": 1,
-        "R038": 3, "R044": 1, "R048": 5, "R058": 13}
+        "R038": 2, "R044": 1, "R048": 3, "R058": 15}
     r048 = next(r for r in CARDINAL_RULES if r.id == "R048")
-    assert evaluate(r048, frames).height == 0  # its default minimum (20): the 5 come from its own setting
+    assert evaluate(r048, frames).height == 0  # its default minimum (20): the 3 come from its own setting
     del frames  # the preparations go with the frames they were made from
     gc.collect()
     assert (len(cardinal_frames._PREPS), len(rules_cardinal._NO_SALES)) == (before, no_sales)

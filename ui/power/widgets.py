@@ -7,7 +7,8 @@ import streamlit as st
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
-from metrics.power.flowchart import FlowIssue, flow_dot
+from metrics.power.flow_dot import flow_dot
+from metrics.power.flowchart import FlowIssue
 from models.db import session_scope
 from models.power import POWER_CATEGORIES, POWER_STATUSES, RISK_LEVELS, PowerCreate
 from services.platform.org import departments_frame, regions_frame
