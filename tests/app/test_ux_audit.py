@@ -44,6 +44,8 @@ def test_changes_read_as_pairs_with_dashes():
     # a status code by its name, for the kind of thing the event is about
     assert change_text('{"status": "issued"}', "supervision_order") == "状态：已下发"
     assert change_text('{"status": "open"}', "alert") == f"状态：{tr('lights.status.open')}"
+    # booleans in words, not Python's True/False; a count of 0 stays 0
+    assert change_text('{"note": true, "status": false, "no": 0}') == "说明：是；状态：否；编号：0"
 
 
 def test_every_field_the_demo_recorded_has_a_name(seeded):

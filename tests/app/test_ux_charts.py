@@ -43,14 +43,16 @@ def _funds() -> pl.DataFrame:
 
 def test_lowest_funds_draw_a_bar_at_zero_percent_with_distinct_labels():
     fig = lowest_funds(_funds())
-    paid, rest = fig.data
+    track, paid = fig.data  # the grey track first, the paid share drawn over it
     assert list(paid.y) == ["就业补助资金（沈河区人社局） F-1", "就业补助资金（和平区人社局）",
                             "就业补助资金（沈河区人社局） F-2", "农机补贴（和平区农业农村局）"]
-    assert len(set(paid.y)) == 4
+    assert len(set(paid.y)) == 4 and list(track.y) == list(paid.y)
     assert list(paid.x) == [0.0, 0.0, 37.5, 100.0]
-    assert list(paid.text) == ["0.0%", "0.0%", "37.5%", "100.0%"]
-    assert list(rest.x) == [100.0, 100.0, 62.5, 0.0]  # the grey track shows the row at 0 %
-    assert fig.layout.barmode == "stack" and list(fig.layout.xaxis.range) == [0, 100]
+    # overlaid, so "outside" text is written past the bar's end, also at 0 % (stacked, plotly
+    # writes it inside the bar, and a 0 % bar has no inside: no figure was shown)
+    assert list(paid.text) == ["0.0%", "0.0%", "37.5%", "100.0%"] and paid.textposition == "outside"
+    assert list(track.x) == [100.0] * 4  # the grey track shows the row at 0 %
+    assert fig.layout.barmode == "overlay" and list(fig.layout.xaxis.range) == [0, 100]
 
 
 def test_fund_labels_only_add_the_code_where_name_and_department_repeat():
@@ -91,9 +93,9 @@ def test_funds_page_lowest_chart_has_bars_and_distinct_labels(seeded):
     at = open_page(login("prov_leader"), "pages/esupervision/funds.py")
     assert not at.exception, at.exception
     spec = _chart_specs(at)[0]
-    paid, rest = spec["data"][:2]
+    track, paid = spec["data"][:2]
     assert len(paid["y"]) == len(set(paid["y"])) == 20
-    assert all(p + r >= 100 - 1e-9 for p, r in zip(paid["x"], rest["x"], strict=True))
+    assert track["x"] == [100.0] * 20 and len(paid["text"]) == 20
 
 
 def test_cases_page_case_without_steps_shows_a_note_not_an_empty_chart(seeded):

@@ -30,7 +30,8 @@ pytestmark = pytest.mark.e2e
 
 # one account per role of the demo seed (the county data officer: department-level scope)
 ROLES = ("admin", "prov_leader", "prov_supervisor", "prov_evaluator", "county_data")
-NONE = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\bNaT\b")
+# Python's and polars' words for nothing, and its booleans (a user reads 是/否)
+NONE = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\bNaT\b|\bTrue\b|\bFalse\b")
 # Streamlit's own words, English only: the menu's "View 12 more" / "View less", the default
 # placeholders of select boxes
 ENGLISH_CHROME = re.compile(r"\bView (?:\d+ )?(?:more|less)\b|\bChoose (?:an )?options?\b"
@@ -59,7 +60,7 @@ SHOWN_TEXT = """() => ['[data-testid="stMain"]', '[data-testid="stSidebar"]'].ma
 
 
 def _problems(text: str, regions: dict[str, str]) -> list[str]:
-    found = [f"None-like word: {m!r}" for m in sorted(set(NONE.findall(text)))]
+    found = [f"Python word: {m!r}" for m in sorted(set(NONE.findall(text)))]
     found += [f"English UI text {m!r}" for m in sorted(set(ENGLISH_CHROME.findall(text)))]
     if "Traceback" in text:
         found.append("Traceback")

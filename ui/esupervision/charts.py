@@ -46,20 +46,22 @@ def fund_labels(funds: pl.DataFrame) -> list[str]:
 
 
 def lowest_funds(funds: pl.DataFrame, *, top: int = 20) -> go.Figure:
-    """The `top` funds with the lowest progress: paid share in blue on a grey 100 % track, so a
-    fund at 0 % still shows its row, with the percentage written at the bar."""
+    """The `top` funds with the lowest progress: a grey 100 % track under each (so a fund at
+    0 % still shows its row) and the paid share in blue over it, its percentage written just
+    past the bar's end. Overlaid, not stacked: plotly writes "outside" text of a stacked bar
+    inside it, and a 0 % bar has no inside."""
     lowest = funds.sort("progress", "code", nulls_last=True).head(top)
     labels = fund_labels(lowest)
     progress = lowest["progress"].fill_null(0.0).to_list()
     fig = go.Figure([
+        go.Bar(x=[100.0] * len(progress), y=labels, orientation="h", marker_color="#e8eaed",
+               hoverinfo="skip", showlegend=False),
         go.Bar(x=progress, y=labels, orientation="h", marker_color="#1a73e8",
                name=t("esupervision.col.progress"), text=[f"{p:.1f}%" for p in progress],
                textposition="outside", cliponaxis=False, hovertext=lowest["code"].to_list()),
-        go.Bar(x=[max(100.0 - p, 0.0) for p in progress], y=labels, orientation="h",
-               marker_color="#e8eaed", hoverinfo="skip", showlegend=False),
     ])
-    fig.update_layout(barmode="stack", showlegend=False,
-                      height=60 + 26 * lowest.height, margin={"t": 10, "l": 0, "r": 30, "b": 0},
+    fig.update_layout(barmode="overlay", showlegend=False,
+                      height=60 + 26 * lowest.height, margin={"t": 10, "l": 0, "r": 50, "b": 0},
                       xaxis={"title": t("esupervision.col.progress"), "range": [0, 100],
                              "ticksuffix": "%"},
                       yaxis={"autorange": "reversed", "type": "category"})

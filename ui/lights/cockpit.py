@@ -26,6 +26,7 @@ from systems import MENU_ORDER
 from ui.lights.format import level_text
 from ui.platform.charts import plotly_chart
 from ui.platform.db import cache_key, unit_of_work
+from ui.platform.formatting import md_escape
 from ui.platform.i18n import t
 
 COLOURS = {"red": "#d93025", "yellow": "#f9ab00", "green": "#1e8e3e"}
@@ -93,14 +94,27 @@ SCORE_SCALE = [[0.0, COLOURS["green"]], [0.25, COLOURS["yellow"]], [0.5, COLOURS
                [1.0, COLOURS["red"]]]
 
 
+# The word on a region's tile is the board colour its index lies nearest (stops: green 0,
+# yellow 25, red 50 and above): green up to 12, yellow 13–37, red from 38. The index is a
+# whole number rounded half up in integer arithmetic, so the word and the number shown agree.
+BAND_LIMITS = ((12, "green"), (37, "yellow"))
+
+
 def region_scores(regions: pl.DataFrame) -> pl.DataFrame:
-    """regions (red, yellow, green departments) + score (0..1) and lit share (red or yellow)."""
+    """regions (red, yellow, green departments) + score (0..1), index (the score × 100 as shown,
+    rounded half up), band (green / yellow / red, from the index) and lit share (red or yellow)."""
     total = pl.col("red") + pl.col("yellow") + pl.col("green")
+    points = 2 * pl.col("red") + pl.col("yellow")  # half points: red 2, yellow 1
+    index = pl.when(total > 0).then((200 * points + 2 * total) // (4 * total)).otherwise(0)
+    band = pl.lit("red")
+    for limit, name in reversed(BAND_LIMITS):
+        band = pl.when(pl.col("index") <= limit).then(pl.lit(name)).otherwise(band)
     return regions.with_columns(
         pl.when(total > 0).then((pl.col("red") + 0.5 * pl.col("yellow")) / total)
         .otherwise(0.0).alias("score"),
+        index.cast(pl.Int64).alias("index"),
         pl.when(total > 0).then((pl.col("red") + pl.col("yellow")) / total)
-        .otherwise(0.0).alias("lit_share"))
+        .otherwise(0.0).alias("lit_share")).with_columns(band.alias("band"))
 
 
 def board_figure(regions: pl.DataFrame) -> go.Figure:
@@ -108,7 +122,7 @@ def board_figure(regions: pl.DataFrame) -> go.Figure:
     codes = set(regions["code"])
     parents = [p if p in codes else "" for p in regions["parent_code"].to_list()]
     values = (regions["red"] + regions["yellow"] + regions["green"]).to_list()
-    labels = [f"{n}<br>{s * 100:.0f}" for n, s in zip(regions["name"], regions["score"], strict=True)]
+    labels = [f"{n}<br>{i}" for n, i in zip(regions["name"], regions["index"], strict=True)]
     hover = [t("lights.cockpit.board_hover", red=r, yellow=y, green=g, open_red=orr, open_yellow=oy)
              for r, y, g, orr, oy in regions.select("red", "yellow", "green", "open_red",
                                                      "open_yellow").iter_rows()]
@@ -138,8 +152,8 @@ def lights_board(c: Cockpit, root: str | None) -> None:
     cols = st.columns(4)
     for i, r in enumerate(top.iter_rows(named=True)):
         with cols[i % 4].container(border=True):
-            st.markdown(f"**{r['name']}**　{level_text(r['light'])}")
-            st.caption(t("lights.cockpit.tile", score=f"{r['score'] * 100:.0f}",
+            st.markdown(f"**{md_escape(r['name'])}**　{level_text(r['band'])}")
+            st.caption(t("lights.cockpit.tile", score=r["index"],
                          share=f"{r['lit_share'] * 100:.0f}", red=r["red"], yellow=r["yellow"],
                          green=r["green"]))
             st.page_link(CENTRE, icon=":material/arrow_forward:",

@@ -81,9 +81,12 @@ def field_label(key: str) -> str:
 
 
 def _value_text(value: object) -> str:
-    """A recorded value in words: nested objects as "key=value", lists joined, empty as a dash."""
-    if value in (None, ""):
+    """A recorded value in words: 是/否 for booleans, nested objects as "key=value", lists
+    joined, empty as a dash."""
+    if value is None or value == "":
         return "—"
+    if isinstance(value, bool):  # before the dict check: True == 1 in Python
+        return t("audit.value_true") if value else t("audit.value_false")
     if isinstance(value, dict):
         return "，".join(f"{field_label(k)}={_value_text(v)}" for k, v in value.items()) or "—"
     if isinstance(value, list):
