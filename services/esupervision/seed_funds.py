@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models.esupervision import FundPayment, SpecialFund
-from models.org import Department
+from models.org import Department, Region
 from services.esupervision.seed_writer import CHUNK, FUND_COLUMNS, PAY_COLUMNS, next_id, rand_int, write
 
 # rule -> planted fund (code ends with f"-9{k:02d}")
@@ -19,6 +19,9 @@ PLANTED_FUNDS: dict[str, int] = {"FD-R1": 1, "FD-R2": 2, "FD-Y1": 3, "FD-Y2": 4,
 BUDGET_SHARES = {"small": (5, 20), "province": (15, 60)}  # budget in approval thresholds
 FUNDS_PER_DEPT = {"small": 1, "province": 9}
 FUND_KINDS = ("cz", "nyncj", "sl", "jtys", "jy", "wsjk", "rlsb", "zjj")
+# a recipient's name: its region's name, a trade name and a line of business (each of a fund's
+# twelve recipients has its own trade name)
+TRADE_NAMES = ("恒泰", "鑫达", "华宇", "金诚", "瑞丰", "宏远", "正和", "天成", "德茂", "嘉禾", "永兴", "盛通")
 RECIPIENTS = ["农业发展有限公司", "水利工程有限公司", "建设集团有限公司", "农民专业合作社",
               "交通工程有限公司", "教育科技有限公司", "医疗器械有限公司", "劳务服务有限公司"]
 FUND_NAMES = {"cz": "财政专项转移支付资金", "nyncj": "高标准农田建设补助资金", "sl": "水利发展资金",
@@ -38,6 +41,7 @@ def write_funds(*, session: Session, rng: random.Random, scale: str,
     conn = session.connection()
     depts = session.execute(select(Department.id, Department.code, Department.kind, Department.region_code)
                             .where(Department.kind.in_(FUND_KINDS)).order_by(Department.id)).all()
+    region_names = dict(session.execute(select(Region.code, Region.name)).all())
     fund_id = next_id(session=session, model=SpecialFund)
     created = f"{today.isoformat()} 00:00:00{'+00' if conn.dialect.name == 'postgresql' else '.000000'}"
     funds, pays = [], []
@@ -61,7 +65,8 @@ def write_funds(*, session: Session, rng: random.Random, scale: str,
         funds.append((fund_id, code, name, dept.id, dept.region_code, allocated.year, budget,
                       f"用于{name.removeprefix(str(allocated.year) + '年')}项目支出", allocated,
                       threshold, created))
-        rows = _payments(rng, dept.region_code, fund_id, code, allocated, today, budget, threshold, rule)
+        rows = _payments(rng, dept.region_code, region_names.get(dept.region_code, ""), fund_id,
+                         code, allocated, today, budget, threshold, rule)
         pays += rows
         if len(pays) >= CHUNK:
             write(conn, SpecialFund.__table__, FUND_COLUMNS, funds)
@@ -73,8 +78,9 @@ def write_funds(*, session: Session, rng: random.Random, scale: str,
     return len(specs), n_pay + len(pays)
 
 
-def _payments(rng: random.Random, region: str, fund_id: int, code: str, allocated: date,
-              today: date, budget: float, threshold: float, rule: str | None) -> list[tuple]:
+def _payments(rng: random.Random, region: str, region_name: str, fund_id: int, code: str,
+              allocated: date, today: date, budget: float, threshold: float,
+              rule: str | None) -> list[tuple]:
     days = (today - allocated).days
     start = allocated if rule != "FD-Y3" else date(allocated.year + 1, 1, 5)
     days = (today - start).days
@@ -87,7 +93,8 @@ def _payments(rng: random.Random, region: str, fund_id: int, code: str, allocate
     else:
         share = rng.uniform(0.0, 0.9) * days / 183
     target = budget * share
-    recipients = [(f"{region}{rng.choice(RECIPIENTS)}{i}", _uscc(rng, region)) for i in range(12)]
+    recipients = [(f"{region_name}{TRADE_NAMES[i]}{rng.choice(RECIPIENTS)}", _uscc(rng, region))
+                  for i in range(len(TRADE_NAMES))]
     out: list[tuple] = []
     paid = 0.0
     seen: set[tuple[str, float]] = set()
