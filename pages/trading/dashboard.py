@@ -9,7 +9,7 @@ from ui.lights.format import level_label, rule_title
 from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.i18n import t
-from ui.platform.tables import data_table
+from ui.platform.tables import data_table, percent_column, percent_values
 from ui.trading.charts import fences_figure
 from ui.trading.display import domain_label, labelled
 from ui.trading.filters import register_filters
@@ -36,14 +36,17 @@ else:
 
 left, right = st.columns(2)
 rate_cols = {"processes": "processes", "red_rate": "red_rate", "flag_rate": "flag_rate"}
+rates = {t(f"trading.col.{c}"): percent_column() for c in ("red_rate", "flag_rate")}
 with left:
     st.subheader(t("trading.dashboard.by_buyer"))
-    buyers = labelled(data["by_buyer"], {"department_name": "buyer", **rate_cols})
-    data_table(buyers, hide_index=True, width="stretch", height=320)
+    buyers = labelled(data["by_buyer"].with_columns(percent_values("red_rate", "flag_rate")),
+                      {"department_name": "buyer", **rate_cols})
+    data_table(buyers, hide_index=True, width="stretch", height=320, column_config=rates)
 with right:
     st.subheader(t("trading.dashboard.by_agency"))
-    agencies = labelled(data["by_agency"], {"agency_name": "agency", **rate_cols})
-    data_table(agencies, hide_index=True, width="stretch", height=320)
+    agencies = labelled(data["by_agency"].with_columns(percent_values("red_rate", "flag_rate")),
+                        {"agency_name": "agency", **rate_cols})
+    data_table(agencies, hide_index=True, width="stretch", height=320, column_config=rates)
 
 st.subheader(t("trading.dashboard.fences"))
 fences = data["fences"]

@@ -121,6 +121,19 @@ def test_dashboard_counts_rules_and_draws_fences(seeded):
     assert any("R024/R058" in c.value for c in at.caption)
 
 
+def test_dashboard_rates_read_as_percent_cut_down(seeded):
+    """Red and lit process rates in percent with one decimal, never rounded up (13 of 18 =
+    72.22… % reads 72.2), as numbers so the column sorts; fractions like 0.7222 are gone."""
+    at = _open(login("prov_supervisor"), "pages/trading/dashboard.py")
+    buyers = at.dataframe[1].value
+    red, lit, n = (buyers[tr(f"trading.col.{c}")] for c in ("red_rate", "flag_rate", "processes"))
+    first = buyers.iloc[0]
+    assert (first[tr("trading.col.buyer")], int(first[tr("trading.col.processes")])) == ("和平区住房和城乡建设局", 18)
+    assert (float(first[tr("trading.col.red_rate")]), float(first[tr("trading.col.flag_rate")])) == (72.2, 94.4)
+    assert red.between(0, 100).all() and lit.between(0, 100).all() and (n > 0).all()
+    assert all(abs(v * 10 - round(v * 10)) < 1e-9 for v in red)  # one decimal
+
+
 def test_public_disclosure_without_login_has_no_personal_data(seeded):
     at = new_app()
     at = _open(at, "pages/trading/public.py")
