@@ -17,7 +17,7 @@ from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.formatting import no_nulls, share_text
 from ui.platform.i18n import t
-from ui.platform.tables import data_table
+from ui.platform.tables import data_table, percent_values
 
 ctx = require_user("admin", "leader", "supervisor", "evaluator", "data_officer")
 st.title(t("feedback.dashboard.title"))
@@ -80,7 +80,8 @@ shown = table.select(
     pl.col(by).replace_strict(label, default=None, return_dtype=pl.String).alias(
         t("feedback.col.department") if by == "department_id" else t("feedback.col.region")),
     pl.col("received").alias(t("feedback.col.received_count")),
-    *[(pl.col(f"{k}_rate") * 100).round(1).alias(t(f"feedback.kpi.{k}") + " %") for k in KPIS],
+    *[rate.alias(t(f"feedback.kpi.{k}") + " %")  # cut down: 99.98 % is not 100.0 %
+      for k, rate in zip(KPIS, percent_values(*(f"{k}_rate" for k in KPIS)), strict=True)],
     *[pl.concat_str(pl.col(f"{k}_num"), pl.lit("/"), pl.col(f"{k}_den")).alias(t(f"feedback.kpi.{k}") + " =")
       for k in KPIS]).sort(t("feedback.col.received_count"), descending=True)
 data_table(no_nulls(shown), hide_index=True, width="stretch", height=380)

@@ -84,3 +84,10 @@ def test_a_share_is_never_rounded_up_to_a_whole():
 
     assert [share_text(v) for v in (0.9998, 1.0, 0.0004, 0.57, 0.8725, 0.0, None)] == [
         "99.9%", "100.0%", "0.0%", "57.0%", "87.2%", "0.0%", "—"]
+    # tables keep shares as numbers (they sort), in percent cut down the same way
+    import polars as pl
+
+    from ui.platform.tables import percent_values
+
+    frame = pl.DataFrame({"r": [0.9998, 1.0, 0.0004, 0.57, 0.8725, 0.0, None]})
+    assert frame.select(percent_values("r"))["r"].to_list() == [99.9, 100.0, 0.0, 57.0, 87.2, 0.0, None]
