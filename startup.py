@@ -30,6 +30,7 @@ def boot() -> None:
         from data_checks.kinds import register as register_kind
         from metrics.lights.registry import register as register_rule
         from services.lights import touch
+        from services.lights.groups import register_groups
         from services.lights.inputs import register_loaders
         from services.platform.demo import SEED_STEPS
         from services.platform.ingest import IMPORT_HOOKS
@@ -43,6 +44,7 @@ def boot() -> None:
                     register_rule(rule)
             if system.loaders:
                 register_loaders(resolve(system.loaders).LOADERS)
+                register_groups(getattr(resolve(system.loaders), "GROUPS", {}))
             if system.seed:
                 SEED_STEPS.append((system.seed_name or system.key, resolve(system.seed)))
             for hook in system.after_import:

@@ -31,7 +31,7 @@ class System:
     i18n_area: str                 # i18n/<lang>/<area>.toml
     pages: tuple[PageSpec, ...] = ()
     rules: str | None = None       # module with RULES: tuple[Rule, ...]
-    loaders: str | None = None     # module with LOADERS: dict[str, Loader]
+    loaders: str | None = None     # module with LOADERS: dict[str, Loader] (and GROUPS, optional)
     kinds: str | None = None       # module with KINDS: tuple[UploadKind, ...]
     seed: str | None = None        # "module:function(session, scale=...) -> counts"
     seed_name: str = ""            # the step's name in seed-demo's report (default: key)

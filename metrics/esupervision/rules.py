@@ -80,7 +80,8 @@ AP_Y5 = Rule(
     id="AP-Y5", system="S4", partition="department", level="yellow", subject_type="approval_case", **_keys("ap_y5"),
     inputs=("ap_cases",), fn=window_although_online)
 AP_Y6 = Rule(
-    id="AP-Y6", system="S4", level="yellow", subject_type="department_power", **_keys("ap_y6"),
+    id="AP-Y6", system="S4", partition="group", group="power_item", level="yellow",
+    subject_type="department_power", **_keys("ap_y6"),
     inputs=("ap_cases",), fn=outlier_department, version=2,
     volatile=("cases", "median_workdays", "q1", "q3", "fence", "departments"),
     params=(_p("ap_y6", "iqr_factor", 1.5, 0, 10), _p("ap_y6", "min_cases", 5, 1, 1000),

@@ -18,9 +18,14 @@ Level = Literal["red", "yellow"]
 #   each alert's `department_id` is that department; a partitioned sync reads, evaluates and
 #   clears such a rule only inside the touched departments (alerts without a department are
 #   left to a full sync);
+# - "group": a population rule over groups of departments (AP-Y6: the departments handling
+#   one power item); the rule's `group` names the resolver (services.lights.groups) that maps
+#   the touched departments to the departments whose rows decide their groups and to the
+#   subjects those groups decide; the rule is read for those departments and compared and
+#   cleared for those subjects only;
 # - "global": a population rule (fences or quartiles across departments or processes, rules
 #   over rows without a department): recomputed whole whenever a partitioned sync runs.
-Partition = Literal["department", "global"]
+Partition = Literal["department", "group", "global"]
 
 # What a rule function returns: one row per offending subject.
 SUBJECT_SCHEMA: dict[str, pl.DataType] = {
@@ -66,9 +71,10 @@ class Rule:
     # Optional i18n key of a sentence stating the facts, formatted with the facts' keys
     # (e.g. "督办单{order_no}应于{due_date}办结"); without it the facts show as "key: value".
     facts_key: str | None = None
-    # See `Partition`. "global" is always correct; "department" is a promise the property test
-    # (tests/unit/test_lights_partitions.py) checks against a full sync.
+    # See `Partition`. "global" is always correct; "department" and "group" are promises the
+    # property test (tests/unit/test_lights_partitions.py) checks against a full sync.
     partition: Partition = "global"
+    group: str | None = None       # the resolver of a "group" rule (services.lights.groups)
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from services.esupervision import frames as es
+from services.esupervision.rule_groups import GROUPS  # noqa: F401  (startup registers them)
 from services.lights.inputs import Bind, Departments, Loader, loader_table
 from services.lights.rule_inputs import clock
 from services.platform.scope import departments_scope

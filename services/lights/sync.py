@@ -41,6 +41,7 @@ from metrics.lights.rules import LC_R1
 from models.base import utcnow
 from models.db import session_scope
 from models.lights import LightsState
+from services.lights.groups import resolve_group
 from services.lights.inputs import Bind, load_input_sets
 from services.lights.rule_settings import effective_params, stored_settings
 from services.lights.sync_plan import CURRENT_SCHEMA, KEY, SyncResult, plan_sync, with_material_hash
@@ -110,17 +111,24 @@ def _plan(session: Session, reader: Bind, rules: list[Rule],
           inputs: Mapping[str, pl.DataFrame] | None, departments: frozenset[int] | None,
           before_compare: Callable[[], None]) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     """This run's plan: with `departments`, the department rules (metrics.lights.registry.
-    Partition) are read, evaluated and compared only inside those departments, the rest whole.
-    `before_compare` runs between the evaluation and the read of the existing alerts."""
+    Partition) are read, evaluated and compared only inside those departments, the group rules
+    for the departments and subjects of the touched groups, the rest whole. `before_compare`
+    runs between the evaluation and the read of the existing alerts."""
     given = dict(inputs or {})
     part = [r for r in rules if departments is not None and r.partition == "department"]
-    whole = [r for r in rules if r not in part]
+    grouped = [r for r in rules if departments is not None and r.partition == "group"]
+    whole = [r for r in rules if r not in part and r not in grouped]
+    scopes = [resolve_group(r.group, reader, departments) for r in grouped]
     names = [{n for r in group for n in r.inputs} - given.keys() for group in (whole, part)]
-    full_frames, part_frames = load_input_sets(reader, [(names[0], None), (names[1], departments)])
+    read = load_input_sets(reader, [(names[0], None), (names[1], departments)] + [
+        (set(r.inputs) - given.keys(), scope.departments) for r, scope in zip(grouped, scopes, strict=True)])
+    full_frames, part_frames = read[0], read[1]
     found_whole = evaluate_rules(session=session, rules=whole, inputs=full_frames | given) \
         if whole else None
     found = evaluate_rules(session=session, rules=part, inputs=part_frames | given).filter(
         pl.col("department_id").is_in(sorted(departments or ()))) if part else None
+    found_groups = [evaluate_rules(session=session, rules=[r], inputs=frames | given).filter(scope.subjects)
+                    for r, scope, frames in zip(grouped, scopes, read[2:], strict=True)]
     before_compare()
     current, existing = [], []
     if found_whole is not None:
@@ -138,6 +146,10 @@ def _plan(session: Session, reader: Bind, rules: list[Rule],
             outside = existing_alerts(session=session, rule_ids=ids, subject_ids=moved)
             existing.append(outside.join(found.select(KEY), on=KEY, how="semi")
                             .join(inside.select(KEY), on=KEY, how="anti"))
+    for r, scope, got in zip(grouped, scopes, found_groups, strict=True):
+        # a population rule's stored alerts are few (outliers): read them all, keep the groups'
+        current.append(got)
+        existing.append(existing_alerts(session=session, rule_ids=[r.id]).filter(scope.subjects))
     frames = part_frames | full_frames | given
     if not current:
         return plan_sync(pl.DataFrame(schema=CURRENT_SCHEMA),

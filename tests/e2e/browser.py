@@ -5,6 +5,8 @@ the basic page helpers live in `bench/appbrowser.py`, shared with the benches.""
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 from bench.appbrowser import (  # noqa: F401  (re-exported: tests import them from here)
     APT_HINT,
     CHROMIUM,
@@ -48,11 +50,20 @@ def sidebar_links(page) -> list[tuple[str, str]]:  # noqa: ANN001
 
 
 def click_sidebar_link(page, title: str) -> None:  # noqa: ANN001
+    """Open the menu entry `title`, again if the click was dropped: a page's late rerun (the
+    cockpit shows its ranking once the background count is in) can swallow it. Navigating is
+    safe to repeat; done when the address is the entry's."""
     _expand_nav(page)
-    page.locator('[data-testid="stSidebarNav"] a[data-testid="stSidebarNavLink"]').filter(
-        has_text=title).first.click()
-    page.wait_for_timeout(200)
-    wait_for_idle(page)
+    link = page.locator('[data-testid="stSidebarNav"] a[data-testid="stSidebarNavLink"]').filter(
+        has_text=title).first
+    target = urlparse(link.get_attribute("href") or "").path.rstrip("/")
+    for _attempt in range(3):
+        link.click()
+        page.wait_for_timeout(200)
+        wait_for_idle(page)
+        if urlparse(page.url).path.rstrip("/") == target:
+            return
+        wait_for_idle(page, settle_s=1.0)
 
 
 # --------------------------------------------------------------------------- retrying actions

@@ -10,7 +10,7 @@ rows, or a loader that reads the wrong rows, makes the full sync change somethin
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -69,6 +69,29 @@ def drop_steps(conn: Connection, n: int) -> set[int]:
     conn.execute(text("DELETE FROM case_step WHERE case_id = :i AND seq = "
                       "(SELECT MAX(seq) FROM case_step WHERE case_id = :i)"), {"i": row[0]})
     return {row[1]}
+
+
+def _slow_down(conn: Connection, department_id: int, code: str, days: int) -> None:
+    """The department's finished cases of every version of power `code`, `days` later."""
+    rows = conn.execute(text("SELECT id, finished_at FROM approval_case WHERE department_id = :d "
+                             "AND status = 'finished' AND power_id IN "
+                             "(SELECT id FROM power WHERE code = :c)"),
+                        {"d": department_id, "c": code}).all()
+    for case_id, finished in rows:
+        finished = datetime.fromisoformat(finished) if isinstance(finished, str) else finished
+        conn.execute(text("UPDATE approval_case SET finished_at = :f WHERE id = :i"),
+                     {"f": finished + timedelta(days=days), "i": case_id})
+
+
+def slow_power(conn: Connection, n: int) -> set[int]:
+    """A department's finished cases of one power, concluded some days later (AP-Y6 compares
+    its median with the other departments of the same power item)."""
+    row = _pick(conn, "SELECT c.department_id, p.code FROM approval_case c "
+                      "JOIN power p ON p.id = c.power_id WHERE c.status = 'finished' "
+                      "GROUP BY c.department_id, p.code HAVING COUNT(*) >= 5 "
+                      "ORDER BY c.department_id, p.code", n)
+    _slow_down(conn, row[0], row[1], 5 + n % 60)
+    return {row[0]}
 
 
 def copy_payment(conn: Connection, n: int) -> set[int]:
@@ -269,7 +292,8 @@ def resize_contract(conn: Connection, n: int) -> set[int]:
 
 
 S4_S1_EDITS = [move_case, overcharge_case, reopen_case, drop_steps, copy_payment, drop_payment,
-               move_fund, strip_measures, unrectify, drop_flow_step]
+               move_fund, strip_measures, unrectify, drop_flow_step, slow_power]
+AP_Y6_EDITS = [slow_power, move_case, reopen_case]
 S5_LC_EDITS = [ticket_status, move_ticket, reopen_ticket, rate_ticket, return_ticket, order_due,
                move_order]
 S2_EDITS = [drop_bid, copy_bid, late_bid, move_process, shorten_period, resize_contract]
@@ -285,13 +309,14 @@ def _alerts(engine: Engine) -> set[tuple]:
 
 
 def test_the_partition_contract_is_declared():
-    """Every rule declares a partition; the population rules (AP-Y6's quartile fences across
-    departments, Cardinal's fences over the register, FB-R3's matters spanning departments)
-    are global; the per-case, per-fund, per-ticket, per-order and per-process rules are by
-    department."""
-    assert {r.partition for r in RULES.values()} <= {"department", "global"}
+    """Every rule declares a partition; AP-Y6's quartile fences across the departments of a
+    power item are by group (the touched departments' items); the population rules over the
+    whole register or matters spanning departments (Cardinal's fences, FB-R3) are global; the
+    per-case, per-fund, per-ticket, per-order and per-process rules are by department."""
+    assert {r.partition for r in RULES.values()} == {"department", "group", "global"}
+    assert {(i, r.group) for i, r in RULES.items() if r.partition == "group"} == {("AP-Y6", "power_item")}
     assert {i for i, r in RULES.items() if r.partition == "global"} == {
-        "AP-Y6", "FB-R3", "R024", "R025", "R038", "R048", "R058"}
+        "FB-R3", "R024", "R025", "R038", "R048", "R058"}
     assert {i for i, r in RULES.items() if r.partition == "department"} == {
         "AP-R1", "AP-R2", "AP-R3", "AP-Y1", "AP-Y2", "AP-Y3", "AP-Y4", "AP-Y5", "AP-Y7",
         "FD-R1", "FD-R2", "FD-Y1", "FD-Y2", "FD-Y3",
@@ -337,6 +362,12 @@ def test_partitioned_sync_equals_full_sync_after_random_edits(synced, edits):
 
 
 @PROPERTY
+@given(edits=_edits(AP_Y6_EDITS))
+def test_power_item_groups_equal_full_sync_after_random_edits(synced, edits):
+    _partitioned_equals_full(synced, edits)
+
+
+@PROPERTY
 @given(edits=_edits(S5_LC_EDITS))
 def test_feedback_and_order_partitions_equal_full_sync_after_random_edits(synced, edits):
     _partitioned_equals_full(synced, edits)
@@ -376,3 +407,39 @@ def test_partitioned_sync_reads_and_clears_only_its_departments(synced):
         assert tuple(row) == ("open", other)
         assert conn.execute(select(func.count()).select_from(Alert).where(
             Alert.department_id.not_in([dept, other]))).scalar_one() == untouched
+
+
+def test_a_slower_department_lights_ap_y6_reading_only_its_items_departments(synced):
+    """One department's cases of a power item handled by many departments become 60 days
+    slower: the sync of that department alone opens its AP-Y6 light, reading the cases of the
+    departments of its items only (not the province), and a full sync then finds nothing to do."""
+    from services.lights.groups import resolve_group
+
+    with synced.connect() as conn:
+        # a department's power among the many departments' cases of one power item (食品经营许可
+        # in the demo: 37 departments with 5 finished cases or more), not lit yet
+        dept, code = conn.execute(text(
+            "SELECT c.department_id, p.code FROM approval_case c "
+            "JOIN power p ON p.id = c.power_id WHERE c.status = 'finished' "
+            "AND p.name IN (SELECT name FROM (SELECT p2.name, c2.department_id FROM power p2 "
+            "  JOIN approval_case c2 ON c2.power_id = p2.id WHERE c2.status = 'finished' "
+            "  GROUP BY p2.name, c2.department_id HAVING COUNT(*) >= 5) AS busy "
+            "  GROUP BY name HAVING COUNT(*) >= 8) "
+            "AND c.department_id NOT IN (SELECT department_id FROM alert WHERE rule_id = 'AP-Y6') "
+            "GROUP BY c.department_id, p.code HAVING COUNT(*) >= 5 "
+            "ORDER BY c.department_id, p.code LIMIT 1")).one()
+        departments = conn.execute(select(func.count()).select_from(text("department"))).scalar_one()
+        assert conn.execute(select(func.count()).select_from(Alert).where(
+            Alert.rule_id == "AP-Y6", Alert.subject_id == f"{dept}:{code}")).scalar_one() == 0
+    with synced.begin() as conn:
+        _slow_down(conn, dept, code, 60)
+    scope = resolve_group("power_item", synced, frozenset({dept}))
+    assert dept in scope.departments and 8 <= len(scope.departments) < departments / 2
+    result = sync_partitions(synced, departments={dept}, actor="test")
+    assert result.new >= 1
+    with synced.connect() as conn:
+        level, status = conn.execute(select(Alert.level, Alert.status).where(
+            Alert.rule_id == "AP-Y6", Alert.subject_id == f"{dept}:{code}")).one()
+    assert (level, status) == ("yellow", "open")
+    full = sync_alerts(synced, actor="test")
+    assert (full.new, full.updated, full.reopened, full.cleared, full.refreshed) == (0, 0, 0, 0, 0)
