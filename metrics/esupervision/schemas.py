@@ -11,7 +11,8 @@ everywhere, never float.
   ap_steps:       case_id, seq, pass_no (1, 2, … each pass of a step), step_name, started_on,
                   finished_on, step_limit_days, step_elapsed_workdays, step_order (1, 2, …
                   by start time, then pass)
-  ap_flow_steps:  power_id, seq (the steps of every power version's flow chart)
+  ap_flow_steps:  power_id, seq (the steps of every power version's flow chart; in a partition,
+                  of the versions its cases were handled under)
   ap_flow_edges:  power_id, from_seq, to_seq (the flow chart of every power version)
   ap_suspensions: suspension_id, case_id, case_no, department_id, region_code, kind,
                   start_on, end_on, reason, suspension_workdays (clipped to the case)

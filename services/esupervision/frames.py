@@ -246,15 +246,28 @@ def case_window(bind: Bind, scope: Scope | None, case_ids: list[int] | None, *,
         shanghai_date("received_on"), shanghai_date("finished_on"))
 
 
-def flow_steps(bind: Bind) -> pl.DataFrame:
-    """(power_id, seq) of every power version's flow chart (AP-R2's start and end steps)."""
-    return read_frame(bind, select(PowerStep.power_id, PowerStep.seq), FLOW_STEPS_SCHEMA)
+def _powers_handled(departments: frozenset[int]) -> Select:
+    """The ids of the power versions the departments' cases were handled under."""
+    return (select(ApprovalCase.power_id).where(ApprovalCase.department_id.in_(sorted(departments)))
+            .distinct())
 
 
-def flow_edges(bind: Bind, power_ids: list[int] | None = None) -> pl.DataFrame:
+def flow_steps(bind: Bind, departments: frozenset[int] | None = None) -> pl.DataFrame:
+    """(power_id, seq) of every power version's flow chart (AP-R2's start and end steps), or
+    of the versions the `departments`' cases were handled under."""
+    stmt = select(PowerStep.power_id, PowerStep.seq)
+    if departments is not None:
+        stmt = stmt.where(PowerStep.power_id.in_(_powers_handled(departments)))
+    return read_frame(bind, stmt, FLOW_STEPS_SCHEMA)
+
+
+def flow_edges(bind: Bind, power_ids: list[int] | None = None,
+               departments: frozenset[int] | None = None) -> pl.DataFrame:
     stmt = select(PowerEdge.power_id, PowerEdge.from_seq, PowerEdge.to_seq)
     if power_ids is not None:
         stmt = stmt.where(PowerEdge.power_id.in_(power_ids))
+    if departments is not None:
+        stmt = stmt.where(PowerEdge.power_id.in_(_powers_handled(departments)))
     return read_frame(bind, stmt, EDGES_SCHEMA)
 
 

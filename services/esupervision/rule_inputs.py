@@ -34,14 +34,17 @@ def ap_steps(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     return es.timed_steps(bind, departments_scope(departments), today=_today(bind)).drop("handler")
 
 
-@loader("ap_flow_steps", tables=("power_step",))
-def ap_flow_steps(bind: Bind) -> pl.DataFrame:
-    return es.flow_steps(bind)
+# by department: the flows of the power versions the departments' cases were handled under
+# (AP-R2 checks a department's cases against those only); a case's own change re-runs AP-R2
+# through ap_cases and ap_steps, so the declared table is the flow's alone
+@loader("ap_flow_steps", tables=("power_step",), by_department=True)
+def ap_flow_steps(bind: Bind, departments: Departments = None) -> pl.DataFrame:
+    return es.flow_steps(bind, departments)
 
 
-@loader("ap_flow_edges", tables=("power_edge",))
-def ap_flow_edges(bind: Bind) -> pl.DataFrame:
-    return es.flow_edges(bind)
+@loader("ap_flow_edges", tables=("power_edge",), by_department=True)
+def ap_flow_edges(bind: Bind, departments: Departments = None) -> pl.DataFrame:
+    return es.flow_edges(bind, departments=departments)
 
 
 @loader("ap_suspensions", tables=("approval_case", "calendar_year", "case_suspension"),
