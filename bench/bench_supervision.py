@@ -41,6 +41,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import models  # noqa: E402,F401
 import services.platform.demo as seed_mod  # noqa: E402
+from i18n import DEFAULT_LANGUAGE, translate  # noqa: E402
 from metrics.lights.registry import RULES, evaluate  # noqa: E402
 from models.db import make_engine  # noqa: E402
 from models.esupervision import ApprovalCase, CaseStep, FundPayment  # noqa: E402
@@ -127,10 +128,19 @@ def cockpit(url: str) -> dict:
     cold = time.perf_counter() - t0
     if at.exception:
         raise RuntimeError(f"cockpit failed: {at.exception}")
+    # the ranking's yearly counts come from a background job (ui.platform.background): the
+    # page shows a notice until they are in; warm is a rerun once they are, not a rerun
+    # racing the job for the 2 cores
+    waiting = translate("esupervision.rank.computing", DEFAULT_LANGUAGE)
+    while any(i.value == waiting for i in at.info):
+        time.sleep(0.5)
+        at.run()
+    background = time.perf_counter() - t0
     t0 = time.perf_counter()
     at.run()
     warm = time.perf_counter() - t0
-    return {"cockpit_cold_s": round(cold, 2), "cockpit_warm_s": round(warm, 2)}
+    return {"cockpit_cold_s": round(cold, 2), "cockpit_background_s": round(background, 2),
+            "cockpit_warm_s": round(warm, 2)}
 
 
 def bench(backend: str, scale: str, pg: str, *, reuse: bool, seed_only: bool,

@@ -98,6 +98,26 @@ def test_a_finished_case_without_steps_is_a_wrong_procedure():
                                            "path": "", "first_bad_seq": None, "no_steps": True}
 
 
+def test_ap_r2_reads_steps_and_cases_in_any_row_order():
+    """The rule sorts only what is not sorted already (the loader's steps are): shuffled rows,
+    cases in reverse and a case id sorted after the next case's, give the same alerts."""
+    flow_steps, edges = chart(10, [1, 2, 3], [(1, 2), (2, 3)])
+    c = cases(dict(case_id=3, case_no="skip"), dict(case_id=1, case_no="fine"),
+              dict(case_id=2, case_no="reverse"), dict(case_id=4, case_no="nothing"),
+              dict(case_id=5, case_no="open", status="in_progress", finished_on=None))
+    paths = {1: [1, 2, 3], 2: [3, 2, 1], 3: [1, 3], 5: [1, 3]}
+    st = pl.DataFrame([s for i, p in paths.items() for s in steps(i, p)], schema=r.STEPS_SCHEMA)
+    frames = {"ap_cases": c, "ap_flow_steps": flow_steps, "ap_flow_edges": edges}
+    ordered = evaluate(r.AP_R2, frames | {"ap_steps": st})
+    assert sorted(ordered["subject_id"].to_list()) == ["nothing", "reverse", "skip"]
+    for seed in range(5):
+        shuffled = evaluate(r.AP_R2, frames | {"ap_steps": st.sample(fraction=1, shuffle=True, seed=seed)})
+        assert shuffled.sort("subject_id").equals(ordered.sort("subject_id"))
+    facts = {row["subject_id"]: json.loads(row["facts"]) for row in ordered.iter_rows(named=True)}
+    assert (facts["reverse"]["path"], facts["reverse"]["first_bad_seq"]) == ("3→2→1", 3)
+    assert (facts["skip"]["path"], facts["skip"]["first_bad_seq"]) == ("1→3", 1)
+
+
 def test_step_keys_that_would_overflow_are_refused():
     flow_steps, edges = chart(MAX_ARC_POWER_ID + 1, [1, 2], [(1, 2)])
     c = cases(dict(case_id=1, power_id=MAX_ARC_POWER_ID + 1))

@@ -105,3 +105,26 @@ def test_a_rolled_back_write_asks_for_nothing(seeded):
         s.rollback()
         s.commit()
     assert pending(seeded) == 0
+
+
+def test_the_s4_pages_data_stamp_moves_on_a_correction_not_on_a_ticket(seeded):
+    """The cockpit's S4 figures are cached by `data_stamp`: a corrected case (no new row)
+    moves it, a feedback ticket's save does not (it would recount a million cases)."""
+    from models.feedback import Ticket
+    from services.esupervision.read import data_stamp
+
+    def stamp():  # noqa: ANN202
+        with Session(seeded) as s:
+            return data_stamp(session=s)
+
+    before = stamp()
+    with session_scope(seeded) as s:
+        ticket = s.execute(select(Ticket).order_by(Ticket.id)).scalars().first()
+        ticket.address = ticket.address + "（补）"
+    assert pending(seeded) == 1  # the ticket's save asked for its own lights ...
+    assert stamp() == before      # ... and the S4 figures stay cached
+    case_id, *_ = _a_case(seeded)
+    with session_scope(seeded) as s:
+        s.get(ApprovalCase, case_id).fee_charged = Decimal("1.00")
+    after = stamp()
+    assert after != before and after[:4] == before[:4]  # no new row: the request moved it
