@@ -59,6 +59,9 @@ class ApprovalCase(ApprovalCaseBase, table=True):
         Index("ix_approval_case_dept_received", "department_id", "received_at"),
         Index("ix_approval_case_power", "power_id"),
         Index("ix_approval_case_status", "status"),
+        # the cases concluded since a day in a scope, with the open ones (the cockpit's month):
+        # both OR terms indexed, which SQLite needs to read them by index, not by region
+        Index("ix_approval_case_region_finished", "region_code", "finished_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

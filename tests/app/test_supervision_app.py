@@ -111,6 +111,33 @@ def test_stats_page_supervisor_on_time_rate(seeded):
     assert on_time == done.height - 6
 
 
+def _cockpit_concluded(at) -> int:  # noqa: ANN001
+    prefix = tr("esupervision.cockpit.caption", n="#").split("#")[0]
+    caption = next(c.value for c in at.caption if c.value.startswith(prefix))
+    return int(caption[len(prefix):].split(" ")[0].replace(",", ""))
+
+
+def test_cockpit_counts_a_case_concluded_this_month_that_was_received_before_it(seeded):
+    """本月已办结: concluded this month, whenever received (before: only the cases received
+    this month were counted, so month-end receipts never counted at all)."""
+    at = open_page(login("prov_leader"), "pages/lights/cockpit.py")
+    assert not at.exception, at.exception
+    before = _cockpit_concluded(at)
+    with Session(seeded) as s:
+        case = s.execute(select(ApprovalCase).where(ApprovalCase.status == "finished")
+                         .order_by(ApprovalCase.id)).scalars().first()
+        late = ApprovalCase(**case.model_dump(exclude={"id", "created_at", "case_no"}),
+                            case_no="COCKPIT-MONTH-1")
+        now = utcnow()  # today in China is in this month, whatever the day
+        late.received_at, late.finished_at = now - timedelta(days=40), now
+        s.add(late)
+        s.commit()
+    at = open_page(login("prov_leader"), "pages/lights/cockpit.py")
+    assert not at.exception, at.exception
+    assert _cockpit_concluded(at) == before + 1
+    assert metric(at, tr("esupervision.cockpit.in_progress")) == str(_open_cases(seeded))
+
+
 def test_funds_page_and_cockpit_section(seeded):
     at = open_page(login("prov_leader"), "pages/esupervision/funds.py")
     assert not at.exception, at.exception

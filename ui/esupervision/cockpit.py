@@ -24,7 +24,9 @@ OPEN = "open,acknowledged,supervising,rectified"
 def _kpis(url: str, scope: Scope, today: date, stamp: tuple) -> dict:  # noqa: ARG001
     month = today.replace(day=1)
     with unit_of_work() as session:
-        timed = es.timed_cases(session=session, scope=scope, today=today, since=month)
+        # the open cases and those concluded this month, received whenever (a case received
+        # in the last days of the month before and concluded this month counts this month)
+        timed = es.timed_cases(session=session, scope=scope, today=today, concluded_since=month)
         lights = es.open_s4_alerts(session=session, scope=scope)
     cases = timed.cases
     in_progress = cases.filter(pl.col("status").is_in(["in_progress", "suspended"])).height

@@ -13,6 +13,7 @@ from core.clock import china_today
 from metrics.esupervision.ranking import case_counts, department_ranking, region_ranking
 from models.db import session_scope
 from services.esupervision import read as es
+from services.lights.read import data_stamp as lights_stamp
 from services.platform.scope import Scope
 from ui.esupervision.view import percent_text
 from ui.lights.export import about_sheet, download
@@ -34,20 +35,30 @@ def _count_cases(engine: Engine, scope: Scope, today: date) -> pl.DataFrame:
 
 def rankings(scope: Scope, today: date) -> tuple[pl.DataFrame, pl.DataFrame] | None:
     """(departments, regions) ranked, worst first, on the cases received since 1 January;
-    None while the counts are being computed. The open red lights are read on every run."""
+    None while the counts are being computed. Ranked again when the cases or the lights
+    change (their data stamps), not on every rerun."""
     engine = get_engine()
     with unit_of_work() as session:
         stamp = es.data_stamp(session=session)
-        depts = es.departments_in_scope(session=session, scope=scope)
-        regions = es.regions_in_scope(session=session, scope=scope)
-        red = es.open_red_by_department(session=session, scope=scope)
+        lights = lights_stamp(session=session)
     counts = in_background(("es_rank", cache_key(), scope, today, stamp),
                            lambda: _count_cases(engine, scope, today),
                            waiting=t("esupervision.rank.computing"))
     if counts is None:
         return None
+    return _ranked(cache_key(), scope, today, stamp, lights, counts)
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _ranked(url: str, scope: Scope, today: date, stamp: tuple, lights: tuple,  # noqa: ARG001
+            _counts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The two rankings; `_counts` (not hashed) follows from the case stamp in the key."""
+    with unit_of_work() as session:
+        depts = es.departments_in_scope(session=session, scope=scope)
+        regions = es.regions_in_scope(session=session, scope=scope)
+        red = es.open_red_by_department(session=session, scope=scope)
     depts = depts.join(regions.select("region_code", "region"), on="region_code", how="left")
-    return department_ranking(depts, counts, red), region_ranking(depts, counts, red)
+    return department_ranking(depts, _counts, red), region_ranking(depts, _counts, red)
 
 
 def _shown(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
