@@ -143,6 +143,13 @@ def read_suspensions(bind: Bind, scope: Scope | None, case_ids: list[int] | None
     return read_frame(bind, stmt, SUSP_READ)
 
 
+# every flow chart's steps: read once per sync snapshot, for the steps' names and limits and
+# for AP-R2's start and end steps (the same statement, so the snapshot shares the read)
+FLOW_READ = select(PowerStep.power_id, PowerStep.seq, PowerStep.name, PowerStep.limit_days)
+FLOW_READ_SCHEMA = {"power_id": pl.Int64(), "seq": pl.Int64(), "step_name": pl.String(),
+                    "step_limit_days": pl.Int64()}
+
+
 def read_steps(bind: Bind, scope: Scope | None, case_ids: list[int] | None = None) -> pl.DataFrame:
     """Steps with their flow step's name and limit. Lean SQL (no join, no text when the whole
     province is read); the cases' powers and the steps' names and limits are joined in polars."""
@@ -165,11 +172,10 @@ def read_steps(bind: Bind, scope: Scope | None, case_ids: list[int] | None = Non
     elif scope is not None:
         powers = scoped(powers, scope, c.region_code, c.department_id)
     of_case = read_frame(bind, powers, {"case_id": pl.Int64(), "power_id": pl.Int64()})
-    flow = select(PowerStep.power_id, PowerStep.seq, PowerStep.name, PowerStep.limit_days)
+    flow = FLOW_READ
     if case_ids is not None:
         flow = flow.where(PowerStep.power_id.in_(of_case["power_id"].unique().to_list() or [-1]))
-    flow_steps = read_frame(bind, flow, {"power_id": pl.Int64(), "seq": pl.Int64(),
-                                         "step_name": pl.String(), "step_limit_days": pl.Int64()})
+    flow_steps = read_frame(bind, flow, FLOW_READ_SCHEMA)
     check_step_keys(of_case["power_id"], steps["seq"])  # refuse, never wrap round
     key = step_key("power_id", "seq")  # a join on one integer is 6× faster than on the pair
     return (steps.join(of_case, on="case_id", how="left").with_columns(key.alias("_key"))
@@ -269,9 +275,10 @@ def _powers_handled(departments: frozenset[int]) -> Select:
 def flow_steps(bind: Bind, departments: frozenset[int] | None = None) -> pl.DataFrame:
     """(power_id, seq) of every power version's flow chart (AP-R2's start and end steps), or
     of the versions the `departments`' cases were handled under."""
-    stmt = select(PowerStep.power_id, PowerStep.seq)
-    if departments is not None:
-        stmt = stmt.where(PowerStep.power_id.in_(_powers_handled(departments)))
+    if departments is None:
+        return read_frame(bind, FLOW_READ, FLOW_READ_SCHEMA).select(*FLOW_STEPS_SCHEMA)
+    stmt = select(PowerStep.power_id, PowerStep.seq).where(
+        PowerStep.power_id.in_(_powers_handled(departments)))
     return read_frame(bind, stmt, FLOW_STEPS_SCHEMA)
 
 

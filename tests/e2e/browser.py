@@ -5,6 +5,7 @@ the basic page helpers live in `bench/appbrowser.py`, shared with the benches.""
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlparse
 
 from bench.appbrowser import (  # noqa: F401  (re-exported: tests import them from here)
@@ -27,6 +28,10 @@ from bench.appbrowser import (  # noqa: F401  (re-exported: tests import them fr
     tr,
     wait_for_idle,
 )
+
+# full-page screenshots of every page a walk opens, for a person to look at: off in CI (they
+# took half the walks' time and no assertion reads them); a failing test always gets one
+WALK_SHOTS = os.environ.get("FIVESYS_WALK_SHOTS") == "1"
 
 
 def _expand_nav(page) -> None:  # noqa: ANN001

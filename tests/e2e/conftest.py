@@ -91,6 +91,7 @@ from tests.e2e.browser import (
     FIRST_LOAD_TIMEOUT_S,
     IDLE_TIMEOUT_S,
     ROOT,
+    WALK_SHOTS,
     assert_no_exception,
     click_button,
     click_sidebar_link,
@@ -113,7 +114,7 @@ from tests.e2e.server import START_TIMEOUT_S, StreamlitServer, free_port, start_
 # The helpers' home was this module: tests import them from here.
 __all__ = [
     "APT_HINT", "CHROMIUM", "CHROMIUM_ARGS", "CONTEXT_OPTIONS", "DEMO_PASSWORD",
-    "FIRST_LOAD_TIMEOUT_S", "IDLE_TIMEOUT_S", "ROOT", "START_TIMEOUT_S", "StreamlitServer",
+    "FIRST_LOAD_TIMEOUT_S", "IDLE_TIMEOUT_S", "ROOT", "START_TIMEOUT_S", "StreamlitServer", "WALK_SHOTS",
     "assert_no_exception", "browser_required", "click_button", "click_sidebar_link",
     "click_until", "free_port", "login", "login_attempt", "logout", "logout_button", "main",
     "open_menu", "open_page", "pick", "screenshot", "sidebar_links", "start_streamlit", "tr",

@@ -10,6 +10,7 @@ import pytest
 from services.platform.seed import DEMO_USERS
 from tests.e2e.conftest import (
     DEMO_PASSWORD,
+    WALK_SHOTS,
     assert_no_exception,
     click_sidebar_link,
     login,
@@ -53,7 +54,8 @@ def walk_menu(page, tmp_path, expected: dict[str, str], prefix: str) -> dict[str
         assert logout_button(page).is_visible(), f"{title}: logged out?"
         headings[title] = heading(page)
         assert headings[title], f"{title} shows no heading"
-        screenshot(page, tmp_path, f"{prefix}_{i:02d}_{expected[title]}")
+        if WALK_SHOTS:
+            screenshot(page, tmp_path, f"{prefix}_{i:02d}_{expected[title]}")
     return headings
 
 

@@ -12,7 +12,6 @@ are drawn on a canvas, out of reach of the page's text: the AppTest walk
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from urllib.parse import urlparse
@@ -21,6 +20,7 @@ import pytest
 
 from tests.e2e.conftest import (
     CONTEXT_OPTIONS,
+    WALK_SHOTS,
     assert_no_exception,
     click_sidebar_link,
     login,
@@ -42,7 +42,6 @@ ENGLISH_CHROME = re.compile(r"\bView (?:\d+ )?(?:more|less)\b|\bChoose (?:an )?o
                             r"|\bUpload\b|\bper file\b|\bmust be [\d.]+MB\b"
                             # and Plotly's month names on date axes ("Jan 2026", "Mar 15")
                             r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?: \d{1,4})\b")
-SHOTS = os.environ.get("FIVESYS_WALK_SHOTS") == "1"
 # what the user reads: the main area and the sidebar, without icon ligatures
 SHOWN_TEXT = """() => ['[data-testid="stMain"]', '[data-testid="stSidebar"]'].map(sel => {
   const root = document.querySelector(sel);
@@ -94,7 +93,7 @@ def _whole_page(page, tmp_path, name: str):  # noqa: ANN001, ANN202
 def test_every_page_as_every_role_reads_clean_in_the_browser(browser, private_server, tmp_path):  # noqa: ANN001
     with sqlite3.connect(private_server.db_path) as conn:
         regions = dict(conn.execute("select code, name from region").fetchall())
-    if SHOTS:
+    if WALK_SHOTS:
         print(f"\nscreenshots: {tmp_path}")
     report: dict[str, list[str]] = {}
     pages = 0
@@ -110,7 +109,7 @@ def test_every_page_as_every_role_reads_clean_in_the_browser(browser, private_se
                 name = f"{username}_{i:02d}_{_slug(href)}"
                 click_sidebar_link(page, title)
                 assert_no_exception(page)
-                if SHOTS:
+                if WALK_SHOTS:
                     _whole_page(page, tmp_path, name)
                 pages += 1
                 found = _problems(page.evaluate(SHOWN_TEXT), regions)
@@ -118,6 +117,6 @@ def test_every_page_as_every_role_reads_clean_in_the_browser(browser, private_se
                     report[name] = found
         finally:
             ctx.close()
-    print(f"{pages} pages checked" + (f", screenshots in {tmp_path}" if SHOTS else ""))
+    print(f"{pages} pages checked" + (f", screenshots in {tmp_path}" if WALK_SHOTS else ""))
     assert pages >= 100, pages  # 5 roles, 17-28 pages each
     assert not report, "\n".join(f"{k}: {v}" for k, v in report.items())

@@ -5,6 +5,7 @@ of the data."""
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 from sqlalchemy import select, update
 
@@ -41,3 +42,21 @@ def test_a_snapshot_does_not_see_writes_committed_after_it_began(seeded):
     after = read_frame(seeded, orders, schema)
     assert after["order_no"][0] == "DB-SNAPSHOT-TEST"
     assert after["order_no"][1:].to_list() == first["order_no"][1:].to_list()
+
+
+def test_a_read_in_chunks_equals_the_read_in_one(seeded, monkeypatch):
+    """SQLite rows become a frame CURSOR_CHUNK at a time (peak memory); chunk edges change
+    nothing, on every loader (PostgreSQL reads through COPY and ADBC: no chunks)."""
+    import services.platform.frames as frames_module
+
+    if seeded.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL reads through COPY and ADBC, not a cursor")
+    names = set(LOADERS) - {"clock"}
+    with seeded.connect() as conn:
+        whole = load_inputs(conn, names)
+    monkeypatch.setattr(frames_module, "CURSOR_CHUNK", 7)  # many chunks, a short last one
+    with seeded.connect() as conn:
+        chunked = load_inputs(conn, names)
+    assert whole["ap_steps"].height > 7 * 100
+    for name in sorted(names):
+        assert_frame_equal(chunked[name], whole[name], check_exact=True)
