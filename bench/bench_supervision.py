@@ -128,9 +128,7 @@ def cockpit(url: str) -> dict:
     cold = time.perf_counter() - t0
     if at.exception:
         raise RuntimeError(f"cockpit failed: {at.exception}")
-    # the ranking's yearly counts come from a background job (ui.platform.background): the
-    # page shows a notice until they are in; warm is a rerun once they are, not a rerun
-    # racing the job for the 2 cores
+    # warm: a rerun once the ranking's background counts are in, not one racing that job
     waiting = translate("esupervision.rank.computing", DEFAULT_LANGUAGE)
     while any(i.value == waiting for i in at.info):
         time.sleep(0.5)

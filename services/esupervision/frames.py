@@ -1,5 +1,6 @@
 """S4 frames read on a `Bind` (an Engine or a Connection: the rule-input loader contract of
-services.lights.inputs): approval cases, steps, suspensions, funds and payments into polars,
+services.lights.inputs): approval cases, steps and suspensions into polars (funds and their
+payments: fund_frames.py),
 fast enough for a province (services.platform.frames: no ORM objects), with working-day timing
 from the official calendar. The loaders (rule_inputs.py) call these with their bind; pages go
 through services.esupervision.read, which passes its session's connection.
@@ -22,8 +23,6 @@ from metrics.esupervision.rules import (
     CASES_SCHEMA,
     EDGES_SCHEMA,
     FLOW_STEPS_SCHEMA,
-    FUNDS_SCHEMA,
-    PAYMENTS_SCHEMA,
     STEPS_SCHEMA,
     SUSPENSIONS_SCHEMA,
 )
@@ -35,8 +34,6 @@ from models.esupervision import (
     ApprovalCase,
     CaseStep,
     CaseSuspension,
-    FundPayment,
-    SpecialFund,
 )
 from models.org import Region
 from models.power import Power, PowerEdge, PowerStep
@@ -290,25 +287,3 @@ def flow_edges(bind: Bind, power_ids: list[int] | None = None,
     if departments is not None:
         stmt = stmt.where(PowerEdge.power_id.in_(_powers_handled(departments)))
     return read_frame(bind, stmt, EDGES_SCHEMA)
-
-
-# ---- funds -----------------------------------------------------------------------------------
-
-def read_funds(bind: Bind, scope: Scope | None, *, year: int | None = None) -> pl.DataFrame:
-    f = SpecialFund
-    stmt = scoped(select(f.id, f.code, f.name, f.department_id, f.region_code, f.year, f.budget,
-                          f.allocated_on, f.approval_threshold), scope, f.region_code, f.department_id)
-    if year is not None:
-        stmt = stmt.where(f.year == year)
-    return read_frame(bind, stmt, FUNDS_SCHEMA)
-
-
-def read_payments(bind: Bind, scope: Scope | None, *, fund_ids: list[int] | None = None) -> pl.DataFrame:
-    p, f = FundPayment, SpecialFund
-    stmt = (select(p.id, p.fund_id, f.code, f.department_id, f.region_code, p.recipient_name,
-                   p.recipient_uscc, p.amount, p.paid_on, p.voucher, f.approval_threshold)
-            .join(f, f.id == p.fund_id))
-    stmt = scoped(stmt, scope, f.region_code, f.department_id)
-    if fund_ids is not None:
-        stmt = stmt.where(p.fund_id.in_(fund_ids))
-    return read_frame(bind, stmt, PAYMENTS_SCHEMA)

@@ -18,7 +18,7 @@ from models.esupervision import ApprovalCase, CaseStep, FundPayment, SpecialFund
 from models.lights import Alert, SyncRequest
 from models.org import Department, Region
 from models.power import Power, PowerStep
-from services.esupervision import frames
+from services.esupervision import frames, fund_frames
 from services.esupervision.frames import Timed, scoped
 from services.lights.rule_settings import effective_params, stored_settings
 from services.platform.frames import read_frame
@@ -42,12 +42,12 @@ def read_suspensions(*, session: Session, scope: Scope,
 
 
 def read_funds(*, session: Session, scope: Scope, year: int | None = None) -> pl.DataFrame:
-    return frames.read_funds(session.connection(), scope, year=year)
+    return fund_frames.read_funds(session.connection(), scope, year=year)
 
 
 def read_payments(*, session: Session, scope: Scope,
                   fund_ids: list[int] | None = None) -> pl.DataFrame:
-    return frames.read_payments(session.connection(), scope, fund_ids=fund_ids)
+    return fund_frames.read_payments(session.connection(), scope, fund_ids=fund_ids)
 
 
 def power_steps(*, session: Session, power_id: int) -> pl.DataFrame:

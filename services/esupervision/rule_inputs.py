@@ -8,6 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from services.esupervision import frames as es
+from services.esupervision import fund_frames
 from services.esupervision.rule_groups import GROUPS  # noqa: F401  (startup registers them)
 from services.lights.inputs import Bind, Departments, Loader, loader_table
 from services.lights.rule_inputs import clock
@@ -55,9 +56,9 @@ def ap_suspensions(bind: Bind, departments: Departments = None) -> pl.DataFrame:
 
 @loader("fd_funds", tables=("special_fund",), by_department=True)
 def fd_funds(bind: Bind, departments: Departments = None) -> pl.DataFrame:
-    return es.read_funds(bind, departments_scope(departments))
+    return fund_frames.read_funds(bind, departments_scope(departments))
 
 
 @loader("fd_payments", tables=("fund_payment", "special_fund"), by_department=True)
 def fd_payments(bind: Bind, departments: Departments = None) -> pl.DataFrame:
-    return es.read_payments(bind, departments_scope(departments))
+    return fund_frames.read_payments(bind, departments_scope(departments))

@@ -18,8 +18,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import polars as pl
+from sqlalchemy import BigInteger, cast
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import Select
 
@@ -160,13 +162,39 @@ class _Snapshot:
 _SNAPSHOT: ContextVar[_Snapshot | None] = ContextVar("read_snapshot", default=None)
 
 
+def _decimals_as_integers(stmt: Select, schema: dict[str, pl.DataType]) -> tuple[Select, dict]:
+    """The select with each exact-decimal column as a whole number of its smallest unit (fen
+    for Numeric(14, 2) yuan), and the schema it is read with. ADBC hands PostgreSQL's NUMERIC
+    over as text it builds value by value: 0.25 s of a province's 337,000 payments, against
+    none for a BIGINT. `_integers_as_decimals` turns them back, exactly."""
+    columns = list(stmt.selected_columns)
+    decimal = {i for i, t in enumerate(schema.values()) if isinstance(t, pl.Decimal)
+               and t.precision is not None and t.precision <= 18}
+    if not decimal:
+        return stmt, schema
+    units = [cast(col * 10 ** list(schema.values())[i].scale, BigInteger).label(f"_units_{i}")
+             if i in decimal else col for i, col in enumerate(columns)]
+    return (stmt.with_only_columns(*units, maintain_column_froms=True),
+            {n: pl.Int64() if i in decimal else t for i, (n, t) in enumerate(schema.items())})
+
+
+def _integers_as_decimals(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    return frame.with_columns(
+        (pl.col(n).cast(pl.Decimal(18, 0)) * pl.lit(Decimal(1).scaleb(-t.scale))).cast(t)
+        for n, t in schema.items() if isinstance(t, pl.Decimal) and frame.schema[n] != t)
+
+
 def read_frame(bind: Bind, stmt: Select, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """Run a Core select into a frame with `schema` (columns in the order of the select)."""
     snap = _SNAPSHOT.get()
     if snap is not None and bind is snap.engine:
+        if bind.dialect.name == "postgresql":
+            stmt, read_as = _decimals_as_integers(stmt, schema)
+        else:
+            read_as = schema
         key = (_sql(stmt, bind.dialect), tuple(schema.items()))
         if key not in snap.frames:
-            snap.frames[key] = snap.read(key[0], schema)
+            snap.frames[key] = _integers_as_decimals(snap.read(key[0], read_as), schema)
         return snap.frames[key]
     conn_ctx = bind.connect() if isinstance(bind, Engine) else None
     conn = conn_ctx if conn_ctx is not None else bind
