@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import time
 from datetime import timedelta
@@ -104,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         sync_alerts(engine, actor="bench")
         report["full_sync_s"] = round(time.perf_counter() - t0, 3)
+        # the process's peak, the seed included (Linux: ru_maxrss in KiB)
+        report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     finally:
         engine.dispose()
         drop()

@@ -177,6 +177,21 @@ def test_no_module_over_300_lines_outside_migrations():
     assert BEING_SPLIT - over == set(), f"now under {MAX_LINES} lines, drop from BEING_SPLIT: {sorted(BEING_SPLIT - over)}"
 
 
+# the server's clock: its date is "yesterday" in China for eight hours a day on a UTC server
+SERVER_CLOCK = re.compile(r"\b(?:date\.today|datetime\.today|datetime\.utcnow)\(\)|\bdatetime\.now\(\)")
+
+
+def test_no_date_from_the_server_clock_outside_core_clock():
+    """Issue 11: one China "today" (core/clock.py), never the server's date."""
+    files = [p for d in PRODUCTION_DIRS for p in (ROOT / d).rglob("*.py")]
+    files += [ROOT / f for f in PRODUCTION_FILES] + list((ROOT / "bench").glob("*.py"))
+    found = [f"{p.relative_to(ROOT).as_posix()}:{i}: {line.strip()}"
+             for p in files if p != ROOT / "core" / "clock.py"
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if SERVER_CLOCK.search(line.split("#")[0])]
+    assert found == []
+
+
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;#]+)")
 
 
