@@ -24,6 +24,7 @@ from tests.e2e.conftest import (
     assert_no_exception,
     click_sidebar_link,
     login,
+    logout_button,
     screenshot,
     sidebar_links,
 )
@@ -109,6 +110,10 @@ def test_every_page_as_every_role_reads_clean_in_the_browser(browser, private_se
                 name = f"{username}_{i:02d}_{_slug(href)}"
                 click_sidebar_link(page, title)
                 assert_no_exception(page)
+                # the entry's page, with its heading, the user still logged in
+                assert urlparse(page.url).path.rstrip("/") == urlparse(href).path.rstrip("/"), (name, page.url)
+                assert page.locator('[data-testid="stMain"] h1').count(), f"{name}: no heading"
+                assert logout_button(page).is_visible(), f"{name}: logged out?"
                 if WALK_SHOTS:
                     _whole_page(page, tmp_path, name)
                 pages += 1
