@@ -209,9 +209,11 @@ def timed_cases(bind: Bind, scope: Scope | None, *, today: date, **filters) -> T
         susp = read_suspensions(bind, None)
     elif cases.height < FEW_CASES:
         susp = read_suspensions(bind, scope, cases["case_id"].to_list())
-    else:  # every suspension's dates (a province has 60,000: faster than a list of ids)
-        susp = read_frame(bind, select(CaseSuspension.case_id, CaseSuspension.start_on,
-                                       CaseSuspension.end_on),
+    else:  # the dates of the suspensions in scope (a province has 60,000: faster than a list
+        # of ids), kept for the cases read
+        s, c = CaseSuspension, ApprovalCase
+        susp = read_frame(bind, scoped(select(s.case_id, s.start_on, s.end_on).join(c, c.id == s.case_id),
+                                       scope, c.region_code, c.department_id),
                           {k: SUSP_READ[k] for k in ("case_id", "start_on", "end_on")})
         susp = susp.filter(pl.col("case_id").is_in(cases["case_id"].implode()))
     cal = calendar_for(bind, [cases["received_on"].min()], today, cases["limit_days"].max())

@@ -60,3 +60,29 @@ def test_a_read_in_chunks_equals_the_read_in_one(seeded, monkeypatch):
     assert whole["ap_steps"].height > 997 * 3 and whole["ap_steps"].height % 997
     for name in sorted(names):
         assert_frame_equal(chunked[name], whole[name], check_exact=True)
+
+
+def test_timed_cases_read_the_same_suspensions_by_id_and_by_scope(seeded, monkeypatch):
+    """Many cases take their suspensions through the scoped join, few by their ids: the same
+    timing either way, for the province and for one county (scope applied in SQL)."""
+    from datetime import date
+
+    from sqlmodel import Session
+
+    import services.esupervision.frames as es_frames
+    from models.users import User
+    from services.platform.scope import scope_for
+
+    today = date(2026, 12, 6)
+    with Session(seeded) as s:
+        users = [s.execute(select(User).where(User.username == u)).scalar_one()
+                 for u in ("prov_leader", "county_data")]
+        scopes = [scope_for(u, session=s) for u in users]
+    for scope in scopes:
+        with seeded.connect() as conn:
+            monkeypatch.setattr(es_frames, "FEW_CASES", 10**9)
+            by_id = es_frames.timed_cases(conn, scope, today=today, since=date(2026, 1, 1)).cases
+            monkeypatch.setattr(es_frames, "FEW_CASES", 0)
+            by_scope = es_frames.timed_cases(conn, scope, today=today, since=date(2026, 1, 1)).cases
+        assert by_id.height > 0 and by_id["suspended_workdays"].sum() > 0
+        assert_frame_equal(by_scope, by_id, check_exact=True)
