@@ -167,15 +167,15 @@ def _decimals_as_integers(stmt: Select, schema: dict[str, pl.DataType]) -> tuple
     for Numeric(14, 2) yuan), and the schema it is read with. ADBC hands PostgreSQL's NUMERIC
     over as text it builds value by value: 0.25 s of a province's 337,000 payments, against
     none for a BIGINT. `_integers_as_decimals` turns them back, exactly."""
-    columns = list(stmt.selected_columns)
-    decimal = {i for i, t in enumerate(schema.values()) if isinstance(t, pl.Decimal)
-               and t.precision is not None and t.precision <= 18}
-    if not decimal:
+    def whole(t: pl.DataType) -> bool:
+        return isinstance(t, pl.Decimal) and t.precision is not None and t.precision <= 18
+
+    if not any(whole(t) for t in schema.values()):
         return stmt, schema
-    units = [cast(col * 10 ** list(schema.values())[i].scale, BigInteger).label(f"_units_{i}")
-             if i in decimal else col for i, col in enumerate(columns)]
+    units = [cast(col * 10 ** t.scale, BigInteger).label(f"_units_{i}") if whole(t) else col
+             for i, (col, t) in enumerate(zip(stmt.selected_columns, schema.values(), strict=True))]
     return (stmt.with_only_columns(*units, maintain_column_froms=True),
-            {n: pl.Int64() if i in decimal else t for i, (n, t) in enumerate(schema.items())})
+            {n: pl.Int64() if whole(t) else t for n, t in schema.items()})
 
 
 def _integers_as_decimals(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:

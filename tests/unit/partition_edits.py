@@ -24,12 +24,17 @@ def _depts(conn: Connection, sql: str, **params) -> set[int]:
     return {d for (d,) in conn.execute(text(sql), params) if d is not None}
 
 
-def move_case(conn: Connection, n: int) -> set[int]:
-    row = _pick(conn, "SELECT id, department_id FROM approval_case ORDER BY id", n)
-    other = _pick(conn, "SELECT id FROM department ORDER BY id", n // 7)
-    conn.execute(text("UPDATE approval_case SET department_id = :d WHERE id = :i"),
+def _move(conn: Connection, table: str, n: int, other_n: int) -> set[int]:
+    """Row n of `table` moved to department other_n: both departments are touched."""
+    row = _pick(conn, f"SELECT id, department_id FROM {table} ORDER BY id", n)
+    other = _pick(conn, "SELECT id FROM department ORDER BY id", other_n)
+    conn.execute(text(f"UPDATE {table} SET department_id = :d WHERE id = :i"),
                  {"d": other[0], "i": row[0]})
     return {row[1], other[0]}
+
+
+def move_case(conn: Connection, n: int) -> set[int]:
+    return _move(conn, "approval_case", n, n // 7)
 
 
 def overcharge_case(conn: Connection, n: int) -> set[int]:
@@ -101,11 +106,7 @@ def drop_payment(conn: Connection, n: int) -> set[int]:
 
 
 def move_fund(conn: Connection, n: int) -> set[int]:
-    row = _pick(conn, "SELECT id, department_id FROM special_fund ORDER BY id", n)
-    other = _pick(conn, "SELECT id FROM department ORDER BY id", n // 3)
-    conn.execute(text("UPDATE special_fund SET department_id = :d WHERE id = :i"),
-                 {"d": other[0], "i": row[0]})
-    return {row[1], other[0]}
+    return _move(conn, "special_fund", n, n // 3)
 
 
 def strip_measures(conn: Connection, n: int) -> set[int]:
@@ -230,12 +231,14 @@ def copy_bid(conn: Connection, n: int) -> set[int]:
     (R028), bond account (TR-R3) and agent (TR-R5)."""
     bid, dept, _ = _bid(conn, n)
     tenderer = _pick(conn, "SELECT uscc FROM trade_party ORDER BY uscc", n // 13)[0]
+    # numbered by the bids there are: the same edit twice in one example stays two bids
+    seq = conn.execute(text("SELECT count(*) FROM trade_bid")).scalar_one()
     conn.execute(text("INSERT INTO trade_bid (process_id, bid_no, tenderer_uscc, amount, "
                       "received_at, status, bond_account, bond_payer, bond_amount, agent_name, "
                       "project_manager) SELECT process_id, :no, :t, amount, received_at, "
                       "status, bond_account, bond_payer, bond_amount, agent_name, "
                       "project_manager FROM trade_bid WHERE id = :i"),
-                 {"no": f"PROP-{n}-{bid}", "t": tenderer, "i": bid})
+                 {"no": f"PROP-{n}-{bid}-{seq}", "t": tenderer, "i": bid})
     return {dept}
 
 
