@@ -12,7 +12,7 @@ import sqlite3
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Index, Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from core.statuses import CASE_OPEN, CASE_STATUSES, CaseStatus  # noqa: F401
@@ -73,7 +73,13 @@ class CaseStep(SQLModel, table=True):
     pass_no 1, 2, … when the case comes back to the step, e.g. after 补正)."""
 
     __tablename__ = "case_step"
-    __table_args__ = (Index("uq_case_step_pass", "case_id", "seq", "pass_no", unique=True),)
+    __table_args__ = (
+        Index("uq_case_step_pass", "case_id", "seq", "pass_no", unique=True),
+        # the steps still running (a few of millions): the daily sweep's cases whose days the
+        # date still moves (services.esupervision.frames.movable_case_ids)
+        Index("ix_case_step_unfinished", "case_id", sqlite_where=text("finished_at IS NULL"),
+              postgresql_where=text("finished_at IS NULL")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="approval_case.id")

@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from metrics.esupervision.schemas import case_subjects, day, today_of
+from metrics.esupervision.schemas import case_subjects, day, suspension_subject, today_of
 from metrics.lights.registry import facts_json
 
 
@@ -91,7 +91,7 @@ def long_suspension(frames: Mapping[str, pl.DataFrame], params: Mapping[str, Any
     hit = s.filter((pl.col("suspension_workdays") > pl.lit(max_days)) | no_reason)
     return hit.select(
         pl.lit("case_suspension").alias("subject_type"),
-        (pl.col("case_no") + pl.lit("#") + pl.col("suspension_id").cast(pl.String)).alias("subject_id"),
+        pl.lit(suspension_subject(hit)).alias("subject_id"),
         pl.col("department_id"), pl.col("region_code"),
         facts_json(pl.col("case_no"), pl.col("kind"), day("start_on"), day("end_on"),
                    pl.col("suspension_workdays"), no_reason.alias("no_reason"),

@@ -90,6 +90,21 @@ def today_of(frames: Mapping[str, pl.DataFrame]) -> pl.Expr:
     return pl.lit(clock["today"][0], dtype=pl.Date)
 
 
+def open_case_ids(frames: Mapping[str, pl.DataFrame]) -> pl.Series:
+    """The sweep's subjects of a case rule (Rule.open_subjects): the cases read open."""
+    return frames["ap_cases"]["case_no"]
+
+
+def suspension_subject(frame: pl.DataFrame) -> pl.Series:
+    """AP-Y3's subject id of each suspension."""
+    return frame.select(pl.col("case_no") + pl.lit("#") + pl.col("suspension_id").cast(pl.String)).to_series()
+
+
+def open_suspension_ids(frames: Mapping[str, pl.DataFrame]) -> pl.Series:
+    """The sweep's subjects of AP-Y3: the suspensions of the cases read open."""
+    return suspension_subject(frames["ap_suspensions"])
+
+
 def case_subjects(frame: pl.DataFrame, *facts: pl.Expr) -> pl.DataFrame:
     return frame.select(
         pl.lit("approval_case").alias("subject_type"), pl.col("case_no").alias("subject_id"),

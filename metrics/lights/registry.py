@@ -26,6 +26,17 @@ Level = Literal["red", "yellow"]
 # - "global": a population rule (fences or quartiles across departments or processes, rules
 #   over rows without a department): recomputed whole whenever a partitioned sync runs.
 Partition = Literal["department", "group", "global"]
+# How the date alone moves a rule's lights (the daily sweep, issue 12; only a rule that reads a
+# dated input is swept at all, services.lights.inputs):
+# - "whole": the sweep re-runs it over the province (always correct);
+# - "open": only the lights of subjects still open move with the date, each from its own rows
+#   (a case's time limit runs while the case is open; a concluded case's days are fixed): the
+#   sweep reads just the open rows of its inputs (loaders declared `open_rows`) and compares
+#   the alerts of the subjects `open_subjects` names in them, and no other;
+# - "never": the date-dependent columns of its inputs do not reach its result.
+# "open" and "never" are promises the property test (tests/unit/test_lights_sweep.py) checks
+# against a full sync on later days.
+Sweep = Literal["whole", "open", "never"]
 
 # What a rule function returns: one row per offending subject.
 SUBJECT_SCHEMA: dict[str, pl.DataType] = {
@@ -75,6 +86,9 @@ class Rule:
     # property test (tests/unit/test_lights_partitions.py) checks against a full sync.
     partition: Partition = "global"
     group: str | None = None       # the resolver of a "group" rule (services.lights.groups)
+    sweep: Sweep = "whole"         # see `Sweep`
+    # with sweep="open": the subject ids (SUBJECT_SCHEMA's subject_id) of the open rows read
+    open_subjects: Callable[[Mapping[str, pl.DataFrame]], pl.Series] | None = None
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}

@@ -10,13 +10,13 @@ from ui.lights.format import level_label, style_levels
 from ui.platform.calendar_notice import warn_unknown_years
 from ui.platform.context import require_user
 from ui.platform.i18n import t
-from ui.platform.tables import data_table
+from ui.platform.tables import data_table, page_of
 
 ctx = require_user("leader", "supervisor", "data_officer")
 st.title(t("esupervision.cases.title"))
 st.caption(t("esupervision.cases.caption"))
 flt = case_filters(ctx, key="sc")
-data = case_data(ctx.scope, flt)
+data = case_data(ctx.scope, flt, open_only=True)
 warn_unknown_years(data.unknown_years)
 
 table = open_cases_table(data)
@@ -29,13 +29,15 @@ for col, level in zip((c2, c3, c4), ("red", "yellow", "green"), strict=True):
 if table.height == 0:
     st.info(t("esupervision.cases.none"))
 else:
-    data_table(style_levels(table, light_col), hide_index=True, width="stretch", height=420)
+    shown = page_of(table, key="sc_page")  # most urgent first (open_cases_table's order)
+    data_table(style_levels(shown, light_col), hide_index=True, width="stretch", height=420)
     download(t("esupervision.export"), "cases_in_progress.xlsx", lambda: {
         t("core.export.about_sheet"): about_sheet(ctx, dict(flt.labels), rows=table.height),
         t("esupervision.cases.sheet"): table}, key="sc_export")
 
 st.subheader(t("esupervision.timeline.title"))
-choices = table[t("esupervision.col.case_no")].to_list()
+# the cases of the page shown (the box below finds any other by its number)
+choices = (shown if table.height else table)[t("esupervision.col.case_no")].to_list()
 wanted = st.query_params.get("case") or ""
 left, right = st.columns(2)
 picked = left.selectbox(t("esupervision.timeline.pick"), [None, *choices], key="sc_case",

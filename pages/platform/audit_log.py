@@ -40,7 +40,7 @@ st.caption(t("audit.shown", n=events.height))
 data_table(shown, hide_index=True, width="stretch")
 
 left, right = st.columns(2)
-left.download_button(t("core.export_xlsx"), data=to_xlsx({"audit": shown}), file_name="audit_log.xlsx",
+left.download_button(t("core.export_xlsx"), data=lambda: to_xlsx({"audit": shown}), file_name="audit_log.xlsx",
                      icon=":material/download:",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 if right.button(t("audit.verify"), icon=":material/verified:"):

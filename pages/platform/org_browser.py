@@ -71,7 +71,7 @@ shown = depts.select(
 )
 data_table(shown, hide_index=True, width="stretch")
 st.download_button(
-    t("core.export_xlsx"), data=to_xlsx({t("org.col_department"): shown}),
+    t("core.export_xlsx"), data=lambda: to_xlsx({t("org.col_department"): shown}),
     file_name=f"departments_{choice}.xlsx", icon=":material/download:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )

@@ -84,7 +84,7 @@ tab1, tab2 = st.tabs([t("power.ui.by_department"), t("power.ui.by_region")])
 data_table(by_dept, hide_index=True, width="stretch", where=tab1)
 data_table(by_region, hide_index=True, width="stretch", where=tab2)
 st.download_button(t("core.export_xlsx"),
-                   data=to_xlsx({t("power.ui.by_department"): by_dept,
-                                 t("power.ui.by_region"): by_region}),
+                   data=lambda: to_xlsx({t("power.ui.by_department"): by_dept,
+                                         t("power.ui.by_region"): by_region}),
                    file_name="power_coverage.xlsx", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

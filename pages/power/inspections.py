@@ -36,7 +36,7 @@ c3.metric(t("power.ui.insp_overdue"), counts["overdue"])
 shown = inspections_display(df)
 event = data_table(shown, hide_index=True, width="stretch", on_select="rerun",
                      selection_mode="single-row", key="pi_table")
-st.download_button(t("core.export_xlsx"), data=to_xlsx({t("power.ui.insp_title"): shown}),
+st.download_button(t("core.export_xlsx"), data=lambda: to_xlsx({t("power.ui.insp_title"): shown}),
                    file_name="inspections.xlsx", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

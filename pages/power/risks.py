@@ -55,7 +55,7 @@ shown = pl.concat([risks.select(pl.col("power").alias(t("power.ui.name")),
                    risks_display(risks)], how="horizontal")
 event = data_table(shown, hide_index=True, width="stretch", on_select="rerun",
                      selection_mode="single-row", key="pr_table")
-st.download_button(t("core.export_xlsx"), data=to_xlsx({t("power.ui.risks_title"): shown}),
+st.download_button(t("core.export_xlsx"), data=lambda: to_xlsx({t("power.ui.risks_title"): shown}),
                    file_name="risk_points.xlsx", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 rows = event.selection.rows if event and event.selection else []

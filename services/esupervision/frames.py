@@ -52,6 +52,7 @@ POWER_COLUMNS = {"power_code": pl.String(), "power_category": pl.String(),
                  "online_available": pl.Boolean()}
 FEW_POWER_IDS = 500  # below this many, the powers are read by id; above it, all of them
 FEW_CASES = 5_000  # below this many cases, their suspensions are read by case id
+Ids = list[int] | Select | None  # case ids: a list, or a select of them (the sweep's open cases)
 
 
 def scoped(stmt: Select, scope: Scope | None, region_col, dept_col) -> Select:  # noqa: ANN001
@@ -65,7 +66,7 @@ def cases_stmt(scope: Scope | None, *, since: date | None = None,
                until: date | None = None, open_only: bool = False,
                concluded_since: date | None = None,
                region_prefix: str | None = None, department_id: int | None = None,
-               power_name: str | None = None) -> Select:
+               power_name: str | None = None, case_ids: Ids = None) -> Select:
     c, p = ApprovalCase, Power
     stmt = select(c.id, c.case_no, c.power_id, c.department_id, c.region_code, c.channel,
                   c.status, c.received_at, c.finished_at, c.promised_limit_days, c.fee_charged,
@@ -86,6 +87,8 @@ def cases_stmt(scope: Scope | None, *, since: date | None = None,
             Region.path.like(literal(region_prefix) + "%"))))
     if department_id is not None:
         stmt = stmt.where(c.department_id == department_id)
+    if case_ids is not None:
+        stmt = stmt.where(c.id.in_(case_ids))
     if power_name:
         stmt = stmt.where(c.power_id.in_(select(p.id).where(p.name == power_name)))
     return stmt
@@ -130,7 +133,7 @@ def _powers_of(bind: Bind, power_ids: pl.Series) -> pl.DataFrame:
     return read_frame(bind, stmt, {"power_id": pl.Int64()} | POWER_COLUMNS)
 
 
-def read_suspensions(bind: Bind, scope: Scope | None, case_ids: list[int] | None = None) -> pl.DataFrame:
+def read_suspensions(bind: Bind, scope: Scope | None, case_ids: Ids = None) -> pl.DataFrame:
     s, c = CaseSuspension, ApprovalCase
     stmt = (select(s.case_id, s.id, c.case_no, c.department_id, c.region_code, s.kind,
                    s.start_on, s.end_on, s.reason).join(c, c.id == s.case_id))
@@ -147,7 +150,7 @@ FLOW_READ_SCHEMA = {"power_id": pl.Int64(), "seq": pl.Int64(), "step_name": pl.S
                     "step_limit_days": pl.Int64()}
 
 
-def read_steps(bind: Bind, scope: Scope | None, case_ids: list[int] | None = None) -> pl.DataFrame:
+def read_steps(bind: Bind, scope: Scope | None, case_ids: Ids = None) -> pl.DataFrame:
     """Steps with their flow step's name and limit. Lean SQL (no join, no text when the whole
     province is read); the cases' powers and the steps' names and limits are joined in polars."""
     st, c = CaseStep, ApprovalCase
@@ -222,7 +225,7 @@ def timed_cases(bind: Bind, scope: Scope | None, *, today: date, **filters) -> T
 
 
 def timed_steps(bind: Bind, scope: Scope | None, *, today: date,
-                case_ids: list[int] | None = None) -> pl.DataFrame:
+                case_ids: Ids = None) -> pl.DataFrame:
     steps = read_steps(bind, scope, case_ids)
     if steps.height == 0:
         return pl.DataFrame(schema=STEPS_SCHEMA | {"handler": pl.String()})
@@ -240,17 +243,18 @@ def timed_steps(bind: Bind, scope: Scope | None, *, today: date,
             .select(*STEPS_SCHEMA, "handler"))
 
 
-def timed_suspensions(bind: Bind, scope: Scope | None, *, today: date) -> pl.DataFrame:
-    susp = read_suspensions(bind, scope)
+def timed_suspensions(bind: Bind, scope: Scope | None, *, today: date,
+                      case_ids: Ids = None) -> pl.DataFrame:
+    susp = read_suspensions(bind, scope, case_ids)
     if susp.height == 0:
         return pl.DataFrame(schema=SUSPENSIONS_SCHEMA)
     cal = calendar_for(bind, [susp["start_on"].min()], today)
     return suspension_lengths(susp, cal.frame, today,
-                              cases=case_window(bind, scope, None, suspended_only=True)
+                              cases=case_window(bind, scope, case_ids, suspended_only=True)
                               ).select(*SUSPENSIONS_SCHEMA)
 
 
-def case_window(bind: Bind, scope: Scope | None, case_ids: list[int] | None, *,
+def case_window(bind: Bind, scope: Scope | None, case_ids: Ids, *,
                 suspended_only: bool = False) -> pl.DataFrame:
     """case_id, received_on, finished_on (Shanghai dates): what a suspension is clipped to;
     `suspended_only`: just the cases with a suspension (a few percent of a province's)."""

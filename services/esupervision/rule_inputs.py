@@ -6,7 +6,11 @@ just the rows of a set of departments when given one (partitioned sync, issue 12
 from __future__ import annotations
 
 import polars as pl
+from sqlalchemy import select, union
+from sqlalchemy.sql import Select
 
+from metrics.esupervision.schemas import OPEN
+from models.esupervision import ApprovalCase, CaseStep
 from services.esupervision import frames as es
 from services.esupervision import fund_frames
 from services.esupervision.rule_groups import GROUPS  # noqa: F401  (startup registers them)
@@ -19,20 +23,33 @@ def _today(bind: Bind):  # noqa: ANN202
     return clock(bind)["today"][0]
 
 
+def movable_cases() -> Select:
+    """The cases whose working days the date still moves (the daily sweep's open rows): open
+    ones, and any with a step still running (its days run until it ends); both indexed."""
+    c, st = ApprovalCase, CaseStep
+    return union(select(c.id).where(c.status.in_(OPEN)),
+                 select(st.case_id).where(st.finished_at.is_(None)))
+
+
 LOADERS: dict[str, Loader] = {}
 loader = loader_table(LOADERS)
 
 
+# `tables`: what the whole read reads; the open rows' choice of cases (movable_cases) reads
+# case_step too, but only the sweep asks for them, and it re-runs the rules whatever changed
 @loader("ap_cases", tables=("approval_case", "calendar_year", "case_suspension", "power"),
-        by_department=True, dated=True)
-def ap_cases(bind: Bind, departments: Departments = None) -> pl.DataFrame:
-    return es.timed_cases(bind, departments_scope(departments), today=_today(bind)).cases.drop("remaining_workdays")
+        by_department=True, dated=True, open_rows=True)
+def ap_cases(bind: Bind, departments: Departments = None, open_only: bool = False) -> pl.DataFrame:
+    filters = {"case_ids": movable_cases()} if open_only else {}
+    return es.timed_cases(bind, departments_scope(departments), today=_today(bind),
+                          **filters).cases.drop("remaining_workdays")
 
 
 @loader("ap_steps", tables=("approval_case", "calendar_year", "case_step", "case_suspension",
-                            "power_step"), by_department=True, dated=True)
-def ap_steps(bind: Bind, departments: Departments = None) -> pl.DataFrame:
-    return es.timed_steps(bind, departments_scope(departments), today=_today(bind)).drop("handler")
+                            "power_step"), by_department=True, dated=True, open_rows=True)
+def ap_steps(bind: Bind, departments: Departments = None, open_only: bool = False) -> pl.DataFrame:
+    return es.timed_steps(bind, departments_scope(departments), today=_today(bind),
+                          case_ids=movable_cases() if open_only else None).drop("handler")
 
 
 # by department: the flows of the power versions the departments' cases were handled under
@@ -49,9 +66,10 @@ def ap_flow_edges(bind: Bind, departments: Departments = None) -> pl.DataFrame:
 
 
 @loader("ap_suspensions", tables=("approval_case", "calendar_year", "case_suspension"),
-        by_department=True, dated=True)
-def ap_suspensions(bind: Bind, departments: Departments = None) -> pl.DataFrame:
-    return es.timed_suspensions(bind, departments_scope(departments), today=_today(bind))
+        by_department=True, dated=True, open_rows=True)
+def ap_suspensions(bind: Bind, departments: Departments = None, open_only: bool = False) -> pl.DataFrame:
+    return es.timed_suspensions(bind, departments_scope(departments), today=_today(bind),
+                                case_ids=movable_cases() if open_only else None)
 
 
 @loader("fd_funds", tables=("special_fund",), by_department=True)

@@ -12,6 +12,9 @@ touched departments to it. A loader declared `dated=True` reads "today" (working
 open cases): the rules reading it are re-run by the daily sweep. A loader declares the
 `tables` it reads (tests/unit/test_lights_touch.py checks them against the SQL it runs): a
 change of those tables, and of no other, re-runs the rules that read it (services.lights.touch).
+A dated loader declared `open_rows=True` takes a keyword `open_only` and then reads just the
+rows the date can still move (open cases with their steps and suspensions): the daily sweep
+asks for them (`OPEN_ROWS` in place of the departments) for the rules declared sweep="open".
 
 The argument is an Engine OR a Connection (the demo seed runs the sync inside its own open
 transaction, `services.lights.sync.sync_alerts_in`, and passes that transaction's Connection,
@@ -33,6 +36,8 @@ from services.platform.frames import read_snapshot
 Bind = Engine | Connection
 Loader = Callable[..., pl.DataFrame]
 Departments = frozenset[int] | None
+OPEN_ROWS = "open rows"  # in place of a Departments: the rows the date can still move
+Rows = Departments | str
 LOADERS: dict[str, Loader] = {}
 DATED = frozenset({"clock"})  # the `clock` frame is today itself
 
@@ -41,12 +46,15 @@ def loader_table(table: dict[str, Loader]) -> Callable[..., Callable[[Loader], L
     """A `@loader("name", tables=(...), by_department=False, dated=False)` decorator that files
     functions into `table` (a system's own); see the module docstring for the flags."""
     def loader(name: str, *, tables: tuple[str, ...], by_department: bool = False,
-               dated: bool = False) -> Callable[[Loader], Loader]:
+               dated: bool = False, open_rows: bool = False) -> Callable[[Loader], Loader]:
         def wrap(fn: Loader) -> Loader:
             if name in table and table[name] is not fn:
                 raise ValueError(f"input {name} declared twice")
+            if open_rows and not dated:
+                raise ValueError(f"input {name}: open rows are a dated loader's")
             fn.by_department = by_department  # type: ignore[attr-defined]
             fn.dated = dated  # type: ignore[attr-defined]
+            fn.open_rows = open_rows  # type: ignore[attr-defined]
             fn.tables = frozenset(tables)  # type: ignore[attr-defined]
             table[name] = fn
             return fn
@@ -62,12 +70,18 @@ def is_dated(name: str) -> bool:
     return name in DATED or bool(getattr(LOADERS.get(name), "dated", False))
 
 
+def has_open_rows(name: str) -> bool:
+    return bool(getattr(LOADERS.get(name), "open_rows", False))
+
+
 def tables_of(name: str) -> frozenset[str]:
     """The tables loader `name` reads."""
     return LOADERS[name].tables  # type: ignore[attr-defined]
 
 
-def _load(bind: Bind, name: str, departments: Departments) -> pl.DataFrame:
+def _load(bind: Bind, name: str, departments: Rows) -> pl.DataFrame:
+    if departments == OPEN_ROWS:  # a loader without open rows reads whole
+        return LOADERS[name](bind, open_only=True) if has_open_rows(name) else LOADERS[name](bind)
     if departments is not None and by_department(name):
         return LOADERS[name](bind, departments=departments)
     return LOADERS[name](bind)
@@ -88,11 +102,12 @@ def load_inputs(bind: Bind, names: set[str], *, today: date | None = None,
     return load_input_sets(bind, [(names, departments)], today=today)[0]
 
 
-def load_input_sets(bind: Bind, sets: list[tuple[set[str], Departments]], *,
+def load_input_sets(bind: Bind, sets: list[tuple[set[str], Rows]], *,
                     today: date | None = None) -> list[dict[str, pl.DataFrame]]:
     """Several sets of frames (names, departments) in ONE read snapshot and with one "today"
     (the partitioned sync reads its population rules' inputs whole and its department rules'
-    inputs for the touched departments); identical reads are shared by the snapshot."""
+    inputs for the touched departments; the sweep reads OPEN_ROWS); identical reads are
+    shared by the snapshot."""
     missing = set().union(*(names for names, _ in sets)) - LOADERS.keys()
     if missing:
         raise KeyError(f"no loader for rule inputs: {sorted(missing)}")

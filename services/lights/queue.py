@@ -12,7 +12,7 @@ worker brings the lights in line afterwards, so no page waits for a sync.
   and marks them done IN THE SAME TRANSACTION as the alerts it writes: a crash leaves both
   the alerts and the queue as they were, and the next drain does the work again.
 - `sweep` (daily, after midnight Asia/Shanghai) re-runs the rules whose result moves with the
-  date alone; `sweep_if_due` does it once per China day, the day recorded in `lights_state`
+  date alone, on the rows the date can still move where a rule declares so (open cases); `sweep_if_due` does it once per China day, the day recorded in `lights_state`
   under the same lock, so several processes never sweep twice.
 The app runs `drain` and `sweep_if_due` in one background thread per server process
 (ui.lights.worker); the CLI has `sync-alerts` (drain, `--full`) and `sweep`; tests call
@@ -123,16 +123,19 @@ def drain(engine: Engine, *, actor: str = "worker", now: datetime | None = None)
 
 
 def time_rules() -> list[str]:
-    """Rules whose result can change with the date alone (they read a dated input)."""
-    return sorted(r.id for r in RULES.values() if any(is_dated(n) for n in r.inputs))
+    """Rules whose result can change with the date alone: they read a dated input, and do not
+    declare that its dated columns never reach their result (metrics.lights.registry.Sweep)."""
+    return sorted(r.id for r in RULES.values()
+                  if r.sweep != "never" and any(is_dated(n) for n in r.inputs))
 
 
 def sweep(engine: Engine, *, actor: str = "sweep", today: date | None = None) -> SyncResult:
-    """The daily sweep: the time-dependent rules in full; records the day swept."""
+    """The daily sweep: the time-dependent rules, those declared sweep="open" on the open
+    rows only; records the day swept."""
     with sync_mutex(engine), session_scope(engine) as s:
         lock_sync(s)
         result = _sync(s, reader=engine, actor=actor, rule_ids=time_rules(), inputs=None,
-                       now=None, locked=True)
+                       now=None, locked=True, sweep=True)
         _set_state(s, SWEEP_STATE, (today or china_today()).isoformat())
         return result
 
@@ -146,7 +149,7 @@ def sweep_if_due(engine: Engine, *, actor: str = "sweep") -> SyncResult | None:
                 s.get(LightsState, SWEEP_STATE).value >= today.isoformat():
             return None
         result = _sync(s, reader=engine, actor=actor, rule_ids=time_rules(), inputs=None,
-                       now=None, locked=True)
+                       now=None, locked=True, sweep=True)
         _set_state(s, SWEEP_STATE, today.isoformat())
         return result
 

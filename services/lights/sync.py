@@ -42,7 +42,7 @@ from models.base import utcnow
 from models.db import session_scope
 from models.lights import LightsState
 from services.lights.groups import resolve_group
-from services.lights.inputs import Bind, load_input_sets
+from services.lights.inputs import OPEN_ROWS, Bind, load_input_sets
 from services.lights.rule_settings import effective_params, stored_settings
 from services.lights.sync_plan import CURRENT_SCHEMA, KEY, SyncResult, plan_sync, with_material_hash
 from services.lights.sync_write import existing_alerts, refresh_escalations, write_plan
@@ -109,26 +109,34 @@ def _write_lock(session: Session) -> None:
 
 def _plan(session: Session, reader: Bind, rules: list[Rule],
           inputs: Mapping[str, pl.DataFrame] | None, departments: frozenset[int] | None,
-          before_compare: Callable[[], None]) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+          before_compare: Callable[[], None],
+          sweep: bool = False) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     """This run's plan: with `departments`, the department rules (metrics.lights.registry.
     Partition) are read, evaluated and compared only inside those departments, the group rules
-    for the departments and subjects of the touched groups, the rest whole. `before_compare`
-    runs between the evaluation and the read of the existing alerts."""
+    for the departments and subjects of the touched groups, the rest whole; with `sweep`, the
+    rules declared sweep="open" only on the open rows and their subjects (metrics.lights.
+    registry.Sweep). `before_compare` runs between the evaluation and the read of the
+    existing alerts."""
     given = dict(inputs or {})
     part = [r for r in rules if departments is not None and r.partition == "department"]
     grouped = [r for r in rules if departments is not None and r.partition == "group"]
-    whole = [r for r in rules if r not in part and r not in grouped]
+    opened = [r for r in rules if sweep and r.sweep == "open" and r not in part + grouped]
+    whole = [r for r in rules if r not in part + grouped + opened]
     scopes = [resolve_group(r.group, reader, departments) for r in grouped]
-    names = [{n for r in group for n in r.inputs} - given.keys() for group in (whole, part)]
-    read = load_input_sets(reader, [(names[0], None), (names[1], departments)] + [
+    names = [{n for r in group for n in r.inputs} - given.keys() for group in (whole, part, opened)]
+    read = load_input_sets(reader, [(names[0], None), (names[1], departments), (names[2], OPEN_ROWS)] + [
         (set(r.inputs) - given.keys(), scope.departments) for r, scope in zip(grouped, scopes, strict=True)])
-    full_frames, part_frames = read[0], read[1]
+    full_frames, part_frames, open_frames = read[0], read[1], read[2] | given
     found_whole = evaluate_rules(session=session, rules=whole, inputs=full_frames | given) \
         if whole else None
     found = evaluate_rules(session=session, rules=part, inputs=part_frames | given).filter(
         pl.col("department_id").is_in(sorted(departments or ()))) if part else None
     found_groups = [evaluate_rules(session=session, rules=[r], inputs=frames | given).filter(scope.subjects)
-                    for r, scope, frames in zip(grouped, scopes, read[2:], strict=True)]
+                    for r, scope, frames in zip(grouped, scopes, read[3:], strict=True)]
+    # the open rows' subjects, by rule: the only alerts of theirs the date can have moved
+    open_subjects = [pl.col("subject_id").is_in(r.open_subjects(open_frames).implode()) for r in opened]
+    found_open = [evaluate_rules(session=session, rules=[r], inputs=open_frames).filter(subjects)
+                  for r, subjects in zip(opened, open_subjects, strict=True)]
     before_compare()
     current, existing = [], []
     if found_whole is not None:
@@ -150,7 +158,10 @@ def _plan(session: Session, reader: Bind, rules: list[Rule],
         # a population rule's stored alerts are few (outliers): read them all, keep the groups'
         current.append(got)
         existing.append(existing_alerts(session=session, rule_ids=[r.id]).filter(scope.subjects))
-    frames = part_frames | full_frames | given
+    for r, subjects, got in zip(opened, open_subjects, found_open, strict=True):
+        current.append(got)
+        existing.append(existing_alerts(session=session, rule_ids=[r.id]).filter(subjects))
+    frames = open_frames | part_frames | full_frames | given
     if not current:
         return plan_sync(pl.DataFrame(schema=CURRENT_SCHEMA),
                          existing_alerts(session=session, rule_ids=[])), frames
@@ -167,7 +178,8 @@ def _record_run(session: Session, now: datetime) -> None:
 
 def _sync(session: Session, *, reader: Bind, actor: str, rule_ids: list[str] | None,
           inputs: Mapping[str, pl.DataFrame] | None, now: datetime | None,
-          departments: frozenset[int] | None = None, locked: bool = False) -> SyncResult:
+          departments: frozenset[int] | None = None, locked: bool = False,
+          sweep: bool = False) -> SyncResult:
     started = time.perf_counter()
     now = now or utcnow()
     session.info[QUIET] = True
@@ -180,7 +192,7 @@ def _sync(session: Session, *, reader: Bind, actor: str, rule_ids: list[str] | N
         sorted(RULES.values(), key=lambda r: r.id)
     plan, frames = _plan(session, reader, rules, inputs, departments,
                          before_compare=(lambda: _write_lock(session))
-                         if isinstance(reader, Engine) else (lambda: None))
+                         if isinstance(reader, Engine) else (lambda: None), sweep=sweep)
     counts = dict(plan.group_by("action").len().iter_rows())
     write_plan(session=session, plan=plan, actor=actor, now=now)
     escalated = 0

@@ -117,11 +117,13 @@ class CaseData:
 
 
 @st.cache_data(ttl=120, max_entries=32, show_spinner=False)
-def _cases(url: str, scope: Scope, flt: CaseFilter, today: date, stamp: tuple) -> CaseData:  # noqa: ARG001
+def _cases(url: str, scope: Scope, flt: CaseFilter, today: date, stamp: tuple,  # noqa: ARG001
+           open_only: bool) -> CaseData:
+    # open cases are in every period (cases_stmt), so `open_only` keeps the period's open ones
     with unit_of_work() as session:
         timed = es.timed_cases(session=session, scope=scope, today=today, since=flt.since(today),
                                until=flt.until(), region_prefix=flt.region_prefix, department_id=flt.department_id,
-                               power_name=flt.power_name)
+                               power_name=flt.power_name, open_only=open_only)
     regions, depts, _ = _places(url, scope)
     cases = (timed.cases.join(depts.select("department_id", "department"), on="department_id", how="left")
              .join(regions.select("region_code", "region"), on="region_code", how="left"))
@@ -133,8 +135,10 @@ def _stamp() -> tuple:
         return es.data_stamp(session=session)
 
 
-def case_data(scope: Scope, flt: CaseFilter) -> CaseData:
-    return _cases(_url(), scope, flt, china_today(), _stamp())
+def case_data(scope: Scope, flt: CaseFilter, *, open_only: bool = False) -> CaseData:
+    """The cases of the filter (`open_only`: its open ones, what 在办案件 shows: a province
+    has 60,000 of a million)."""
+    return _cases(_url(), scope, flt, china_today(), _stamp(), open_only)
 
 
 def open_cases_table(data: CaseData) -> pl.DataFrame:

@@ -15,6 +15,8 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from ui.platform.i18n import t
+
 DATE_FORMAT = "YYYY-MM-DD"
 
 
@@ -39,3 +41,24 @@ def percent_values(*names: str) -> list[pl.Expr]:
 
 def percent_column() -> Any:
     return st.column_config.NumberColumn(format="%.1f%%")
+
+
+TABLE_PAGE_ROWS = 500  # rows a page's table shows at a time (every row reachable page by page)
+
+
+def page_of(frame: pl.DataFrame, *, key: str, rows: int = TABLE_PAGE_ROWS) -> pl.DataFrame:
+    """One page of a long table, with "共 N 条" and a page box when it needs more than one:
+    a province's tens of thousands of rows are neither drawn nor styled at once (Streamlit's
+    styler refuses 262,144 cells), and none is dropped: the user pages to any of them."""
+    total = frame.height
+    count = t("core.table.total_rows", n=f"{total:,}")
+    pages = max(1, -(-total // rows))
+    if pages == 1:
+        st.caption(count)
+        return frame
+    box, line = st.columns([1, 3], vertical_alignment="bottom")
+    page = int(box.number_input(t("core.table.page", pages=f"{pages:,}"), min_value=1,
+                                max_value=pages, value=1, step=1, key=key))
+    first, last = (page - 1) * rows + 1, min(page * rows, total)
+    line.caption(count + t("core.table.page_rows", first=f"{first:,}", last=f"{last:,}"))
+    return frame.slice((page - 1) * rows, rows)

@@ -39,7 +39,7 @@ def pick_kind(ctx: UserContext, key: str) -> UploadKind | None:
 
 
 def template_button(kind: UploadKind) -> None:
-    st.download_button(t("ingest.template_download"), data=template_xlsx(kind, current_language()),
+    st.download_button(t("ingest.template_download"), data=lambda: template_xlsx(kind, current_language()),
                        file_name=f"{kind.key}_template.xlsx", mime=XLSX_MIME,
                        icon=":material/download:", key=f"template_{kind.key}")
     st.caption(t("ingest.template_help"))

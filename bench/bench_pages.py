@@ -1,0 +1,100 @@
+#!/usr/bin/env python
+"""Issue 12 bench: every page of the menu, for every role, at the scale of the database given:
+the first render of the page in the session ("cold": its own reads and caches, after login and
+the pages before it) and a rerun ("warm"), in AppTest as the demo accounts. Prints JSON: per
+user and page, cold and warm seconds, and the pages above the targets (cold ≤ 3 s, warm ≤ 1 s).
+
+    python bench/bench_pages.py --database-url sqlite:////tmp/perf/seed/realtime_province.run.db
+    python bench/bench_pages.py --database-url postgresql://… --users prov_leader,county_data
+
+On an already seeded database (bench/bench_realtime.py --seeded … --seed-only, then a copy).
+Runs with the app's background lights worker off (the bench measures the pages, not a sync
+racing them)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import startup  # noqa: E402
+
+startup.boot()
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from services.platform.demo_accounts import DEMO_USERS  # noqa: E402
+from services.platform.settings import DEMO_PASSWORD, get_settings  # noqa: E402
+from systems import all_pages  # noqa: E402
+
+TIMEOUT = 600  # a cold page at province scale may read millions of rows
+COLD_TARGET_S, WARM_TARGET_S = 3.0, 1.0
+
+
+def _login(username: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.text_input[0].input(username)
+    at.text_input[1].input(DEMO_PASSWORD)
+    at.button[0].click()
+    at.run()
+    if at.exception:
+        raise RuntimeError(f"login as {username} failed: {at.exception}")
+    return at
+
+
+def _timed(at: AppTest, page: str | None = None) -> float:
+    t0 = time.perf_counter()
+    if page:
+        at.switch_page(page)
+    at.run()
+    return round(time.perf_counter() - t0, 2)
+
+
+def user_pages(username: str, roles: str) -> dict:
+    have = set(roles.split(","))
+    at = _login(username)
+    out = {}
+    for spec in all_pages():
+        if spec.public or not (spec.roles & have):
+            continue
+        cold = _timed(at, spec.path)
+        warm = _timed(at)
+        error = repr(at.exception[0].value)[:200] if at.exception else None
+        out[spec.path] = {"cold_s": cold, "warm_s": warm} | ({"error": error} if error else {})
+        print(f"  {username:18} {spec.path:38} cold {cold:6.2f}  warm {warm:6.2f}"
+              + (f"  ERROR {error}" if error else ""), file=sys.stderr, flush=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--database-url", required=True)
+    ap.add_argument("--users", help="comma-separated demo usernames (default: every demo account)")
+    args = ap.parse_args(argv)
+    os.environ.update(DATABASE_URL=args.database_url, FIVESYS_DEMO_MODE="true",
+                      FIVESYS_SYNC_WORKER="false")
+    get_settings.cache_clear()
+    wanted = set(args.users.split(",")) if args.users else None
+    report: dict = {"pages": {}}
+    for username, _name, roles, _region, _kind in DEMO_USERS:
+        if wanted is None or username in wanted:
+            report["pages"][username] = user_pages(username, roles)
+    rows = [(u, p, t) for u, pages in report["pages"].items() for p, t in pages.items()]
+    report["over_target"] = [
+        {"user": u, "page": p, **t} for u, p, t in rows
+        if "error" in t or t["cold_s"] > COLD_TARGET_S or t["warm_s"] > WARM_TARGET_S]
+    report["max_cold_s"] = max((t["cold_s"] for *_, t in rows), default=None)
+    report["max_warm_s"] = max((t["warm_s"] for *_, t in rows), default=None)
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
