@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
@@ -24,6 +24,11 @@ def china_today() -> date:
     """Today's date in China (the pinned one inside `one_today`)."""
     pinned = _PINNED.get()
     return pinned if pinned is not None else china_now().date()
+
+
+def utc_midnight(d: date) -> datetime:
+    """00:00 in China on `d`, as an aware UTC datetime (a period filter on UTC timestamps)."""
+    return datetime.combine(d, time(0), CHINA_TZ).astimezone(UTC)
 
 
 @contextmanager

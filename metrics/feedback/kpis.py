@@ -66,25 +66,45 @@ def with_month(tickets: pl.DataFrame) -> pl.DataFrame:
 
 def category_mix(tickets: pl.DataFrame) -> pl.DataFrame:
     live = tickets.filter(pl.col("status") != "merged")
-    return (live.group_by("category_code").agg(pl.len().cast(pl.Int64).alias("tickets"))
-            .sort(["tickets", "category_code"], descending=[True, False]))
+    return mix_order(live.group_by("category_code").agg(pl.len().cast(pl.Int64).alias("tickets")))
+
+
+def mix_order(counts: pl.DataFrame) -> pl.DataFrame:
+    """category_code, tickets: most tickets first."""
+    return counts.sort(["tickets", "category_code"], descending=[True, False])
+
+
+MATTER_SCHEMA: dict[str, pl.DataType] = {
+    "matter_id": pl.Int64(), "ticket_no": pl.String(), "category_code": pl.String(),
+    "region_code": pl.String(), "department_id": pl.Int64()}
+
+
+def matter_counts(tickets: pl.DataFrame) -> pl.DataFrame:
+    """Matters (a first ticket and its repeats) with a ticket not yet settled: matter_id,
+    tickets, unsettled, last_on."""
+    matter = tickets.with_columns(pl.coalesce("repeat_of_id", "ticket_id").alias("matter_id"))
+    settled = (pl.col("status") == "merged") | ((pl.col("status") == "closed")
+                                                & pl.col("resolved").fill_null(False))
+    return (matter.group_by("matter_id")
+            .agg(pl.len().cast(pl.Int64).alias("tickets"),
+                 (~settled).sum().cast(pl.Int64).alias("unsettled"),
+                 pl.col("received_on").max().alias("last_on"))
+            .filter(pl.col("unsettled") > 0))
+
+
+def top_matters(groups: pl.DataFrame, first: pl.DataFrame, limit: int = 10) -> pl.DataFrame:
+    """The `limit` matters with the most tickets (then unsettled, latest, oldest matter),
+    among those whose first ticket is in `first` (MATTER_SCHEMA)."""
+    return (groups.join(first, on="matter_id", how="inner")
+            .sort(["tickets", "unsettled", "last_on", "matter_id"], descending=[True, True, True, False])
+            .head(limit))
 
 
 def top_unresolved(tickets: pl.DataFrame, limit: int = 10) -> pl.DataFrame:
     """Matters (a first ticket and its repeats) with the most tickets not yet settled."""
-    matter = tickets.with_columns(pl.coalesce("repeat_of_id", "ticket_id").alias("matter_id"))
-    settled = (pl.col("status") == "merged") | ((pl.col("status") == "closed")
-                                                & pl.col("resolved").fill_null(False))
-    groups = (matter.group_by("matter_id")
-              .agg(pl.len().cast(pl.Int64).alias("tickets"),
-                   (~settled).sum().cast(pl.Int64).alias("unsettled"),
-                   pl.col("received_on").max().alias("last_on"))
-              .filter(pl.col("unsettled") > 0))
     first = tickets.select(pl.col("ticket_id").alias("matter_id"), "ticket_no", "category_code",
                            "region_code", "department_id")
-    return (groups.join(first, on="matter_id", how="inner")
-            .sort(["tickets", "unsettled", "last_on", "matter_id"], descending=[True, True, True, False])
-            .head(limit))
+    return top_matters(matter_counts(tickets), first, limit)
 
 
 def public_stats(tickets: pl.DataFrame, by: str, today: date) -> pl.DataFrame:

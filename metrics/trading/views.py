@@ -25,15 +25,32 @@ def _flags_per_process(procs: pl.DataFrame, alerts: pl.DataFrame) -> pl.DataFram
                           pl.col("rules").fill_null("")))
 
 
+def first_awards(awards: pl.DataFrame) -> pl.DataFrame:
+    """Each process's winner: its first active award (by award number), and the amount."""
+    return (awards.filter(pl.col("status") == "active").sort("award_no")
+            .group_by("process_id", maintain_order=True)
+            .agg(pl.col("supplier_uscc").first(), pl.col("amount").first().alias("award_amount")))
+
+
+def cockpit_figures(procs: pl.DataFrame, awards: pl.DataFrame, alerts: pl.DataFrame) -> dict:
+    """The cockpit's S2 card, as the register table would count it: the processes, their
+    winners' awarded amount (exact), the open red and yellow lights on them, and the share of
+    processes with a red one (None without processes)."""
+    flags = _flags_per_process(procs, alerts)
+    won = first_awards(awards).join(procs.select("process_id"), on="process_id", how="semi")
+    red = int((flags["red"] > 0).sum())
+    return {"processes": procs.height, "amount": won["award_amount"].drop_nulls().sum(),
+            "red": red, "red_lights": int(flags["red"].sum()),
+            "yellow_lights": int(flags["yellow"].sum()),
+            "rate": red / procs.height if procs.height else None}
+
+
 def register_table(frames: dict[str, pl.DataFrame], alerts: pl.DataFrame) -> pl.DataFrame:
     procs, bids, awards = frames["tr_processes"], frames["tr_bids"], frames["tr_awards"]
     parties = frames["tr_parties"].select("uscc", "name")
     n = (bids.filter(pl.col("status").is_in(SUBMITTED)).group_by("process_id")
          .agg(pl.col("tenderer_uscc").n_unique().alias("bidders")))
-    win = (awards.filter(pl.col("status") == "active").sort("award_no")
-           .group_by("process_id", maintain_order=True)
-           .agg(pl.col("supplier_uscc").first(), pl.col("amount").first().alias("award_amount"))
-           .join(parties, left_on="supplier_uscc", right_on="uscc", how="left"))
+    win = first_awards(awards).join(parties, left_on="supplier_uscc", right_on="uscc", how="left")
     return (procs.join(n, on="process_id", how="left").join(win, on="process_id", how="left")
             .join(_flags_per_process(procs, alerts).drop("ocid"), on="process_id", how="left")
             .select("ocid", "title", "domain", "method_details", "region_code", "department_name",

@@ -8,11 +8,11 @@ import polars as pl
 import streamlit as st
 
 from core.clock import china_today
-from metrics.feedback.kpis import KPIS, category_mix, top_unresolved
+from metrics.feedback.kpis import KPIS
 from services.feedback.kpi_sql import kpis_from
 from services.platform.export import to_xlsx
 from ui.feedback import charts
-from ui.feedback.view import kpi_parts, names, tickets
+from ui.feedback.view import kpi_parts, names, summary
 from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.formatting import no_nulls, share_text
@@ -23,15 +23,15 @@ ctx = require_user("admin", "leader", "supervisor", "evaluator", "data_officer")
 st.title(t("feedback.dashboard.title"))
 st.caption(t("feedback.dashboard.caption"))
 today = china_today()
-frame = tickets(ctx.scope, since=today - timedelta(days=365), until=today)
-if frame.height == 0:
-    st.info(t("feedback.none"))
-    st.stop()
-cats, regions, depts = names()
 # the KPIs are counted in the database, once, at the finest grouping any table below needs
 parts = kpi_parts(ctx.scope, today, ("month", "region_code", "department_id"),
                   since=today - timedelta(days=365), until=today)
 whole = kpis_from(parts, []).row(0, named=True)
+if not whole["repeat_den"]:  # no ticket at all in the year, merged ones included
+    st.info(t("feedback.none"))
+    st.stop()
+cats, regions, depts = names()
+mix, top = summary(ctx.scope, since=today - timedelta(days=365), until=today)
 for row in (KPIS[:4], KPIS[4:]):
     for col, key in zip(st.columns(4), row, strict=True):
         rate = whole[f"{key}_rate"]
@@ -45,7 +45,7 @@ with left:
     plotly_chart(charts.trend(by_month), width="stretch")
 with right:
     st.subheader(t("feedback.dashboard.mix"))
-    mix = category_mix(frame).with_columns(
+    mix = mix.with_columns(
         pl.col("category_code").replace_strict(cats, default=pl.col("category_code")).alias("name"))
     plotly_chart(charts.mix(mix), width="stretch")
 
@@ -59,7 +59,6 @@ by_region = kpis_from(parts, ["region_code"]).with_columns(
 plotly_chart(charts.region_treemap(by_region.filter(pl.col("tickets") > 0)), width="stretch")
 
 st.subheader(t("feedback.dashboard.top"))
-top = top_unresolved(frame)
 data_table(no_nulls(top.select(
     pl.col("ticket_no").alias(t("feedback.col.ticket_no")),
     pl.col("category_code").replace_strict(cats, default=pl.col("category_code")).alias(t("feedback.col.category")),

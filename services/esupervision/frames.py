@@ -11,14 +11,14 @@ SQL. Timestamps are read as UTC and turned into Asia/Shanghai calendar dates in 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import polars as pl
 from sqlalchemy import literal, select
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
-from core.clock import CHINA_TZ
+from core.clock import utc_midnight
 from metrics.esupervision.rules import (
     CASES_SCHEMA,
     EDGES_SCHEMA,
@@ -74,13 +74,13 @@ def cases_stmt(scope: Scope | None, *, since: date | None = None,
     stmt = scoped(stmt, scope, c.region_code, c.department_id)
     # the period is by date of receipt, except that open cases are always in view
     if since is not None:
-        stmt = stmt.where((c.received_at >= _utc_day(since)) | c.status.in_(("in_progress", "suspended")))
+        stmt = stmt.where((c.received_at >= utc_midnight(since)) | c.status.in_(("in_progress", "suspended")))
     if until is not None:
-        stmt = stmt.where(c.received_at < _utc_day(until + timedelta(days=1)))
+        stmt = stmt.where(c.received_at < utc_midnight(until + timedelta(days=1)))
     if open_only:
         stmt = stmt.where(c.status.in_(("in_progress", "suspended")))
     if concluded_since is not None:  # open, or concluded on or after the day, whenever received
-        stmt = stmt.where((c.finished_at >= _utc_day(concluded_since))
+        stmt = stmt.where((c.finished_at >= utc_midnight(concluded_since))
                           | c.status.in_(("in_progress", "suspended")))
     if region_prefix:
         stmt = stmt.where(c.region_code.in_(select(Region.code).where(
@@ -92,11 +92,6 @@ def cases_stmt(scope: Scope | None, *, since: date | None = None,
     if power_name:
         stmt = stmt.where(c.power_id.in_(select(p.id).where(p.name == power_name)))
     return stmt
-
-
-def _utc_day(d: date) -> datetime:
-    """Midnight Asia/Shanghai of `d`, as an aware UTC datetime."""
-    return datetime.combine(d, time(0), CHINA_TZ).astimezone(UTC)
 
 
 SUSP_READ = {"case_id": pl.Int64(), "suspension_id": pl.Int64(), "case_no": pl.String(),

@@ -6,7 +6,7 @@ is the shared core the rule loaders call on an Engine or Connection (whole provi
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import polars as pl
 from sqlalchemy import case, func, select
@@ -14,7 +14,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
-from core.clock import CHINA_TZ
+from core.clock import utc_midnight
+from metrics.feedback.flow import STATUSES, TERMINAL
 from metrics.feedback.rules import MOVES_SCHEMA, TICKETS_SCHEMA
 from models.feedback import Category, Ticket, TicketEvent
 from models.org import Department, Region
@@ -28,11 +29,6 @@ _STAMPS = ("received_on", "signed_on", "replied_on", "visited_on")
 LIST_EXTRA = {"channel": pl.String(), "urgency": pl.String(), "content": pl.String(),
               "address": pl.String(), "contact_mask": pl.String(), "published": pl.Boolean(),
               "received_at": UTC_TIMESTAMP}
-
-
-def utc_midnight(d: date) -> datetime:
-    """00:00 in China on `d`, as aware UTC (period filters on timestamps)."""
-    return datetime.combine(d, time(0), CHINA_TZ).astimezone(UTC)
 
 
 def tickets_stmt(scope: Scope | None, *, since: date | None = None, until: date | None = None,
@@ -144,6 +140,15 @@ def ticket_counts(*, session: Session, scope: Scope, today: date, **filters) -> 
         func.coalesce(func.sum(case((sub.c.status.not_in(("closed", "merged")), 1), else_=0)), 0),
         func.coalesce(func.sum(case((handling & (sub.c.reply_due < today), 1), else_=0)), 0))).one()
     return {"total": int(row[0]), "open": int(row[1]), "overdue": int(row[2])}
+
+
+def open_count(*, session: Session, scope: Scope) -> int:
+    """The tickets not closed or merged in scope (the cockpit's card): found through the
+    status index, not by counting a province's million tickets."""
+    t = Ticket
+    stmt = select(func.count()).select_from(t).where(
+        t.status.in_([s for s in STATUSES if s not in TERMINAL]), scope.where(t.region_code, t.department_id))
+    return int(session.execute(stmt).scalar_one())
 
 
 def timeline(*, session: Session, scope: Scope, ticket_id: int, public_only: bool = False) -> pl.DataFrame:

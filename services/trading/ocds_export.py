@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 from sqlmodel import Session
 
-from core.clock import china_now
+from core.clock import china_now, utc_midnight
 from metrics.trading.releases import build_releases
+from models.trading import TradeProcess
 from services.platform.scope import Scope
 from services.trading import read
 
@@ -47,6 +48,29 @@ class RegisterFilter:
         conds = [c for c in conds if c is not None]
         return procs.filter(*conds) if conds else procs
 
+    def columns(self) -> tuple[str, ...]:
+        """The process columns `apply` reads for this filter (a lean read keeps just these)."""
+        named = (("ocid", self.ocids), ("domain", self.domain), ("method_details", self.method),
+                 ("region_code", self.region), ("department_id", self.department_id),
+                 ("status", self.status), ("tender_start", self.start or self.end))
+        return ("process_id", "ocid", *(c for c, v in named if v and c != "ocid"))
+
+    def conditions(self) -> list:
+        """The same filter as SQL conditions on TradeProcess (every one but the ocids, which
+        the readers take as a list), so a narrow filter reads only its processes' rows; `apply`
+        then keeps exactly what it selects."""
+        p = TradeProcess
+        conds = [
+            p.domain == self.domain if self.domain else None,
+            p.method_details == self.method if self.method else None,
+            p.region_code.like(_prefix(self.region) + "%") if self.region else None,
+            p.department_id == self.department_id if self.department_id else None,
+            p.status == self.status if self.status else None,
+            p.tender_start >= utc_midnight(self.start) if self.start else None,
+            p.tender_start < utc_midnight(self.end + timedelta(days=1)) if self.end else None,
+        ]
+        return [c for c in conds if c is not None]
+
 
 def _prefix(region: str) -> str:
     """210000 → 21, 210100 → 2101, 210102 → 210102: a region and everything below it."""
@@ -57,15 +81,16 @@ def _prefix(region: str) -> str:
 
 def register_frames(*, session: Session, scope: Scope, flt: RegisterFilter) -> dict[str, pl.DataFrame]:
     bind = session.connection()
-    procs = flt.apply(read.processes(bind, scope, list(flt.ocids) or None))
+    where = flt.conditions()
+    procs = flt.apply(read.processes(bind, scope, list(flt.ocids) or None, where=where))
     ocids = procs["ocid"].to_list() if flt.ocids or procs.height < 5000 else None
     ids = procs.select("process_id")
     frames = {"tr_processes": procs}
     for name, fn in (("tr_bids", read.bids), ("tr_awards", read.awards),
                      ("tr_contracts", read.contracts), ("tr_items", read.items)):
-        frames[name] = fn(bind, scope, ocids).join(ids, on="process_id", how="semi")
+        frames[name] = fn(bind, scope, ocids, where=where).join(ids, on="process_id", how="semi")
     contract_ids = frames["tr_contracts"].select("contract_id")
-    frames["tr_amendments"] = read.amendments(bind, scope, ocids).join(
+    frames["tr_amendments"] = read.amendments(bind, scope, ocids, where=where).join(
         contract_ids, on="contract_id", how="semi")
     usccs = set(frames["tr_bids"]["tenderer_uscc"]) | set(frames["tr_awards"]["supplier_uscc"]) \
         | set(procs["agency_uscc"].drop_nulls())

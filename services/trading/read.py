@@ -54,12 +54,15 @@ def _columns(schema: dict[str, pl.DataType], cols: Sequence, keep: Sequence[str]
     return [c for c, _ in pairs], {k: schema[k] for _, k in pairs}
 
 
-def _process_ids(stmt: Select, ocids: Sequence[str] | None) -> Select:
+def _process_ids(stmt: Select, ocids: Sequence[str] | None, where: Sequence = ()) -> Select:
+    """`stmt` cut to the processes `ocids` names and `where` (conditions on TradeProcess,
+    services.trading.ocds_export.RegisterFilter.conditions) selects."""
+    stmt = stmt.where(*where) if where else stmt
     return stmt.where(TradeProcess.ocid.in_(list(ocids))) if ocids is not None else stmt
 
 
 def processes(bind: Bind, scope: Scope | None, ocids: Sequence[str] | None = None, *,
-              keep: Sequence[str] | None = None) -> pl.DataFrame:
+              keep: Sequence[str] | None = None, where: Sequence = ()) -> pl.DataFrame:
     p = TradeProcess
     cols, schema = _columns(S.PROCESSES, (
         p.id, p.ocid, p.domain, p.title, p.department_id, Department.code, Department.name,
@@ -67,51 +70,56 @@ def processes(bind: Bind, scope: Scope | None, ocids: Sequence[str] | None = Non
         p.award_criteria, p.main_category, _m(p.budget), _m(p.max_price), p.currency,
         p.tender_start, p.tender_end, p.status, p.retender_of, p.published_at), keep)
     stmt = select(*cols).join(Department, Department.id == p.department_id).order_by(p.id)
-    return _read(bind, _process_ids(_scoped(stmt, scope), ocids), schema)
+    return _read(bind, _process_ids(_scoped(stmt, scope), ocids, where), schema)
 
 
 def bids(bind: Bind, scope: Scope | None, ocids: Sequence[str] | None = None, *,
-         keep: Sequence[str] | None = None) -> pl.DataFrame:
+         keep: Sequence[str] | None = None, where: Sequence = ()) -> pl.DataFrame:
     b = TradeBid
     cols, schema = _columns(S.BIDS, (
         b.process_id, b.bid_no, b.tenderer_uscc, _m(b.amount), b.received_at, b.status,
         b.bond_account, b.bond_payer, _m(b.bond_amount), b.agent_name, b.project_manager), keep)
     stmt = (select(*cols).join(TradeProcess, TradeProcess.id == b.process_id)
             .order_by(b.process_id, b.id))
-    return _read(bind, _process_ids(_scoped(stmt, scope), ocids), schema)
+    return _read(bind, _process_ids(_scoped(stmt, scope), ocids, where), schema)
 
 
-def awards(bind: Bind, scope: Scope | None, ocids: Sequence[str] | None = None) -> pl.DataFrame:
+def awards(bind: Bind, scope: Scope | None, ocids: Sequence[str] | None = None, *,
+           where: Sequence = (), keep: Sequence[str] | None = None) -> pl.DataFrame:
     a = TradeAward
-    stmt = (select(a.process_id, a.award_no, a.supplier_uscc, _m(a.amount), a.award_date,
-                   a.status)
-            .join(TradeProcess, TradeProcess.id == a.process_id).order_by(a.process_id, a.id))
-    return _read(bind, _process_ids(_scoped(stmt, scope), ocids), S.AWARDS)
+    cols, schema = _columns(S.AWARDS, (a.process_id, a.award_no, a.supplier_uscc, _m(a.amount),
+                                       a.award_date, a.status), keep)
+    stmt = (select(*cols).join(TradeProcess, TradeProcess.id == a.process_id)
+            .order_by(a.process_id, a.id))
+    return _read(bind, _process_ids(_scoped(stmt, scope), ocids, where), schema)
 
 
-def contracts(bind: Bind, scope: Scope | None, ocids: Sequence[str] | None = None) -> pl.DataFrame:
+def contracts(bind: Bind, scope: Scope | None, ocids: Sequence[str] | None = None, *,
+              where: Sequence = ()) -> pl.DataFrame:
     c = TradeContract
     stmt = (select(c.id, c.process_id, c.contract_no, c.award_no, c.supplier_uscc,
                    _m(c.amount), c.date_signed, c.status)
             .join(TradeProcess, TradeProcess.id == c.process_id).order_by(c.process_id, c.id))
-    return _read(bind, _process_ids(_scoped(stmt, scope), ocids), S.CONTRACTS)
+    return _read(bind, _process_ids(_scoped(stmt, scope), ocids, where), S.CONTRACTS)
 
 
-def amendments(bind: Bind, scope: Scope | None, ocids: Sequence[str] | None = None) -> pl.DataFrame:
+def amendments(bind: Bind, scope: Scope | None, ocids: Sequence[str] | None = None, *,
+               where: Sequence = ()) -> pl.DataFrame:
     m = TradeAmendment
     stmt = (select(m.contract_id, m.amendment_no, m.amended_at, _m(m.amount_after), m.rationale)
             .join(TradeContract, TradeContract.id == m.contract_id)
             .join(TradeProcess, TradeProcess.id == TradeContract.process_id)
             .order_by(m.contract_id, m.amended_at, m.id))
-    return _read(bind, _process_ids(_scoped(stmt, scope), ocids), S.AMENDMENTS)
+    return _read(bind, _process_ids(_scoped(stmt, scope), ocids, where), S.AMENDMENTS)
 
 
-def items(bind: Bind, scope: Scope | None, ocids: Sequence[str] | None = None) -> pl.DataFrame:
+def items(bind: Bind, scope: Scope | None, ocids: Sequence[str] | None = None, *,
+          where: Sequence = ()) -> pl.DataFrame:
     i = TradeItem
     stmt = (select(i.process_id, i.item_no, i.description, i.classification_scheme,
                    i.classification_id, _m(i.quantity), i.unit)
             .join(TradeProcess, TradeProcess.id == i.process_id).order_by(i.process_id, i.id))
-    return _read(bind, _process_ids(_scoped(stmt, scope), ocids), S.ITEMS)
+    return _read(bind, _process_ids(_scoped(stmt, scope), ocids, where), S.ITEMS)
 
 
 def parties(bind: Bind, usccs: Sequence[str] | None = None) -> pl.DataFrame:

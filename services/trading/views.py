@@ -46,6 +46,17 @@ def register(*, session: Session, scope: Scope, flt: RegisterFilter) -> pl.DataF
     return mv.register_table(frames, alerts(session=session, scope=scope))
 
 
+def cockpit_figures(*, session: Session, scope: Scope, flt: RegisterFilter) -> dict:
+    """The cockpit's S2 card for the processes `flt` selects, from lean reads (the processes'
+    ids, their awards, the open lights) rather than the register with every bid and party."""
+    bind = session.connection()
+    procs = flt.apply(read.processes(bind, scope, list(flt.ocids) or None, where=flt.conditions(),
+                                     keep=flt.columns()))
+    awards = read.awards(bind, scope, where=flt.conditions(),
+                         keep=("process_id", "award_no", "supplier_uscc", "amount", "status"))
+    return mv.cockpit_figures(procs, awards, alerts(session=session, scope=scope))
+
+
 def filter_options(*, session: Session, scope: Scope) -> dict[str, list[tuple]]:
     p = read.processes(session.connection(), scope).select("department_id", "department_name",
                                                            "region_code").unique()

@@ -197,3 +197,8 @@ def test_cockpit_has_the_feedback_section(seeded):
     assert tr("feedback.cockpit.title") in [h.value for h in at.subheader]
     with Session(seeded) as s:
         assert s.execute(select(User.id).where(User.username == "hotline_op")).scalar() is not None
+        # the open tickets, counted through the status index: every ticket not closed or merged
+        open_now = s.execute(select(func.count()).select_from(Ticket).where(
+            Ticket.status.not_in(("closed", "merged")))).scalar_one()
+    assert open_now > 0
+    assert [m.value for m in at.metric if m.label == tr("feedback.cockpit.open")] == [str(open_now)]

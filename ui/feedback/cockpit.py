@@ -9,7 +9,7 @@ from core.clock import china_today
 from services.feedback import read
 from services.feedback.kpi_sql import kpis_from
 from services.platform.scope import Scope
-from ui.feedback.view import kpi_parts, ticket_counts
+from ui.feedback.view import kpi_parts
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import share_text
 from ui.platform.i18n import t
@@ -21,9 +21,9 @@ def _pct(v: float | None) -> str:
 
 def feedback_section(scope: Scope) -> None:
     today = china_today()
-    open_now = ticket_counts(scope, today)["open"]
     k = kpis_from(kpi_parts(scope, today, (), since=today.replace(day=1), until=today), []).row(0, named=True)
     with unit_of_work() as s:
+        open_now = read.open_count(session=s, scope=scope)
         lights = read.open_lights(session=s, scope=scope)
     st.subheader(t("feedback.cockpit.title"))
     c1, c2, c3, c4 = st.columns(4)

@@ -9,8 +9,9 @@ import polars as pl
 import streamlit as st
 
 from metrics.feedback.flow import STATUSES
+from metrics.feedback.kpis import mix_order, top_matters
 from models.feedback import CHANNELS, SATISFACTION, URGENCIES
-from services.feedback import kpi_sql, read
+from services.feedback import kpi_sql, read, summary_sql
 from services.feedback.tickets import Actor
 from services.platform.scope import Scope
 from ui.platform.context import UserContext
@@ -118,6 +119,20 @@ def _counts(url: str, scope: Scope, filters: tuple, today: date, stamp_: tuple) 
 def _kpi_parts(url: str, scope: Scope, by: tuple, today: date, filters: tuple, stamp_: tuple) -> pl.DataFrame:  # noqa: ARG001
     with unit_of_work() as s:
         return kpi_sql.kpi_parts(s.connection(), scope, by=list(by), today=today, **dict(filters))
+
+
+@st.cache_data(ttl=120, max_entries=32, show_spinner=False)
+def _summary(url: str, scope: Scope, filters: tuple, stamp_: tuple) -> tuple[pl.DataFrame, pl.DataFrame]:  # noqa: ARG001
+    with unit_of_work() as s:
+        counts = summary_sql.category_counts(s.connection(), scope, **dict(filters))
+        groups, first = summary_sql.unsettled_matters(s.connection(), scope, **dict(filters))
+    return mix_order(counts), top_matters(groups, first)
+
+
+def summary(scope: Scope, **filters) -> tuple[pl.DataFrame, pl.DataFrame]:  # noqa: ANN003
+    """(category mix, top unsettled matters) of the tickets the filters select, counted in
+    the database (cached)."""
+    return _summary(_url(), scope, _clean(filters), stamp())
 
 
 def _clean(filters: dict) -> tuple:

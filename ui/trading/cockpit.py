@@ -12,19 +12,14 @@ from services.platform.scope import Scope
 from services.trading.ocds_export import RegisterFilter
 from ui.platform.formatting import share_text
 from ui.platform.i18n import t
-from ui.trading.register_cache import cached_register
+from ui.trading.register_cache import cached_cockpit
 
 OPEN = "open,acknowledged,supervising,rectified"
 
 
 def _kpis(scope: Scope, today: date) -> dict:
-    table = cached_register(scope, RegisterFilter(start=today.replace(month=1, day=1), end=today))
-    amount = table["award_amount"].drop_nulls().sum() if table.height else 0
-    red = int((table["red"] > 0).sum()) if table.height else 0
-    return {"processes": table.height, "amount": float(amount or 0) / 10_000, "red": red,
-            "red_lights": int(table["red"].sum()) if table.height else 0,
-            "yellow_lights": int(table["yellow"].sum()) if table.height else 0,
-            "rate": red / table.height if table.height else None}
+    k = cached_cockpit(scope, RegisterFilter(start=today.replace(month=1, day=1), end=today))
+    return k | {"amount": float(k["amount"] or 0) / 10_000}  # 万元, for the card only
 
 
 def trading_section(scope: Scope) -> None:

@@ -24,6 +24,12 @@ def _dashboard(url: str, scope: Scope, flt: RegisterFilter, stamp: tuple) -> dic
         return views.dashboard(session=session, scope=scope, flt=flt)
 
 
+@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
+def _cockpit(url: str, scope: Scope, flt: RegisterFilter, stamp: tuple) -> dict:  # noqa: ARG001
+    with unit_of_work() as session:
+        return views.cockpit_figures(session=session, scope=scope, flt=flt)
+
+
 def _stamp() -> tuple:
     with unit_of_work() as session:
         return tuple(str(v) for v in views.data_stamp(session=session))
@@ -35,6 +41,10 @@ def _url() -> str:
 
 def cached_register(scope: Scope, flt: RegisterFilter) -> pl.DataFrame:
     return _register(_url(), scope, flt, _stamp())
+
+
+def cached_cockpit(scope: Scope, flt: RegisterFilter) -> dict:
+    return _cockpit(_url(), scope, flt, _stamp())
 
 
 def cached_dashboard(scope: Scope, flt: RegisterFilter) -> dict:
