@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import time
@@ -26,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 import startup  # noqa: E402
 
 startup.boot()
+logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode warnings, per run
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
@@ -35,6 +37,7 @@ from systems import all_pages  # noqa: E402
 
 TIMEOUT = 600  # a cold page at province scale may read millions of rows
 COLD_TARGET_S, WARM_TARGET_S = 3.0, 1.0
+PUBLIC = "public"  # the public pages, as a visitor who is not logged in
 
 
 def _login(username: str) -> AppTest:
@@ -58,11 +61,16 @@ def _timed(at: AppTest, page: str | None = None) -> float:
 
 
 def user_pages(username: str, roles: str) -> dict:
+    """`username`'s menu (PUBLIC: the public pages, without logging in)."""
     have = set(roles.split(","))
-    at = _login(username)
+    if username == PUBLIC:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+        at.run()
+    else:
+        at = _login(username)
     out = {}
     for spec in all_pages():
-        if spec.public or not (spec.roles & have):
+        if spec.public != (username == PUBLIC) or not (spec.public or spec.roles & have):
             continue
         cold = _timed(at, spec.path)
         warm = _timed(at)
@@ -76,14 +84,15 @@ def user_pages(username: str, roles: str) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--database-url", required=True)
-    ap.add_argument("--users", help="comma-separated demo usernames (default: every demo account)")
+    ap.add_argument("--users", help="comma-separated demo usernames, or public (default: every demo "
+                                    "account and the public pages)")
     args = ap.parse_args(argv)
     os.environ.update(DATABASE_URL=args.database_url, FIVESYS_DEMO_MODE="true",
                       FIVESYS_SYNC_WORKER="false")
     get_settings.cache_clear()
     wanted = set(args.users.split(",")) if args.users else None
     report: dict = {"pages": {}}
-    for username, _name, roles, _region, _kind in DEMO_USERS:
+    for username, _name, roles, _region, _kind in [*DEMO_USERS, (PUBLIC, "", "", "", None)]:
         if wanted is None or username in wanted:
             report["pages"][username] = user_pages(username, roles)
     rows = [(u, p, t) for u, pages in report["pages"].items() for p, t in pages.items()]

@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Issue 12 bench: a data officer's upload of 1, 100 and 10,000 approval cases -> their lights
 committed (import commit, then the sync worker's partitioned drain), p50/p95 over `--runs`
-runs; plus the daily sweep and the full sync. Prints JSON.
+runs; plus the daily sweep, the full sync, and the full read of every rule input against a
+plain scan of the same rows (bench/plain_scan.py). Prints JSON.
 
     python bench/bench_realtime.py                      # small demo, temporary SQLite file
     python bench/bench_realtime.py --database-url postgresql://postgres@127.0.0.1:5432/test
@@ -32,6 +33,7 @@ import startup  # noqa: E402
 startup.boot()
 
 from bench_ingest import _database  # noqa: E402
+from plain_scan import full_read_against_plain_scan  # noqa: E402
 from seeded_copy import seeded_copy  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
@@ -118,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         sync_alerts(engine, actor="bench")
         report["full_sync_s"] = round(time.perf_counter() - t0, 3)
+        report["full_read"] = full_read_against_plain_scan(engine)
         # the process's peak, the seed included (Linux: ru_maxrss in KiB)
         report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     finally:

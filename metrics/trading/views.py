@@ -45,6 +45,14 @@ def cockpit_figures(procs: pl.DataFrame, awards: pl.DataFrame, alerts: pl.DataFr
             "rate": red / procs.height if procs.height else None}
 
 
+def register_order(procs: pl.DataFrame, alerts: pl.DataFrame) -> pl.DataFrame:
+    """ocid, red, yellow of every process, in the register table's order (newest first): what
+    the register page counts and pages through before it builds the rows of one page."""
+    return (_flags_per_process(procs, alerts)
+            .join(procs.select("process_id", china_date("tender_start", "start_on")), on="process_id")
+            .sort("start_on", "ocid", descending=[True, False]).select("ocid", "red", "yellow"))
+
+
 def register_table(frames: dict[str, pl.DataFrame], alerts: pl.DataFrame) -> pl.DataFrame:
     procs, bids, awards = frames["tr_processes"], frames["tr_bids"], frames["tr_awards"]
     parties = frames["tr_parties"].select("uscc", "name")

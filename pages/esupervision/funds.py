@@ -20,7 +20,7 @@ from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.formatting import share_text
 from ui.platform.i18n import t
-from ui.platform.tables import data_table
+from ui.platform.tables import data_table, page_of
 
 ctx = require_user("leader", "supervisor", "data_officer")
 st.title(t("esupervision.funds.title"))
@@ -45,7 +45,8 @@ if funds.height == 0:
     st.info(t("esupervision.funds.none"))
     st.stop()
 table = funds_table(funds)
-data_table(table, hide_index=True, width="stretch", height=360, column_config=money_columns())
+data_table(page_of(table, key="sf_page"), hide_index=True, width="stretch", height=360,
+           column_config=money_columns())
 st.subheader(t("esupervision.funds.lowest"))
 plotly_chart(lowest_funds(funds), width="stretch", key="fund_progress")
 
@@ -59,7 +60,8 @@ picked = st.selectbox(t("esupervision.funds.pick"), [None, *codes], key="sf_fund
                       format_func=lambda c: c or t("esupervision.f.all"))
 payments = data.payments if picked is None else data.payments.filter(pl.col("fund_code") == picked)
 shown = payments_table(payments)
-data_table(shown, hide_index=True, width="stretch", height=360, column_config=money_columns())
+data_table(page_of(shown, key=f"sf_pay_page_{picked}"), hide_index=True, width="stretch", height=360,
+           column_config=money_columns())
 labels = {**dict(flt.labels), t("esupervision.f.fund_year"): str(year or t("esupervision.f.all")),
           t("esupervision.funds.pick"): picked or t("esupervision.f.all")}
 download(t("esupervision.export"), "special_funds.xlsx", lambda: {

@@ -17,7 +17,7 @@ from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
-from ui.platform.tables import data_table
+from ui.platform.tables import data_table, page_range
 from ui.power.detail_parts import risks_display
 from ui.power.widgets import SELECTED_KEY, can_edit, level_label, place_date_filters
 
@@ -53,14 +53,15 @@ st.caption(t("power.ui.count_risks", n=risks.height))
 shown = pl.concat([risks.select(pl.col("power").alias(t("power.ui.name")),
                                 pl.col("department").alias(t("power.ui.department"))),
                    risks_display(risks)], how="horizontal")
-event = data_table(shown, hide_index=True, width="stretch", on_select="rerun",
-                     selection_mode="single-row", key="pr_table")
+offset, length = page_range(shown.height, key="pr_page")
+event = data_table(shown.slice(offset, length), hide_index=True, width="stretch", on_select="rerun",
+                   selection_mode="single-row", key=f"pr_table_{offset}")
 st.download_button(t("core.export_xlsx"), data=lambda: to_xlsx({t("power.ui.risks_title"): shown}),
                    file_name="risk_points.xlsx", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 rows = event.selection.rows if event and event.selection else []
 if rows:
-    row = risks.row(rows[0], named=True)
+    row = risks.row(offset + rows[0], named=True)  # the table shows one page of `risks`
     st.markdown(f"**{md_escape(row['power'])}**（{md_escape(row['code'])}）· {md_escape(row['description'])}")
     c1, c2 = st.columns(2)
     if c1.button(t("power.ui.open_power"), icon=":material/open_in_new:"):

@@ -11,34 +11,31 @@ from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import no_nulls
 from ui.platform.i18n import t
-from ui.platform.tables import data_table
+from ui.platform.tables import data_table, page_range
 from ui.trading.display import labelled
 from ui.trading.filters import register_filters
-from ui.trading.register_cache import cached_register
+from ui.trading.register_cache import cached_register, cached_register_order, cached_register_rows
 
 COLUMNS = {"ocid": "ocid", "title": "title", "domain": "domain", "method_details": "method",
            "department_name": "buyer", "budget": "budget", "start_on": "start_on",
            "end_on": "end_on", "status": "status", "bidders": "bidders", "winner": "winner",
            "award_amount": "award_amount", "red": "red", "yellow": "yellow", "rules": "rules"}
 
-MAX_ROWS = 2000
-
 ctx = require_user()
 st.title(t("trading.register.title"))
 st.caption(t("trading.register.caption"))
 flt = register_filters(ctx)
-table = cached_register(ctx.scope, flt)
-st.caption(t("trading.register.count", n=table.height, red=int((table["red"] > 0).sum()),
-             yellow=int((table["yellow"] > 0).sum())))
-if table.height == 0:
+order = cached_register_order(ctx.scope, flt)  # every process of the filter, newest first
+st.caption(t("trading.register.count", n=order.height, red=int((order["red"] > 0).sum()),
+             yellow=int((order["yellow"] > 0).sum())))
+if order.height == 0:
     st.info(t("trading.register.none"))
     st.stop()
-# a screen shows the newest MAX_ROWS (the filters narrow it; the Excel export holds them all)
-shown = labelled(table.head(MAX_ROWS), COLUMNS)
-if table.height > MAX_ROWS:
-    st.caption(t("trading.register.first", n=MAX_ROWS))
-event = data_table(no_nulls(shown), hide_index=True, width="stretch", height=460, key="tr_table",
-                     on_select="rerun", selection_mode="single-row")
+# the rows of the page shown are built (bidders, winner); the Excel export holds them all
+offset, length = page_range(order.height, key="tr_page")
+table = cached_register_rows(ctx.scope, flt, tuple(order["ocid"].slice(offset, length)))
+event = data_table(no_nulls(labelled(table, COLUMNS)), hide_index=True, width="stretch", height=460,
+                   key=f"tr_table_{offset}", on_select="rerun", selection_mode="single-row")
 rows = event.selection.rows if event and event.selection else []
 if rows:
     st.page_link("pages/trading/process.py", label=t("trading.register.open"),
@@ -60,7 +57,8 @@ def _jsonl() -> bytes:
 
 c1, c2, c3 = st.columns(3)
 c1.download_button(t("trading.export"),
-                   data=lambda: to_xlsx({t("trading.register.sheet"): labelled(table, COLUMNS)}),
+                   data=lambda: to_xlsx({t("trading.register.sheet"):
+                                         labelled(cached_register(ctx.scope, flt), COLUMNS)}),
                    file_name="trading_register.xlsx", icon=":material/download:")
 c2.download_button(t("trading.register.export_ocds"), data=_package, file_name="release_package.json",
                    mime="application/json", icon=":material/data_object:")

@@ -46,6 +46,14 @@ def register(*, session: Session, scope: Scope, flt: RegisterFilter) -> pl.DataF
     return mv.register_table(frames, alerts(session=session, scope=scope))
 
 
+def register_order(*, session: Session, scope: Scope, flt: RegisterFilter) -> pl.DataFrame:
+    """ocid, red, yellow of the processes `flt` selects, newest first, from lean reads: the
+    register page pages through it and builds the full rows of one page only."""
+    procs = flt.apply(read.processes(session.connection(), scope, list(flt.ocids) or None,
+                                     where=flt.conditions(), keep=(*flt.columns(), "tender_start")))
+    return mv.register_order(procs, alerts(session=session, scope=scope))
+
+
 def cockpit_figures(*, session: Session, scope: Scope, flt: RegisterFilter) -> dict:
     """The cockpit's S2 card for the processes `flt` selects, from lean reads (the processes'
     ids, their awards, the open lights) rather than the register with every bid and party."""

@@ -1,5 +1,5 @@
-"""The cockpit's S2 card reads lean (process ids, awards, lights), not the register: its
-figures must be the register table's, for the whole province and for a narrow filter, and a
+"""The cockpit's S2 card and the register page's index read lean (process ids, awards,
+lights), not the register: their figures must be the register table's, for the whole province and for a narrow filter, and a
 filter pushed into SQL must select exactly what the same filter selects in polars."""
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ def test_cockpit_figures_are_the_register_tables(seeded):
                 register = views.register(session=s, scope=scope, flt=flt)
                 figures = views.cockpit_figures(session=s, scope=scope, flt=flt)
                 assert figures == _from_register(register), (scope, flt)
+                # the register page's lean index: the register's processes, order and lights
+                order = views.register_order(session=s, scope=scope, flt=flt)
+                assert order.equals(register.select("ocid", "red", "yellow")), (scope, flt)
         whole = views.register(session=s, scope=ALL, flt=RegisterFilter())
         assert whole.height > 0 and int(whole["red"].sum()) > 0  # the demo has lights to count
 

@@ -46,19 +46,25 @@ def percent_column() -> Any:
 TABLE_PAGE_ROWS = 500  # rows a page's table shows at a time (every row reachable page by page)
 
 
-def page_of(frame: pl.DataFrame, *, key: str, rows: int = TABLE_PAGE_ROWS) -> pl.DataFrame:
-    """One page of a long table, with "共 N 条" and a page box when it needs more than one:
-    a province's tens of thousands of rows are neither drawn nor styled at once (Streamlit's
-    styler refuses 262,144 cells), and none is dropped: the user pages to any of them."""
-    total = frame.height
+def page_range(total: int, *, key: str, rows: int = TABLE_PAGE_ROWS) -> tuple[int, int]:
+    """(offset, length) of the page of a `total`-row table the user picked, with "共 N 条" and
+    a page box when it needs more than one page: a province's tens of thousands of rows are
+    neither drawn nor styled at once (Streamlit's styler refuses 262,144 cells), and none is
+    dropped: the user pages to any of them."""
     count = t("core.table.total_rows", n=f"{total:,}")
     pages = max(1, -(-total // rows))
     if pages == 1:
         st.caption(count)
-        return frame
+        return 0, total
     box, line = st.columns([1, 3], vertical_alignment="bottom")
     page = int(box.number_input(t("core.table.page", pages=f"{pages:,}"), min_value=1,
                                 max_value=pages, value=1, step=1, key=key))
     first, last = (page - 1) * rows + 1, min(page * rows, total)
     line.caption(count + t("core.table.page_rows", first=f"{first:,}", last=f"{last:,}"))
-    return frame.slice((page - 1) * rows, rows)
+    return (page - 1) * rows, rows
+
+
+def page_of(frame: pl.DataFrame, *, key: str, rows: int = TABLE_PAGE_ROWS) -> pl.DataFrame:
+    """The page of `frame` the user picked (see `page_range`)."""
+    offset, length = page_range(frame.height, key=key, rows=rows)
+    return frame.slice(offset, length)

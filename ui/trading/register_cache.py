@@ -3,6 +3,8 @@ that changes with the register and its lights."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 import streamlit as st
 
@@ -22,6 +24,21 @@ def _register(url: str, scope: Scope, flt: RegisterFilter, stamp: tuple) -> pl.D
 def _dashboard(url: str, scope: Scope, flt: RegisterFilter, stamp: tuple) -> dict:  # noqa: ARG001
     with unit_of_work() as session:
         return views.dashboard(session=session, scope=scope, flt=flt)
+
+
+@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
+def _order(url: str, scope: Scope, flt: RegisterFilter, stamp: tuple) -> pl.DataFrame:  # noqa: ARG001
+    with unit_of_work() as session:
+        return views.register_order(session=session, scope=scope, flt=flt)
+
+
+def cached_register_order(scope: Scope, flt: RegisterFilter) -> pl.DataFrame:
+    return _order(_url(), scope, flt, _stamp())
+
+
+def cached_register_rows(scope: Scope, flt: RegisterFilter, ocids: tuple[str, ...]) -> pl.DataFrame:
+    """The register table of the processes `ocids` (one page of the register, in its order)."""
+    return _register(_url(), scope, replace(flt, ocids=ocids), _stamp())
 
 
 @st.cache_data(ttl=300, max_entries=32, show_spinner=False)
