@@ -4,15 +4,8 @@ working days per power, weekly volumes. Filters by region, department, power, pe
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics.esupervision.timing import (
-    elapsed_summary,
-    on_time_rate,
-    overall_on_time,
-    received_since,
-    weekly_volumes,
-)
 from ui.esupervision.charts import elapsed_box
-from ui.esupervision.view import case_data, case_filters, percent_text, rate_table
+from ui.esupervision.view import case_data, case_filters, case_stats, percent_text, rate_table
 from ui.lights.export import about_sheet, download
 from ui.platform.calendar_notice import warn_unknown_years
 from ui.platform.charts import plotly_chart
@@ -25,17 +18,16 @@ st.title(t("esupervision.stats.title"))
 flt = case_filters(ctx, key="ss")
 data = case_data(ctx.scope, flt)
 warn_unknown_years(data.unknown_years)
-cases = received_since(data.cases, flt.since(data.today))
-
-overall = overall_on_time(cases)
+stats = case_stats(ctx.scope, flt)
+overall = stats.overall
 c1, c2, c3 = st.columns(3)
-c1.metric(t("esupervision.stats.received"), cases.height)
+c1.metric(t("esupervision.stats.received"), stats.received)
 c2.metric(t("esupervision.stats.concluded"), int(overall["concluded"].sum()))
 c3.metric(t("esupervision.stats.on_time_rate"),
           percent_text(overall["on_time_rate"][0] if overall.height else None))
 
-by_dept = rate_table(on_time_rate(cases, ["department"]), "department", "esupervision.col.department")
-by_power = rate_table(on_time_rate(cases, ["power_name"]), "power_name", "esupervision.col.power")
+by_dept = rate_table(stats.by_department, "department", "esupervision.col.department")
+by_power = rate_table(stats.by_power, "power_name", "esupervision.col.power")
 tab_dept, tab_power, tab_elapsed, tab_weekly = st.tabs(
     [t("esupervision.stats.by_department"), t("esupervision.stats.by_power"),
      t("esupervision.stats.elapsed"), t("esupervision.stats.weekly")])
@@ -44,7 +36,7 @@ with tab_dept:
 with tab_power:
     data_table(by_power, hide_index=True, width="stretch")
 with tab_elapsed:
-    summary = elapsed_summary(cases)
+    summary = stats.elapsed
     fig = elapsed_box(summary)
     plotly_chart(fig, width="stretch", key="elapsed_box")
     st.caption(t("esupervision.stats.elapsed_caption"))
@@ -53,7 +45,7 @@ with tab_elapsed:
                                  "limit_days": t("esupervision.col.limit_days")}),
                  hide_index=True, width="stretch")
 with tab_weekly:
-    weekly = weekly_volumes(cases)
+    weekly = stats.weekly
     fig = go.Figure()
     for col in ("online", "window", "concluded"):
         fig.add_trace(go.Scatter(x=weekly["week"].to_list(), y=weekly[col].to_list(), mode="lines",
@@ -63,6 +55,6 @@ with tab_weekly:
     plotly_chart(fig, width="stretch", key="weekly")
 
 download(t("esupervision.export"), "approval_performance.xlsx", lambda: {
-    t("core.export.about_sheet"): about_sheet(ctx, dict(flt.labels), rows=cases.height),
+    t("core.export.about_sheet"): about_sheet(ctx, dict(flt.labels), rows=stats.received),
     t("esupervision.stats.by_department"): by_dept, t("esupervision.stats.by_power"): by_power,
-    t("esupervision.stats.weekly"): weekly_volumes(cases)}, key="ss_export")
+    t("esupervision.stats.weekly"): stats.weekly}, key="ss_export")
