@@ -19,6 +19,7 @@ from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
 from ui.platform.tables import data_table, page_range
 from ui.power.detail_parts import risks_display
+from ui.power.risk_cache import risks as cached_risks
 from ui.power.widgets import SELECTED_KEY, can_edit, level_label, place_date_filters
 
 ctx = require_user()
@@ -28,11 +29,9 @@ where = place_date_filters(ctx, key="pr", date_label=t("power.ui.last_review"))
 level = st.segmented_control(t("power.ui.level"), list(RISK_LEVELS), key="pr_level",
                              format_func=level_label)
 only_missing = st.toggle(t("power.ui.only_missing"), key="pr_missing")
-with unit_of_work() as session:
-    risks = risk_service.risks_frame(
-        ctx.scope, session=session, level=level, region_code=where["region_code"],
-        department_id=where["department_id"], reviewed_since=where["since"],
-        reviewed_until=where["until"])
+risks = cached_risks(ctx.scope, level=level, region_code=where["region_code"],
+                     department_id=where["department_id"], reviewed_since=where["since"],
+                     reviewed_until=where["until"])
 if only_missing:
     risks = without_measures(risks)
 if risks.is_empty():

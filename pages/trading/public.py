@@ -4,7 +4,7 @@ records only of awarded processes; never personal data (names, telephones, accou
 import streamlit as st
 
 from ui.platform.i18n import t
-from ui.platform.tables import data_table
+from ui.platform.tables import data_table, page_of
 from ui.trading.display import DOMAINS, domain_label, labelled
 from ui.trading.register_cache import cached_public
 
@@ -16,23 +16,23 @@ tables = cached_public(domain)
 tabs = st.tabs([t("trading.public.notices"), t("trading.public.awards"), t("trading.public.contracts"),
                 t("trading.public.bids")])
 with tabs[0]:
-    data_table(labelled(tables["notices"], {"ocid": "ocid", "title": "title", "domain": "domain",
+    data_table(labelled(page_of(tables["notices"], key=f"pub_tr_notices_{domain}"), {"ocid": "ocid", "title": "title", "domain": "domain",
                                               "method_details": "method", "department_name": "buyer",
                                               "agency_name": "agency", "budget": "budget",
                                               "max_price": "max_price", "start_on": "start_on",
                                               "end_on": "end_on", "status": "status"}),
                  hide_index=True, width="stretch", height=480)
 with tabs[1]:
-    data_table(labelled(tables["awards"], {"ocid": "ocid", "title": "title", "supplier": "supplier",
+    data_table(labelled(page_of(tables["awards"], key=f"pub_tr_awards_{domain}"), {"ocid": "ocid", "title": "title", "supplier": "supplier",
                                              "supplier_uscc": "uscc", "amount": "amount",
                                              "award_on": "award_on"}),
                  hide_index=True, width="stretch", height=480)
 with tabs[2]:
-    data_table(labelled(tables["contracts"], {"ocid": "ocid", "title": "title",
+    data_table(labelled(page_of(tables["contracts"], key=f"pub_tr_contracts_{domain}"), {"ocid": "ocid", "title": "title",
                                                 "contract_no": "contract_no", "supplier": "supplier",
                                                 "amount": "amount", "signed_on": "signed_on"}),
                  hide_index=True, width="stretch", height=480)
 with tabs[3]:
-    data_table(labelled(tables["bids"], {"ocid": "ocid", "tenderer": "tenderer", "amount": "amount",
+    data_table(labelled(page_of(tables["bids"], key=f"pub_tr_bids_{domain}"), {"ocid": "ocid", "tenderer": "tenderer", "amount": "amount",
                                            "status": "status"}),
                  hide_index=True, width="stretch", height=480)

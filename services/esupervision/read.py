@@ -8,18 +8,19 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.statuses import LIGHT_OPEN
 from metrics.esupervision.rules import AP_R1, AP_Y1, CASES_SCHEMA
 from metrics.lights.registry import evaluate
 from models.esupervision import ApprovalCase, CaseStep, FundPayment, SpecialFund
-from models.lights import Alert, SyncRequest
+from models.lights import Alert
 from models.org import Department, Region
 from models.power import Power, PowerStep
 from services.esupervision import frames, fund_frames
 from services.esupervision.frames import Timed, scoped
+from services.lights.queue import last_request_writing
 from services.lights.rule_settings import effective_params, stored_settings
 from services.platform.frames import read_frame
 from services.platform.scope import Scope
@@ -108,18 +109,10 @@ def data_stamp(*, session: Session) -> tuple:
         select(func.max(CaseStep.id)).scalar_subquery(),
         select(func.max(FundPayment.id)).scalar_subquery(),
         select(func.max(SpecialFund.id)).scalar_subquery(),
-        _last_request(STAMP_TABLES))).one())
+        last_request_writing(STAMP_TABLES))).one())
 
 
 STAMP_TABLES = ("approval_case", "case_step", "case_suspension", "special_fund", "fund_payment")
-
-
-def _last_request(tables: tuple[str, ...]):  # noqa: ANN202
-    """The newest sync request that wrote one of `tables` (or everything): read backwards on
-    the primary key, so it stops at the first match (a ticket's save does not count)."""
-    r = SyncRequest
-    wrote = r.tables.is_(None) | or_(*(r.tables.contains(f'"{name}"') for name in tables))
-    return select(r.id).where(wrote).order_by(r.id.desc()).limit(1).scalar_subquery()
 
 
 def open_s4_alerts(*, session: Session, scope: Scope) -> dict[str, int]:

@@ -25,7 +25,7 @@ import logging
 import threading
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -57,6 +57,16 @@ def request_sync(session: Session, *, actor: str, departments: frozenset[int] | 
     session.flush()
     session.info[REQUESTED] = True  # services.lights.touch adds nothing more to this transaction
     return int(row.id)
+
+
+def last_request_writing(tables: tuple[str, ...]):  # noqa: ANN201
+    """A scalar select of the newest sync request that wrote one of `tables` (or everything):
+    every import and ORM write of a table a rule reads records one (services.lights.touch), so
+    it changes whenever those tables do; pages key their caches on it. Read backwards on the
+    primary key, so it stops at the first match."""
+    r = SyncRequest
+    wrote = r.tables.is_(None) | or_(*(r.tables.contains(f'"{name}"') for name in tables))
+    return select(r.id).where(wrote).order_by(r.id.desc()).limit(1).scalar_subquery()
 
 
 def rules_reading(tables: frozenset[str] | None) -> list[str]:

@@ -252,3 +252,31 @@ def test_demo_seed_plants_a_gap_for_every_rule(seeded):
     assert set(per_rule) == {"PW-R1", "PW-R2", "PW-Y1", "PW-Y2", "PW-Y3"}
     assert all(n > 0 for n in per_rule.values())
     assert 516 * 8 <= n_powers <= 516 * 30  # 8–30 catalog entries per department
+
+
+def test_marking_a_risk_point_reviewed_asks_for_its_lights_and_clears_pw_y3(seeded):
+    """A review is a write of the point like any other: it records the lights' sync request
+    (through the ORM flush), so the drain clears the point's "not reviewed" light (PW-Y3) at
+    once, and the risk register's cache stamp moves with it."""
+    from core.clock import china_today
+    from models.lights import Alert
+    from services.lights.queue import drain
+    from services.lights.sync import sync_alerts
+
+    sync_alerts(seeded, actor="test")
+    with Session(seeded) as s:
+        ids = s.execute(select(Alert.subject_id).where(Alert.rule_id == "PW-Y3",
+                                                       Alert.status == "open")).scalars().all()
+        assert ids, "the demo has a point not reviewed"
+        risk_id = min(int(i) for i in ids)
+        before = risk_service.data_stamp(session=s)
+    with session_scope(seeded) as s:
+        risk_service.mark_reviewed(session=s, actor="admin", scope=ALL, risk_id=int(risk_id),
+                                   on=china_today())
+    with Session(seeded) as s:
+        assert risk_service.data_stamp(session=s) != before
+    drain(seeded, actor="test")
+    with Session(seeded) as s:
+        status = s.execute(select(Alert.status).where(Alert.rule_id == "PW-Y3",
+                                                      Alert.subject_id == str(risk_id))).scalar_one()
+    assert status == "cleared"
