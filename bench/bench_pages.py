@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Issue 12 bench: every page of the menu, for every role, at the scale of the database given:
 the first render of the page in the session ("cold": its own reads and caches, after login and
-the pages before it) and a rerun ("warm"), in AppTest as the demo accounts. Prints JSON: per
+the pages before it), for a page whose heavy counting runs in the background the time until its
+figures are shown ("data_ready_s", rerunning as the page's poll does), and a rerun ("warm"), in AppTest as the demo accounts. Prints JSON: per
 user and page, cold and warm seconds, and the pages above the targets (cold ≤ 3 s, warm ≤ 1 s).
 
     python bench/bench_pages.py --database-url sqlite:////tmp/perf/seed/realtime_province.run.db
@@ -31,9 +32,11 @@ logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode wa
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from i18n import DEFAULT_LANGUAGE, translate  # noqa: E402
 from services.platform.demo_accounts import DEMO_USERS  # noqa: E402
 from services.platform.settings import DEMO_PASSWORD, get_settings  # noqa: E402
 from systems import all_pages  # noqa: E402
+from ui.platform.background import NOTICE_KEYS  # noqa: E402
 
 TIMEOUT = 600  # a cold page at province scale may read millions of rows
 COLD_TARGET_S, WARM_TARGET_S = 3.0, 1.0
@@ -60,6 +63,18 @@ def _timed(at: AppTest, page: str | None = None) -> float:
     return round(time.perf_counter() - t0, 2)
 
 
+def _until_ready(at: AppTest) -> float | None:
+    """Seconds from the page's first render until its background work is shown (None: the
+    page had none), rerunning as the page's poll would."""
+    waiting = {translate(k, DEFAULT_LANGUAGE) for k in NOTICE_KEYS}
+    t0, waited = time.perf_counter(), False
+    while any(i.value in waiting for i in at.info):
+        waited = True
+        time.sleep(0.2)
+        at.run()
+    return round(time.perf_counter() - t0, 2) if waited else None
+
+
 def user_pages(username: str, roles: str) -> dict:
     """`username`'s menu (PUBLIC: the public pages, without logging in)."""
     have = set(roles.split(","))
@@ -73,11 +88,14 @@ def user_pages(username: str, roles: str) -> dict:
         if spec.public != (username == PUBLIC) or not (spec.public or spec.roles & have):
             continue
         cold = _timed(at, spec.path)
+        ready = _until_ready(at)
         warm = _timed(at)
         error = repr(at.exception[0].value)[:200] if at.exception else None
-        out[spec.path] = {"cold_s": cold, "warm_s": warm} | ({"error": error} if error else {})
+        out[spec.path] = ({"cold_s": cold, "warm_s": warm} | ({"data_ready_s": ready} if ready else {})
+                          | ({"error": error} if error else {}))
         print(f"  {username:18} {spec.path:38} cold {cold:6.2f}  warm {warm:6.2f}"
-              + (f"  ERROR {error}" if error else ""), file=sys.stderr, flush=True)
+              + (f"  data in +{ready:.2f}" if ready else "") + (f"  ERROR {error}" if error else ""),
+              file=sys.stderr, flush=True)
     return out
 
 
@@ -99,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     report["over_target"] = [
         {"user": u, "page": p, **t} for u, p, t in rows
         if "error" in t or t["cold_s"] > COLD_TARGET_S or t["warm_s"] > WARM_TARGET_S]
+    # the page is drawn, but its figures come later: the time a user waits for them
+    report["figures_after_3s"] = [
+        {"user": u, "page": p, "figures_s": round(t["cold_s"] + t["data_ready_s"], 2)}
+        for u, p, t in rows if t.get("data_ready_s") and t["cold_s"] + t["data_ready_s"] > COLD_TARGET_S]
     report["max_cold_s"] = max((t["cold_s"] for *_, t in rows), default=None)
     report["max_warm_s"] = max((t["warm_s"] for *_, t in rows), default=None)
     print(json.dumps(report, ensure_ascii=False, indent=1))

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui.esupervision.charts import elapsed_box
-from ui.esupervision.view import case_data, case_filters, case_stats, percent_text, rate_table
+from ui.esupervision.view import case_filters, percent_text, rate_table, stats_when_ready
 from ui.lights.export import about_sheet, download
 from ui.platform.calendar_notice import warn_unknown_years
 from ui.platform.charts import plotly_chart
@@ -16,9 +16,10 @@ from ui.platform.tables import data_table
 ctx = require_user("leader", "supervisor", "data_officer")
 st.title(t("esupervision.stats.title"))
 flt = case_filters(ctx, key="ss")
-data = case_data(ctx.scope, flt)
-warn_unknown_years(data.unknown_years)
-stats = case_stats(ctx.scope, flt)
+stats = stats_when_ready(ctx.scope, flt)
+if stats is None:  # counted in the background; the page reruns when it is in
+    st.stop()
+warn_unknown_years(stats.unknown_years)
 overall = stats.overall
 c1, c2, c3 = st.columns(3)
 c1.metric(t("esupervision.stats.received"), stats.received)

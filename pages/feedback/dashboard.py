@@ -2,7 +2,6 @@
 numerators and denominators; the monthly trend, the category mix, a region treemap, the top
 unsettled matters, and the KPI table by department or region. Scoped like every read."""
 
-from datetime import timedelta
 
 import polars as pl
 import streamlit as st
@@ -12,7 +11,7 @@ from metrics.feedback.kpis import KPIS
 from services.feedback.kpi_sql import kpis_from
 from services.platform.export import to_xlsx
 from ui.feedback import charts
-from ui.feedback.view import kpi_parts, names, summary
+from ui.feedback.view import analysis_when_ready, names
 from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.formatting import no_nulls, share_text
@@ -23,15 +22,17 @@ ctx = require_user("admin", "leader", "supervisor", "evaluator", "data_officer")
 st.title(t("feedback.dashboard.title"))
 st.caption(t("feedback.dashboard.caption"))
 today = china_today()
-# the KPIs are counted in the database, once, at the finest grouping any table below needs
-parts = kpi_parts(ctx.scope, today, ("month", "region_code", "department_id"),
-                  since=today - timedelta(days=365), until=today)
+# the KPIs are counted in the database, once, at the finest grouping any table below needs;
+# a province's year takes seconds, so in the background (the page reruns when it is in)
+ready = analysis_when_ready(ctx.scope, today)
+if ready is None:
+    st.stop()
+parts, mix, top = ready.parts, ready.mix, ready.top
 whole = kpis_from(parts, []).row(0, named=True)
 if not whole["repeat_den"]:  # no ticket at all in the year, merged ones included
     st.info(t("feedback.none"))
     st.stop()
 cats, regions, depts = names()
-mix, top = summary(ctx.scope, since=today - timedelta(days=365), until=today)
 for row in (KPIS[:4], KPIS[4:]):
     for col, key in zip(st.columns(4), row, strict=True):
         rate = whole[f"{key}_rate"]

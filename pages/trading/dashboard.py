@@ -13,13 +13,15 @@ from ui.platform.tables import data_table, percent_column, percent_values
 from ui.trading.charts import fences_figure
 from ui.trading.display import domain_label, labelled
 from ui.trading.filters import register_filters
-from ui.trading.register_cache import cached_dashboard, cached_register
+from ui.trading.register_cache import cached_register, dashboard_when_ready
 
 ctx = require_user("admin", "leader", "supervisor", "evaluator")
 st.title(t("trading.dashboard.title"))
 st.caption(t("trading.dashboard.caption"))
 flt = register_filters(ctx)
-data = cached_dashboard(ctx.scope, flt)
+data = dashboard_when_ready(ctx.scope, flt)
+if data is None:  # computed in the background; the page reruns when it is in
+    st.stop()
 
 st.subheader(t("trading.dashboard.by_rule"))
 by_rule = data["by_rule"]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
+from i18n import DEFAULT_LANGUAGE, translate
 from models.db import session_scope
 from models.users import User
 from services.platform.settings import DEMO_PASSWORD
+from ui.platform.background import NOTICE_KEYS
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT = 60
@@ -37,6 +40,17 @@ def open_page(at: AppTest, path: str) -> AppTest:
     at.switch_page(path)
     at.run()
     return at
+
+
+def when_ready(at: AppTest, timeout_s: float = 60) -> AppTest:
+    """Rerun the page until no background computation's notice shows (its result is in)."""
+    waiting = {translate(k, DEFAULT_LANGUAGE) for k in NOTICE_KEYS}
+    for _ in range(int(timeout_s / 0.25)):
+        if not any(i.value in waiting for i in at.info):
+            return at
+        time.sleep(0.25)
+        at.run()
+    raise AssertionError(f"still computing after {timeout_s} s: {[i.value for i in at.info]}")
 
 
 def texts(elements) -> list[str]:  # noqa: ANN001

@@ -18,7 +18,7 @@ from models.users import User
 from services.feedback.contact import contact_hash
 from services.feedback.planted import PLANTED
 from services.feedback.read import ticket_frame
-from tests.app.helpers import login, new_app, open_page, texts
+from tests.app.helpers import login, new_app, open_page, texts, when_ready
 from ui.platform.formatting import share_text
 
 
@@ -172,7 +172,7 @@ def test_public_statistics_have_no_content_or_personal_data(seeded):
 
 
 def test_dashboard_rates_match_the_tickets(seeded):
-    at = open_page(login("prov_leader"), "pages/feedback/dashboard.py")
+    at = when_ready(open_page(login("prov_leader"), "pages/feedback/dashboard.py"))
     assert not at.exception, at.exception
     today = china_today()
     with Session(seeded) as s:

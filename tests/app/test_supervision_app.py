@@ -16,7 +16,7 @@ from models.power import Power
 from models.users import User
 from services.lights.inputs import load_inputs
 from services.power.catalog import in_force_clause
-from tests.app.helpers import login, open_page
+from tests.app.helpers import login, open_page, when_ready
 
 
 def tr(key: str, **params) -> str:  # noqa: ANN003
@@ -102,7 +102,7 @@ def test_stats_page_supervisor_on_time_rate(seeded):
     cases = frames["ap_cases"].filter(pl.col("received_on") >= period_start(today, 12))
     done = cases.filter(pl.col("status").is_in(["finished", "rejected"]))
     on_time = done.filter(pl.col("finished_on") <= pl.col("deadline")).height
-    at = open_page(login("prov_supervisor"), "pages/esupervision/stats.py")
+    at = when_ready(open_page(login("prov_supervisor"), "pages/esupervision/stats.py"))
     assert not at.exception, at.exception
     assert metric(at, tr("esupervision.stats.received")) == str(cases.height)
     assert metric(at, tr("esupervision.stats.concluded")) == str(done.height)

@@ -13,7 +13,7 @@ from models.org import Department
 from models.trading import TradeAward, TradeBid, TradeParty, TradeProcess
 from models.users import User
 from services.trading.seed import planted_ocid
-from tests.app.helpers import login, new_app
+from tests.app.helpers import login, new_app, when_ready
 
 
 def tr(key: str, **params) -> str:  # noqa: ANN003
@@ -26,7 +26,7 @@ def _open(at, path: str, **params):  # noqa: ANN001, ANN003, ANN202
         at.query_params[k] = v
     at.run()
     assert not at.exception, at.exception
-    return at
+    return when_ready(at)  # the dashboard is counted in the background
 
 
 def _markdown(at) -> str:  # noqa: ANN001

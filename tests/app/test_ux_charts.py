@@ -15,7 +15,7 @@ from models.base import utcnow
 from models.esupervision import ApprovalCase
 from models.power import Power
 from services.power.catalog import in_force_clause
-from tests.app.helpers import login, open_page
+from tests.app.helpers import login, open_page, when_ready
 from ui.esupervision.charts import elapsed_box, fund_labels, lowest_funds, timeline_figure
 from ui.platform.formatting import md_escape
 
@@ -81,7 +81,7 @@ def _chart_specs(at) -> list[dict]:  # noqa: ANN001
 
 
 def test_stats_page_box_plot_has_one_x_per_power(seeded):
-    at = open_page(login("prov_leader"), "pages/esupervision/stats.py")
+    at = when_ready(open_page(login("prov_leader"), "pages/esupervision/stats.py"))
     assert not at.exception, at.exception
     box = next(s for s in _chart_specs(at) if any(d["type"] == "box" for d in s["data"]))
     xs = [d["x"][0] for d in box["data"] if d["type"] == "box"]
@@ -119,7 +119,7 @@ def test_cases_page_case_without_steps_shows_a_note_not_an_empty_chart(seeded):
 
 def test_date_axes_are_labelled_with_numbers_not_english_month_names(seeded):
     """Plotly writes "Jan 2026" on a date axis; the charts set numeric formats per zoom."""
-    at = open_page(login("prov_leader"), "pages/feedback/dashboard.py")
+    at = when_ready(open_page(login("prov_leader"), "pages/feedback/dashboard.py"))
     assert not at.exception, at.exception
     trend = json.loads(at.get("plotly_chart")[0].proto.spec)
     stops = {s["value"] for s in trend["layout"]["xaxis"]["tickformatstops"]}

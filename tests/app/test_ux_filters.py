@@ -12,7 +12,7 @@ from sqlmodel import Session
 from core.clock import CHINA_TZ, china_today
 from i18n import translate
 from models.esupervision import ApprovalCase, SpecialFund
-from tests.app.helpers import login, open_page
+from tests.app.helpers import login, open_page, when_ready
 from ui.esupervision.view import percent_text
 from ui.lights.export import about_sheet
 from ui.platform.context import UserContext
@@ -38,14 +38,14 @@ def test_stats_page_by_quarter_and_by_custom_range(seeded):
     q = (today.month - 1) // 3 + 1
     start = date(today.year, 3 * q - 2, 1)
     end = (date(today.year + 1, 1, 1) if q == 4 else date(today.year, 3 * q + 1, 1)) - timedelta(days=1)
-    at = open_page(login("prov_leader"), "pages/esupervision/stats.py")
-    at.selectbox(key="ss_period").set_value("quarter").run()
+    at = when_ready(open_page(login("prov_leader"), "pages/esupervision/stats.py"))
+    at = when_ready(at.selectbox(key="ss_period").set_value("quarter").run())
     assert not at.exception, at.exception
     assert at.selectbox(key="ss_q").value == q
     assert metric(at, tr("esupervision.stats.received")) == str(_received_between(seeded, start, end))
     first, last = today - timedelta(days=20), today - timedelta(days=10)
     at.selectbox(key="ss_period").set_value("custom").run()
-    at.date_input(key="ss_range").set_value((first, last)).run()
+    at = when_ready(at.date_input(key="ss_range").set_value((first, last)).run())
     assert not at.exception, at.exception
     assert metric(at, tr("esupervision.stats.received")) == str(_received_between(seeded, first, last))
 

@@ -8,14 +8,17 @@ from datetime import date, timedelta
 
 import polars as pl
 import streamlit as st
+from sqlalchemy.engine import Engine
 
 from core.clock import china_today
 from metrics.esupervision.timing import period_start
+from models.db import session_scope
 from services.esupervision import read as es
 from services.platform.scope import Scope
 from ui.lights.format import dashes, level_label
+from ui.platform.background import in_background
 from ui.platform.context import UserContext
-from ui.platform.db import cache_key, unit_of_work
+from ui.platform.db import cache_key, get_engine, unit_of_work
 from ui.platform.formatting import share_text
 from ui.platform.i18n import t
 
@@ -144,6 +147,7 @@ def case_data(scope: Scope, flt: CaseFilter, *, open_only: bool = False) -> Case
 @dataclass(frozen=True)
 class Stats:
     received: int
+    unknown_years: tuple[int, ...]
     overall: pl.DataFrame
     by_department: pl.DataFrame
     by_power: pl.DataFrame
@@ -151,8 +155,8 @@ class Stats:
     weekly: pl.DataFrame
 
 
-@st.cache_data(ttl=120, max_entries=32, show_spinner=False)
-def _stats(url: str, scope: Scope, flt: CaseFilter, today: date, stamp: tuple) -> Stats:
+def _stats(engine: Engine, scope: Scope, flt: CaseFilter, today: date, regions: pl.DataFrame,
+           depts: pl.DataFrame) -> Stats:
     from metrics.esupervision.timing import (
         elapsed_summary,
         on_time_rate,
@@ -161,15 +165,27 @@ def _stats(url: str, scope: Scope, flt: CaseFilter, today: date, stamp: tuple) -
         weekly_volumes,
     )
 
-    cases = received_since(_cases(url, scope, flt, today, stamp, False).cases, flt.since(today))
-    return Stats(cases.height, overall_on_time(cases), on_time_rate(cases, ["department"]),
-                 on_time_rate(cases, ["power_name"]), elapsed_summary(cases), weekly_volumes(cases))
+    with session_scope(engine) as session:
+        timed = es.timed_cases(session=session, scope=scope, today=today, since=flt.since(today),
+                               until=flt.until(), region_prefix=flt.region_prefix,
+                               department_id=flt.department_id, power_name=flt.power_name)
+    cases = received_since(timed.cases.join(depts.select("department_id", "department"), on="department_id",
+                                            how="left"), flt.since(today))
+    return Stats(cases.height, timed.unknown_years, overall_on_time(cases),
+                 on_time_rate(cases, ["department"]), on_time_rate(cases, ["power_name"]),
+                 elapsed_summary(cases), weekly_volumes(cases))
 
 
-def case_stats(scope: Scope, flt: CaseFilter) -> Stats:
-    """The efficiency page's figures over the filter's cases received in its period, computed
-    once per filter and data (a rerun of the page recomputed them over 100,000 cases)."""
-    return _stats(_url(), scope, flt, china_today(), _stamp())
+def stats_when_ready(scope: Scope, flt: CaseFilter) -> Stats | None:
+    """The efficiency page's figures over the filter's cases received in its period (a
+    province's year is a million cases: seconds to read on SQLite), computed in the background
+    (ui.platform.background) once per filter, day and data stamp; None (with a notice) until
+    they are in."""
+    engine, today = get_engine(), china_today()
+    regions, depts, _ = _places(_url(), scope)
+    return in_background(("es_stats", _url(), scope, flt, today, _stamp()),
+                         lambda: _stats(engine, scope, flt, today, regions, depts),
+                         waiting=t("esupervision.stats.computing"))
 
 
 def open_cases_table(data: CaseData) -> pl.DataFrame:

@@ -3,19 +3,23 @@ language, cached scoped reads and the localised ticket table."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import polars as pl
 import streamlit as st
+from sqlalchemy.engine import Engine
 
 from metrics.feedback.flow import STATUSES
 from metrics.feedback.kpis import mix_order, top_matters
+from models.db import session_scope
 from models.feedback import CHANNELS, SATISFACTION, URGENCIES
 from services.feedback import kpi_sql, read, summary_sql
 from services.feedback.tickets import Actor
 from services.platform.scope import Scope
+from ui.platform.background import in_background
 from ui.platform.context import UserContext
-from ui.platform.db import cache_key, unit_of_work
+from ui.platform.db import cache_key, get_engine, unit_of_work
 from ui.platform.i18n import t
 
 
@@ -97,6 +101,13 @@ def names() -> tuple[dict, dict, dict]:
     return _names(_url(), (0,))
 
 
+@dataclass(frozen=True)
+class Analysis:
+    parts: pl.DataFrame   # services.feedback.kpi_sql.kpi_parts by BY
+    mix: pl.DataFrame     # category_code, tickets
+    top: pl.DataFrame     # metrics.feedback.kpis.top_matters
+
+
 @st.cache_data(ttl=120, max_entries=64, show_spinner=False)
 def _tickets(url: str, scope: Scope, filters: tuple, stamp_: tuple) -> pl.DataFrame:  # noqa: ARG001
     with unit_of_work() as s:
@@ -121,18 +132,27 @@ def _kpi_parts(url: str, scope: Scope, by: tuple, today: date, filters: tuple, s
         return kpi_sql.kpi_parts(s.connection(), scope, by=list(by), today=today, **dict(filters))
 
 
-@st.cache_data(ttl=120, max_entries=32, show_spinner=False)
-def _summary(url: str, scope: Scope, filters: tuple, stamp_: tuple) -> tuple[pl.DataFrame, pl.DataFrame]:  # noqa: ARG001
-    with unit_of_work() as s:
-        counts = summary_sql.category_counts(s.connection(), scope, **dict(filters))
-        groups, first = summary_sql.unsettled_matters(s.connection(), scope, **dict(filters))
-    return mix_order(counts), top_matters(groups, first)
+BY = ("month", "region_code", "department_id")  # the analysis page's finest grouping
 
 
-def summary(scope: Scope, **filters) -> tuple[pl.DataFrame, pl.DataFrame]:  # noqa: ANN003
-    """(category mix, top unsettled matters) of the tickets the filters select, counted in
-    the database (cached)."""
-    return _summary(_url(), scope, _clean(filters), stamp())
+def _analysis(engine: Engine, scope: Scope, today: date) -> Analysis:
+    window = {"since": today - timedelta(days=365), "until": today}
+    with session_scope(engine) as s:
+        bind = s.connection()
+        parts = kpi_sql.kpi_parts(bind, scope, by=list(BY), today=today, **window)
+        counts = summary_sql.category_counts(bind, scope, **window)
+        groups, first = summary_sql.unsettled_matters(bind, scope, **window)
+    return Analysis(parts, mix_order(counts), top_matters(groups, first))
+
+
+def analysis_when_ready(scope: Scope, today: date) -> Analysis | None:
+    """The analysis page's last 12 months: KPI counts by month, region and department, the
+    category mix and the most unsettled matters, all counted in the database (seconds for a
+    province's million tickets on SQLite), so in the background (ui.platform.background),
+    once per scope, day and data stamp; None (with a notice) until they are in."""
+    engine = get_engine()
+    return in_background(("fb_analysis", _url(), scope, today, stamp()),
+                         lambda: _analysis(engine, scope, today), waiting=t("feedback.dashboard.computing"))
 
 
 def _clean(filters: dict) -> tuple:

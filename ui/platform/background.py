@@ -18,6 +18,10 @@ import streamlit as st
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 POLL = "1s"
+# i18n keys of the notices the pages show while their background work runs (tests and
+# bench/bench_pages.py rerun a page until none shows)
+NOTICE_KEYS = ("esupervision.rank.computing", "esupervision.stats.computing",
+               "trading.dashboard.computing", "feedback.dashboard.computing")
 MAX_KEPT = 64  # finished results kept; the oldest go first
 
 

@@ -7,11 +7,15 @@ from dataclasses import replace
 
 import polars as pl
 import streamlit as st
+from sqlalchemy.engine import Engine
 
+from models.db import session_scope
 from services.platform.scope import Scope
 from services.trading import views
 from services.trading.ocds_export import RegisterFilter
-from ui.platform.db import cache_key, unit_of_work
+from ui.platform.background import in_background
+from ui.platform.db import cache_key, get_engine, unit_of_work
+from ui.platform.i18n import t
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
@@ -20,9 +24,8 @@ def _register(url: str, scope: Scope, flt: RegisterFilter, stamp: tuple) -> pl.D
         return views.register(session=session, scope=scope, flt=flt)
 
 
-@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
-def _dashboard(url: str, scope: Scope, flt: RegisterFilter, stamp: tuple) -> dict:  # noqa: ARG001
-    with unit_of_work() as session:
+def _dashboard(engine: Engine, scope: Scope, flt: RegisterFilter) -> dict:
+    with session_scope(engine) as session:
         return views.dashboard(session=session, scope=scope, flt=flt)
 
 
@@ -64,8 +67,13 @@ def cached_cockpit(scope: Scope, flt: RegisterFilter) -> dict:
     return _cockpit(_url(), scope, flt, _stamp())
 
 
-def cached_dashboard(scope: Scope, flt: RegisterFilter) -> dict:
-    return _dashboard(_url(), scope, flt, _stamp())
+def dashboard_when_ready(scope: Scope, flt: RegisterFilter) -> dict | None:
+    """The red-flag dashboard's tables, or None (with a notice) while they are computed: they
+    need the whole register of the filter, bids and all (15 s for a province on SQLite), so
+    it is read in the background (ui.platform.background), once per filter and data stamp."""
+    engine = get_engine()
+    return in_background(("tr_dashboard", _url(), scope, flt, _stamp()),
+                         lambda: _dashboard(engine, scope, flt), waiting=t("trading.dashboard.computing"))
 
 
 @st.cache_data(ttl=300, max_entries=16, show_spinner=False)
