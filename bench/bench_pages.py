@@ -30,29 +30,18 @@ import startup  # noqa: E402
 startup.boot()
 logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode warnings, per run
 
+from bench_supervision import login  # noqa: E402  (the real login form, in AppTest)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from i18n import DEFAULT_LANGUAGE, translate  # noqa: E402
 from services.platform.demo_accounts import DEMO_USERS  # noqa: E402
-from services.platform.settings import DEMO_PASSWORD, get_settings  # noqa: E402
+from services.platform.settings import get_settings  # noqa: E402
 from systems import all_pages  # noqa: E402
 from ui.platform.background import NOTICE_KEYS  # noqa: E402
 
 TIMEOUT = 600  # a cold page at province scale may read millions of rows
 COLD_TARGET_S, WARM_TARGET_S = 3.0, 1.0
 PUBLIC = "public"  # the public pages, as a visitor who is not logged in
-
-
-def _login(username: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
-    at.run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click()
-    at.run()
-    if at.exception:
-        raise RuntimeError(f"login as {username} failed: {at.exception}")
-    return at
 
 
 def _timed(at: AppTest, page: str | None = None) -> float:
@@ -82,7 +71,7 @@ def user_pages(username: str, roles: str) -> dict:
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
         at.run()
     else:
-        at = _login(username)
+        at = login(username)
     out = {}
     for spec in all_pages():
         if spec.public != (username == PUBLIC) or not (spec.public or spec.roles & have):

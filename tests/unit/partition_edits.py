@@ -1,6 +1,7 @@
 """The random edits of the partition property tests (tests/unit/test_lights_partitions.py):
 each writes straight into the tables on a Connection, picks its rows from `n`, and returns the
-departments it touched (before and after)."""
+departments it touched (before and after); and `alert_table`, the state the partition and
+sweep contracts compare."""
 
 from __future__ import annotations
 
@@ -8,11 +9,21 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Connection, select, text, update
+from sqlalchemy.engine import Engine
 
 from core.clock import china_today
 from models.feedback import Ticket
-from models.lights import SupervisionOrder
+from models.lights import Alert, SupervisionOrder
 from models.trading import TradeBid, TradeContract, TradeProcess
+
+
+def alert_table(engine: Engine) -> set[tuple]:
+    """Every alert's key, level, status, department, region, facts and rule version."""
+    a = Alert
+    with engine.connect() as conn:
+        return {tuple(r) for r in conn.execute(select(
+            a.rule_id, a.subject_type, a.subject_id, a.level, a.status, a.department_id,
+            a.region_code, a.facts, a.facts_hash, a.rule_version))}
 
 
 def _pick(conn: Connection, sql: str, n: int) -> tuple | None:

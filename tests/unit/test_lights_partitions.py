@@ -20,15 +20,7 @@ from sqlalchemy.engine import Engine
 from metrics.lights.registry import RULES
 from models.lights import Alert
 from services.lights.sync import sync_alerts, sync_partitions
-from tests.unit.partition_edits import AP_Y6_EDITS, EDITS, S2_EDITS, S5_LC_EDITS, slow_down
-
-
-def _alerts(engine: Engine) -> set[tuple]:
-    a = Alert
-    with engine.connect() as conn:
-        return {tuple(r) for r in conn.execute(select(
-            a.rule_id, a.subject_type, a.subject_id, a.level, a.status, a.department_id,
-            a.region_code, a.facts, a.facts_hash, a.rule_version))}
+from tests.unit.partition_edits import AP_Y6_EDITS, EDITS, S2_EDITS, S5_LC_EDITS, alert_table, slow_down
 
 
 def test_the_partition_contract_is_declared():
@@ -61,11 +53,11 @@ def _partitioned_equals_full(engine: Engine, edits: list) -> None:
         for edit, n in edits:
             touched |= edit(conn, n)
     part = sync_partitions(engine, departments=touched, actor="test")
-    after_part = _alerts(engine)
+    after_part = alert_table(engine)
     full = sync_alerts(engine, actor="test")
     assert (full.new, full.updated, full.reopened, full.cleared, full.refreshed) == \
         (0, 0, 0, 0, 0), (edits, part)
-    assert _alerts(engine) == after_part
+    assert alert_table(engine) == after_part
 
 
 def _edits(pool: list) -> st.SearchStrategy:

@@ -11,22 +11,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import text
 
 from core.clock import china_today, one_today
 from metrics.lights.registry import RULES
-from models.lights import Alert
 from services.lights.queue import sweep, time_rules
 from services.lights.sync import sync_alerts
-
-
-def _alerts(engine: Engine) -> set[tuple]:
-    a = Alert
-    with engine.connect() as conn:
-        return {tuple(r) for r in conn.execute(select(
-            a.rule_id, a.subject_type, a.subject_id, a.level, a.status, a.department_id,
-            a.region_code, a.facts, a.facts_hash, a.rule_version))}
+from tests.unit.partition_edits import alert_table
 
 
 def test_the_sweep_contract_is_declared():
@@ -49,11 +40,11 @@ def test_the_sweep_on_later_days_leaves_the_alerts_as_a_full_sync(seeded):
     for days in (1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 200):
         with one_today(today + timedelta(days=days)):
             swept = sweep(seeded, actor="test")
-            after_sweep = _alerts(seeded)
+            after_sweep = alert_table(seeded)
             full = sync_alerts(seeded, actor="test")
         assert (full.new, full.updated, full.reopened, full.cleared, full.refreshed) == \
             (0, 0, 0, 0, 0), (days, swept, full)
-        assert _alerts(seeded) == after_sweep, days
+        assert alert_table(seeded) == after_sweep, days
         moved[days] = (swept.new, swept.cleared)
     # the walk is a real one: lights came and went with the date alone
     assert sum(n for n, _ in moved.values()) > 0 and sum(c for _, c in moved.values()) > 0, moved
