@@ -242,8 +242,9 @@ def copy_bid(conn: Connection, n: int) -> set[int]:
     (R028), bond account (TR-R3) and agent (TR-R5)."""
     bid, dept, _ = _bid(conn, n)
     tenderer = _pick(conn, "SELECT uscc FROM trade_party ORDER BY uscc", n // 13)[0]
-    # numbered by the bids there are: the same edit twice in one example stays two bids
-    seq = conn.execute(text("SELECT count(*) FROM trade_bid")).scalar_one()
+    # numbered past the newest bid's id, which only grows: the same edit twice stays two bids,
+    # even after a bid was dropped (a count of them once came back to an earlier number)
+    seq = conn.execute(text("SELECT max(id) + 1 FROM trade_bid")).scalar_one()
     conn.execute(text("INSERT INTO trade_bid (process_id, bid_no, tenderer_uscc, amount, "
                       "received_at, status, bond_account, bond_payer, bond_amount, agent_name, "
                       "project_manager) SELECT process_id, :no, :t, amount, received_at, "
