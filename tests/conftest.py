@@ -29,6 +29,7 @@ from services.platform.demo import seed_demo  # noqa: E402
 from services.platform.schema import upgrade_to_head  # noqa: E402
 from services.platform.settings import get_settings  # noqa: E402
 from tests.shared_template import SharedTemplate, run_id, run_root  # noqa: E402
+from ui.platform.background import forget_all  # noqa: E402
 
 # great-expectations takes ~5 s to import: pay it once here, not inside an AppTest timeout.
 _preload_gx()
@@ -139,6 +140,9 @@ class _Backend:
     def restore_seeded(self) -> None:
         self.template.acquire()
         engine_for(self.url).dispose()  # no pooled connection may outlive the old content
+        # nor a page's background job (ui.platform.background): the restore kills its
+        # connection, and its failure would be raised on the next test's page
+        forget_all()
         if self.kind == "sqlite":
             with sqlite3.connect(self.template.path) as src, sqlite3.connect(
                     make_url(self.url).database) as dst:
@@ -203,6 +207,7 @@ def engine(backend, monkeypatch) -> Engine:
     """An empty migrated database; DATABASE_URL points the app and CLI at it too. The engine
     is the one the app and CLI get for this URL (services.database.engine_for)."""
     eng = engine_for(backend.url)
+    forget_all()  # a page's background job from an earlier test reads no emptied table
     _truncate(eng)
     _point_app_at(backend.url, monkeypatch)
     yield eng

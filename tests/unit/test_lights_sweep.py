@@ -37,7 +37,7 @@ def test_the_sweep_on_later_days_leaves_the_alerts_as_a_full_sync(seeded):
     today = china_today()
     sync_alerts(seeded, actor="test")
     moved = {}
-    for days in (1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 200):
+    for days in (1, 3, 8, 21, 55, 200):
         with one_today(today + timedelta(days=days)):
             swept = sweep(seeded, actor="test")
             after_sweep = alert_table(seeded)

@@ -52,6 +52,13 @@ def _jobs() -> _Jobs:
     return _Jobs()
 
 
+def forget_all() -> None:
+    """Forget every job, finished or not (a job still running finishes unheard): for a database
+    replaced under the server, as the tests restore theirs; a job it killed would otherwise be
+    raised on the next page that asks with the same key."""
+    _jobs.clear()
+
+
 def in_background(key: Hashable, fn: Callable[[], T], *, waiting: str) -> T | None:
     """`fn()`'s result once it is ready (computed once per `key`), else None after showing
     `waiting` where the result will appear. `fn` runs outside the script: it must not call
