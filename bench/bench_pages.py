@@ -2,7 +2,8 @@
 """Issue 12 bench: every page of the menu, for every role, at the scale of the database given:
 the first render of the page in the session ("cold": its own reads and caches, after login and
 the pages before it), for a page whose heavy counting runs in the background the time until its
-figures are shown ("data_ready_s", rerunning as the page's poll does), and a rerun ("warm"), in AppTest as the demo accounts. Prints JSON: per
+figures are shown ("data_ready_s", rerunning as the page's poll does), and a rerun ("warm"),
+in AppTest as the demo accounts. Prints JSON: per
 user and page, cold and warm seconds, and the pages above the targets (cold ≤ 3 s, warm ≤ 1 s).
 
     python bench/bench_pages.py --database-url sqlite:////tmp/perf/seed/realtime_province.run.db

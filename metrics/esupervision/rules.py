@@ -58,43 +58,53 @@ AP = ("ap_cases", "clock")
 OPEN_CASES = {"sweep": "open", "open_subjects": open_case_ids}
 NEVER = {"sweep": "never"}
 AP_Y1 = Rule(
-    id="AP-Y1", system="S4", **OPEN_CASES, partition="department", level="yellow", subject_type="approval_case", **_keys("ap_y1"),
+    id="AP-Y1", system="S4", **OPEN_CASES,
+    partition="department", level="yellow", subject_type="approval_case", **_keys("ap_y1"),
     inputs=AP, fn=near_limit, volatile=("elapsed_workdays", "remaining_workdays"), version=2,
     params=(_p("ap_y1", "remaining_days", 2, 0, 30), _p("ap_y1", "share", 0.8, 0.1, 1.0)))
 AP_R1 = Rule(
-    id="AP-R1", system="S4", **OPEN_CASES, partition="department", level="red", subject_type="approval_case", **_keys("ap_r1"),
+    id="AP-R1", system="S4", **OPEN_CASES,
+    partition="department", level="red", subject_type="approval_case", **_keys("ap_r1"),
     inputs=AP, fn=over_limit)
 AP_Y2 = Rule(
-    id="AP-Y2", system="S4", **OPEN_CASES, partition="department", level="yellow", subject_type="approval_case", **_keys("ap_y2"),
+    id="AP-Y2", system="S4", **OPEN_CASES,
+    partition="department", level="yellow", subject_type="approval_case", **_keys("ap_y2"),
     inputs=("ap_cases", "ap_steps", "clock"), fn=step_over_limit,
     volatile=("step_elapsed_workdays",))
 AP_R2 = Rule(
-    id="AP-R2", system="S4", **NEVER, partition="department", level="red", subject_type="approval_case", **_keys("ap_r2"),
+    id="AP-R2", system="S4", **NEVER,
+    partition="department", level="red", subject_type="approval_case", **_keys("ap_r2"),
     inputs=("ap_cases", "ap_steps", "ap_flow_steps", "ap_flow_edges"), fn=wrong_procedure,
     version=2)
 AP_R3 = Rule(
-    id="AP-R3", system="S4", **NEVER, partition="department", level="red", subject_type="approval_case", **_keys("ap_r3"),
+    id="AP-R3", system="S4", **NEVER,
+    partition="department", level="red", subject_type="approval_case", **_keys("ap_r3"),
     inputs=("ap_cases",), fn=fee_above_standard, version=2,
     params=(_p("ap_r3", "tolerance_yuan", 0.0, 0, 10000),))
 AP_Y3 = Rule(
-    id="AP-Y3", system="S4", sweep="open", open_subjects=open_suspension_ids, partition="department", level="yellow", subject_type="case_suspension", **_keys("ap_y3"),
+    id="AP-Y3", system="S4", sweep="open", open_subjects=open_suspension_ids,
+    partition="department", level="yellow", subject_type="case_suspension", **_keys("ap_y3"),
     inputs=("ap_suspensions",), fn=long_suspension, volatile=("suspension_workdays",),
     params=(_p("ap_y3", "max_days", 10, 1, 250),))
 AP_Y4 = Rule(
-    id="AP-Y4", system="S4", **NEVER, partition="department", level="yellow", subject_type="approval_case", **_keys("ap_y4"),
+    id="AP-Y4", system="S4", **NEVER,
+    partition="department", level="yellow", subject_type="approval_case", **_keys("ap_y4"),
     inputs=("ap_cases",), fn=rejected_without_reason)
 AP_Y5 = Rule(
-    id="AP-Y5", system="S4", **NEVER, partition="department", level="yellow", subject_type="approval_case", **_keys("ap_y5"),
+    id="AP-Y5", system="S4", **NEVER,
+    partition="department", level="yellow", subject_type="approval_case", **_keys("ap_y5"),
     inputs=("ap_cases",), fn=window_although_online)
 AP_Y6 = Rule(
-    id="AP-Y6", system="S4", **NEVER, partition="group", group="power_item", level="yellow",
+    id="AP-Y6", system="S4", **NEVER,
+    partition="group", group="power_item", level="yellow",
     subject_type="department_power", **_keys("ap_y6"),
     inputs=("ap_cases",), fn=outlier_department, version=2,
     volatile=("cases", "median_workdays", "q1", "q3", "fence", "departments"),
     params=(_p("ap_y6", "iqr_factor", 1.5, 0, 10), _p("ap_y6", "min_cases", 5, 1, 1000),
             _p("ap_y6", "min_departments", 4, 2, 1000), _p("ap_y6", "quartile_method", "linear")))
 AP_Y7 = Rule(
-    id="AP-Y7", system="S4", **NEVER, partition="department", level="yellow", subject_type="approval_case", **_keys("ap_y7"),
+    id="AP-Y7", system="S4", **NEVER,
+    partition="department", level="yellow", subject_type="approval_case", **_keys("ap_y7"),
     inputs=("ap_cases",), fn=deadline_unknown)
 FD_R1 = Rule(
     id="FD-R1", system="S4", partition="department", level="red", subject_type="special_fund", **_keys("fd_r1"),

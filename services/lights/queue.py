@@ -12,8 +12,9 @@ worker brings the lights in line afterwards, so no page waits for a sync.
   and marks them done IN THE SAME TRANSACTION as the alerts it writes: a crash leaves both
   the alerts and the queue as they were, and the next drain does the work again.
 - `sweep` (daily, after midnight Asia/Shanghai) re-runs the rules whose result moves with the
-  date alone, on the rows the date can still move where a rule declares so (open cases); `sweep_if_due` does it once per China day, the day recorded in `lights_state`
-  under the same lock, so several processes never sweep twice.
+  date alone, on the rows the date can still move where a rule declares so (open cases);
+  `sweep_if_due` does it once per China day, the day recorded in `lights_state` under the
+  same lock, so several processes never sweep twice.
 The app runs `drain` and `sweep_if_due` in one background thread per server process
 (ui.lights.worker); the CLI has `sync-alerts` (drain, `--full`) and `sweep`; tests call
 `drain` where they mean "after the worker ran"."""
