@@ -13,7 +13,7 @@ from ui.platform.tables import data_table, percent_column, percent_values
 from ui.trading.charts import fences_figure
 from ui.trading.display import domain_label, labelled
 from ui.trading.filters import register_filters
-from ui.trading.register_cache import cached_register, dashboard_when_ready
+from ui.trading.register_cache import dashboard_when_ready
 
 ctx = require_user("admin", "leader", "supervisor", "evaluator")
 st.title(t("trading.dashboard.title"))
@@ -60,7 +60,7 @@ if fences.height:
                      upper=f"{m['upper_fence']:.4f}", n=m["n"]))
 
 st.subheader(t("trading.dashboard.flags_list"))
-table = cached_register(ctx.scope, flt).filter((pl.col("red") + pl.col("yellow")) > 0)
+table = data["flagged"]
 flagged = labelled(table, {"ocid": "ocid", "title": "title", "domain": "domain",
                            "department_name": "buyer", "red": "red", "yellow": "yellow",
                            "rules": "rules"})

@@ -15,24 +15,18 @@ domain = st.selectbox(t("trading.public.domain"), [None, *DOMAINS], key="pub_tr_
 tables = cached_public(domain)
 tabs = st.tabs([t("trading.public.notices"), t("trading.public.awards"), t("trading.public.contracts"),
                 t("trading.public.bids")])
-with tabs[0]:
-    data_table(labelled(page_of(tables["notices"], key=f"pub_tr_notices_{domain}"), {"ocid": "ocid", "title": "title", "domain": "domain",
-                                              "method_details": "method", "department_name": "buyer",
-                                              "agency_name": "agency", "budget": "budget",
-                                              "max_price": "max_price", "start_on": "start_on",
-                                              "end_on": "end_on", "status": "status"}),
-                 hide_index=True, width="stretch", height=480)
-with tabs[1]:
-    data_table(labelled(page_of(tables["awards"], key=f"pub_tr_awards_{domain}"), {"ocid": "ocid", "title": "title", "supplier": "supplier",
-                                             "supplier_uscc": "uscc", "amount": "amount",
-                                             "award_on": "award_on"}),
-                 hide_index=True, width="stretch", height=480)
-with tabs[2]:
-    data_table(labelled(page_of(tables["contracts"], key=f"pub_tr_contracts_{domain}"), {"ocid": "ocid", "title": "title",
-                                                "contract_no": "contract_no", "supplier": "supplier",
-                                                "amount": "amount", "signed_on": "signed_on"}),
-                 hide_index=True, width="stretch", height=480)
-with tabs[3]:
-    data_table(labelled(page_of(tables["bids"], key=f"pub_tr_bids_{domain}"), {"ocid": "ocid", "tenderer": "tenderer", "amount": "amount",
-                                           "status": "status"}),
-                 hide_index=True, width="stretch", height=480)
+COLUMNS = {
+    "notices": {"ocid": "ocid", "title": "title", "domain": "domain", "method_details": "method",
+                "department_name": "buyer", "agency_name": "agency", "budget": "budget",
+                "max_price": "max_price", "start_on": "start_on", "end_on": "end_on",
+                "status": "status"},
+    "awards": {"ocid": "ocid", "title": "title", "supplier": "supplier", "supplier_uscc": "uscc",
+               "amount": "amount", "award_on": "award_on"},
+    "contracts": {"ocid": "ocid", "title": "title", "contract_no": "contract_no",
+                  "supplier": "supplier", "amount": "amount", "signed_on": "signed_on"},
+    "bids": {"ocid": "ocid", "tenderer": "tenderer", "amount": "amount", "status": "status"},
+}
+for tab, (name, columns) in zip(tabs, COLUMNS.items(), strict=True):
+    with tab:  # a page of the province's rows at a time (105,000 processes)
+        data_table(labelled(page_of(tables[name], key=f"pub_tr_{name}_{domain}"), columns),
+                   hide_index=True, width="stretch", height=480)

@@ -136,7 +136,9 @@ def dashboard(*, session: Session, scope: Scope, flt: RegisterFilter) -> dict[st
             "by_buyer": mv.flag_rate(frames["tr_processes"], flags, "department_name"),
             "by_agency": mv.flag_rate(frames["tr_processes"].filter(pl.col("agency_name").is_not_null()),
                                       flags, "agency_name"),
-            "fences": mv.fence_distributions(frames)}
+            "fences": mv.fence_distributions(frames),
+            # the processes with a light, as the register lists them (the frames are read)
+            "flagged": mv.register_table(frames, flags).filter((pl.col("red") + pl.col("yellow")) > 0)}
 
 
 def public_register(*, session: Session, domain: str | None = None) -> dict[str, pl.DataFrame]:

@@ -119,14 +119,20 @@ class CaseData:
     today: date
 
 
+def _timed(session, scope: Scope, flt: CaseFilter, today: date, *, open_only: bool = False):  # noqa: ANN001, ANN202
+    """The filter's cases with their timing (services.esupervision.read.timed_cases)."""
+    return es.timed_cases(session=session, scope=scope, today=today, since=flt.since(today),
+                          until=flt.until(), region_prefix=flt.region_prefix,
+                          department_id=flt.department_id, power_name=flt.power_name,
+                          open_only=open_only)
+
+
 @st.cache_data(ttl=120, max_entries=32, show_spinner=False)
 def _cases(url: str, scope: Scope, flt: CaseFilter, today: date, stamp: tuple,  # noqa: ARG001
            open_only: bool) -> CaseData:
     # open cases are in every period (cases_stmt), so `open_only` keeps the period's open ones
     with unit_of_work() as session:
-        timed = es.timed_cases(session=session, scope=scope, today=today, since=flt.since(today),
-                               until=flt.until(), region_prefix=flt.region_prefix, department_id=flt.department_id,
-                               power_name=flt.power_name, open_only=open_only)
+        timed = _timed(session, scope, flt, today, open_only=open_only)
     regions, depts, _ = _places(url, scope)
     cases = (timed.cases.join(depts.select("department_id", "department"), on="department_id", how="left")
              .join(regions.select("region_code", "region"), on="region_code", how="left"))
@@ -155,8 +161,7 @@ class Stats:
     weekly: pl.DataFrame
 
 
-def _stats(engine: Engine, scope: Scope, flt: CaseFilter, today: date, regions: pl.DataFrame,
-           depts: pl.DataFrame) -> Stats:
+def _stats(engine: Engine, scope: Scope, flt: CaseFilter, today: date, depts: pl.DataFrame) -> Stats:
     from metrics.esupervision.timing import (
         elapsed_summary,
         on_time_rate,
@@ -166,9 +171,7 @@ def _stats(engine: Engine, scope: Scope, flt: CaseFilter, today: date, regions: 
     )
 
     with session_scope(engine) as session:
-        timed = es.timed_cases(session=session, scope=scope, today=today, since=flt.since(today),
-                               until=flt.until(), region_prefix=flt.region_prefix,
-                               department_id=flt.department_id, power_name=flt.power_name)
+        timed = _timed(session, scope, flt, today)
     cases = received_since(timed.cases.join(depts.select("department_id", "department"), on="department_id",
                                             how="left"), flt.since(today))
     return Stats(cases.height, timed.unknown_years, overall_on_time(cases),
@@ -182,9 +185,9 @@ def stats_when_ready(scope: Scope, flt: CaseFilter) -> Stats | None:
     (ui.platform.background) once per filter, day and data stamp; None (with a notice) until
     they are in."""
     engine, today = get_engine(), china_today()
-    regions, depts, _ = _places(_url(), scope)
+    _regions, depts, _ = _places(_url(), scope)
     return in_background(("es_stats", _url(), scope, flt, today, _stamp()),
-                         lambda: _stats(engine, scope, flt, today, regions, depts),
+                         lambda: _stats(engine, scope, flt, today, depts),
                          waiting=t("esupervision.stats.computing"))
 
 
