@@ -1,7 +1,8 @@
 """The rule loaders' full read against a plain scan of the same rows (issue 12's anchor).
 
 The full read is what a full sync reads: every loader of every rule, in one read snapshot
-(services.lights.inputs.load_inputs), into the frames the rules get. The statements it runs
+(services.lights.inputs.load_inputs; on SQLite through a reader process with ADBC's SQLite
+driver), into the frames the rules get. The statements it runs
 are recorded and then run again, the same SQL text, by a plain reader that only hands the rows
 over as Arrow columns: DuckDB over the SQLite file (through the `duckdb-extension-sqlite-scanner`
 package, offline), ADBC on PostgreSQL. The ratio of the two is the figure: what the project's
@@ -17,11 +18,12 @@ from sqlalchemy.engine import Engine
 from metrics.lights.registry import RULES
 from services.lights.inputs import load_inputs
 from services.platform import frames
+from services.platform.sqlite_reader import SqliteReader
 
 
 def _recorded_full_read(engine: Engine) -> tuple[float, list[str]]:
     seen: list[str] = []
-    cursor, arrow = frames._via_cursor, frames._via_arrow
+    cursor, arrow, reader_arrow = frames._via_cursor, frames._via_arrow, SqliteReader.arrow
 
     def via_cursor(raw, sql, schema):  # noqa: ANN001, ANN202
         seen.append(sql)
@@ -31,13 +33,17 @@ def _recorded_full_read(engine: Engine) -> tuple[float, list[str]]:
         seen.append(sql)
         return arrow(conn, sql, schema)
 
-    frames._via_cursor, frames._via_arrow = via_cursor, via_arrow
+    def via_reader(reader, sql):  # noqa: ANN001, ANN202
+        seen.append(sql)
+        return reader_arrow(reader, sql)
+
+    frames._via_cursor, frames._via_arrow, SqliteReader.arrow = via_cursor, via_arrow, via_reader
     try:
         t0 = time.perf_counter()
         load_inputs(engine, {n for r in RULES.values() for n in r.inputs})
         return time.perf_counter() - t0, seen
     finally:
-        frames._via_cursor, frames._via_arrow = cursor, arrow
+        frames._via_cursor, frames._via_arrow, SqliteReader.arrow = cursor, arrow, reader_arrow
 
 
 def _duckdb_over_sqlite(path: str, statements: list[str]) -> tuple[float, int, list[str]]:

@@ -6,23 +6,16 @@ import polars as pl
 import streamlit as st
 
 from core.clock import china_today
-from services.feedback import public
-from ui.feedback.view import names
+from ui.feedback.view import names, public_stats_when_ready
 from ui.platform.charts import plotly_chart
-from ui.platform.db import cache_key, unit_of_work
 from ui.platform.i18n import t
 from ui.platform.tables import data_table
 
-
-@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
-def _stats(url: str, today) -> dict:  # noqa: ANN001, ARG001
-    with unit_of_work() as s:
-        return public.statistics(session=s, today=today)
-
-
 st.title(t("feedback.public.stats_title"))
 st.caption(t("feedback.public.stats_caption"))
-stats = _stats(cache_key(), china_today())
+stats = public_stats_when_ready(china_today())
+if stats is None:
+    st.stop()
 cats, _, _ = names()
 
 

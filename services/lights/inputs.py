@@ -99,15 +99,16 @@ def load_inputs(bind: Bind, names: set[str], *, today: date | None = None,
     """The frames `names`, read on `bind`: inside its transaction when it is a Connection; on
     an Engine, in one read snapshot of committed data (services.platform.frames). With
     `departments`, the loaders declared by_department read only those departments' rows."""
-    return load_input_sets(bind, [(names, departments)], today=today)[0]
+    return load_input_sets(bind, [(names, departments)], today=today, bulk=departments is None)[0]
 
 
 def load_input_sets(bind: Bind, sets: list[tuple[set[str], Rows]], *,
-                    today: date | None = None) -> list[dict[str, pl.DataFrame]]:
+                    today: date | None = None, bulk: bool = False) -> list[dict[str, pl.DataFrame]]:
     """Several sets of frames (names, departments) in ONE read snapshot and with one "today"
     (the partitioned sync reads its population rules' inputs whole and its department rules'
     inputs for the touched departments; the sweep reads OPEN_ROWS); identical reads are
-    shared by the snapshot."""
+    shared by the snapshot. `bulk`: the sets read whole tables (a full sync, the sweep),
+    worth a reader of its own on SQLite (services.platform.frames.read_snapshot)."""
     missing = set().union(*(names for names, _ in sets)) - LOADERS.keys()
     if missing:
         raise KeyError(f"no loader for rule inputs: {sorted(missing)}")
@@ -115,6 +116,6 @@ def load_input_sets(bind: Bind, sets: list[tuple[set[str], Rows]], *,
     # `today` when given, else today's date in China when the load starts
     with one_today(today):
         if isinstance(bind, Engine):
-            with read_snapshot(bind):
+            with read_snapshot(bind, bulk=bulk):
                 return [{n: _load(bind, n, d) for n in sorted(names)} for names, d in sets]
         return [{n: _load(bind, n, d) for n in sorted(names)} for names, d in sets]

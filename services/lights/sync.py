@@ -125,7 +125,8 @@ def _plan(session: Session, reader: Bind, rules: list[Rule],
     scopes = [resolve_group(r.group, reader, departments) for r in grouped]
     names = [{n for r in group for n in r.inputs} - given.keys() for group in (whole, part, opened)]
     read = load_input_sets(reader, [(names[0], None), (names[1], departments), (names[2], OPEN_ROWS)] + [
-        (set(r.inputs) - given.keys(), scope.departments) for r, scope in zip(grouped, scopes, strict=True)])
+        (set(r.inputs) - given.keys(), scope.departments) for r, scope in zip(grouped, scopes, strict=True)],
+        bulk=departments is None)
     full_frames, part_frames, open_frames = read[0], read[1], read[2] | given
     found_whole = evaluate_rules(session=session, rules=whole, inputs=full_frames | given) \
         if whole else None

@@ -156,7 +156,7 @@ def test_public_submit_lookup_and_rate_limit(seeded):
 
 
 def test_public_statistics_have_no_content_or_personal_data(seeded):
-    at = open_page(new_app(), "pages/feedback/public_stats.py")
+    at = when_ready(open_page(new_app(), "pages/feedback/public_stats.py"))
     assert not at.exception, at.exception
     today = china_today()
     with Session(seeded) as s:

@@ -19,6 +19,7 @@ def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def test_every_loader_reads_the_same_in_a_snapshot_and_in_a_transaction(seeded):
+    """The full read (a reader process on SQLite, ADBC on PostgreSQL) against the driver's."""
     names = set(LOADERS) - {"clock"}
     snapshot = load_inputs(seeded, names)
     with seeded.connect() as conn:
@@ -28,10 +29,12 @@ def test_every_loader_reads_the_same_in_a_snapshot_and_in_a_transaction(seeded):
         assert_frame_equal(_sorted(snapshot[name]), _sorted(driver[name]), check_exact=True)
 
 
-def test_a_snapshot_does_not_see_writes_committed_after_it_began(seeded):
+@pytest.mark.parametrize("bulk", [False, True], ids=["connection", "bulk"])
+def test_a_snapshot_does_not_see_writes_committed_after_it_began(seeded, bulk):
+    """Either way of reading (on SQLite, `bulk` reads in a reader process)."""
     orders = select(SupervisionOrder.id, SupervisionOrder.order_no).order_by(SupervisionOrder.id)
     schema = {"id": pl.Int64(), "order_no": pl.String()}
-    with read_snapshot(seeded):
+    with read_snapshot(seeded, bulk=bulk):
         first = read_frame(seeded, orders, schema)
         assert first.height > 0
         with seeded.begin() as conn:
@@ -86,3 +89,22 @@ def test_timed_cases_read_the_same_suspensions_by_id_and_by_scope(seeded, monkey
             by_scope = es_frames.timed_cases(conn, scope, today=today, since=date(2026, 1, 1)).cases
         assert by_id.height > 0 and by_id["suspended_workdays"].sum() > 0
         assert_frame_equal(by_scope, by_id, check_exact=True)
+
+
+def test_a_text_among_numbers_stops_the_bulk_read_naming_its_column(seeded):
+    """SQLite stores a text in a money column as it is; the reader process's driver then hands
+    the column over as text, numbers in its own 7-digit float format: never read as money."""
+    from sqlalchemy import text
+
+    from models.esupervision import FundPayment
+    from services.platform.sqlite_reader import ReaderError
+
+    if seeded.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's NUMERIC holds only numbers")
+    with seeded.begin() as conn:
+        first = conn.execute(select(FundPayment.id).order_by(FundPayment.id).limit(1)).scalar_one()
+        conn.execute(text("UPDATE fund_payment SET amount = 'abc' WHERE id = :i"), {"i": first})
+    with pytest.raises(ValueError, match=r"column amount: a value that is not a number \('abc'\)"):
+        load_inputs(seeded, {"fd_payments"})
+    with read_snapshot(seeded, bulk=True), pytest.raises(ReaderError, match="no such table: nowhere"):
+        read_frame(seeded, select(text("x")).select_from(text("nowhere")), {"x": pl.Int64()})

@@ -56,3 +56,20 @@ def test_a_filter_in_sql_selects_what_it_selects_in_polars(seeded):
             expect = whole.filter(pl.col("start_on").is_between(start, end))
             assert got.height > 0
             assert got["ocid"].sort().to_list() == expect["ocid"].sort().to_list(), (start, end)
+
+
+def test_the_public_disclosure_reads_lean_what_the_whole_register_shows(seeded):
+    """The public page reads only the columns it shows: its tables must be those of the
+    register read whole, for the province and for one domain."""
+    from polars.testing import assert_frame_equal
+
+    from metrics.trading.views import public_tables
+    from services.trading.ocds_export import register_frames
+
+    with Session(seeded) as s:
+        for domain in (None, "works"):
+            lean = views.public_register(session=s, domain=domain)
+            whole = public_tables(register_frames(session=s, scope=ALL, flt=RegisterFilter(domain=domain)))
+            assert lean["notices"].height > 10 and lean["bids"].height > 10, domain
+            for name in ("notices", "awards", "contracts", "bids"):
+                assert_frame_equal(lean[name], whole[name], check_exact=True)

@@ -14,7 +14,7 @@ from metrics.feedback.flow import STATUSES
 from metrics.feedback.kpis import mix_order, top_matters
 from models.db import session_scope
 from models.feedback import CHANNELS, SATISFACTION, URGENCIES
-from services.feedback import kpi_sql, read, summary_sql
+from services.feedback import kpi_sql, public, read, summary_sql
 from services.feedback.tickets import Actor
 from services.platform.scope import Scope
 from ui.platform.background import in_background
@@ -153,6 +153,19 @@ def analysis_when_ready(scope: Scope, today: date) -> Analysis | None:
     engine = get_engine()
     return in_background(("fb_analysis", _url(), scope, today, stamp()),
                          lambda: _analysis(engine, scope, today), waiting=t("feedback.dashboard.computing"))
+
+
+def public_stats_when_ready(today: date) -> dict[str, pl.DataFrame] | None:
+    """The public statistics' last 12 months (services.feedback.public.statistics: the
+    province's published tickets, seconds on SQLite), in the background once per day and
+    data stamp for every visitor; None (with a notice) until they are in."""
+    engine = get_engine()
+
+    def count() -> dict[str, pl.DataFrame]:
+        with session_scope(engine) as s:
+            return public.statistics(session=s, today=today)
+    return in_background(("fb_public_stats", _url(), today, stamp()), count,
+                         waiting=t("feedback.public.stats_computing"))
 
 
 def _clean(filters: dict) -> tuple:

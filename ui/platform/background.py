@@ -21,7 +21,8 @@ POLL = "1s"
 # i18n keys of the notices the pages show while their background work runs (tests and
 # bench/bench_pages.py rerun a page until none shows)
 NOTICE_KEYS = ("esupervision.rank.computing", "esupervision.stats.computing",
-               "trading.dashboard.computing", "feedback.dashboard.computing")
+               "trading.dashboard.computing", "feedback.dashboard.computing",
+               "feedback.public.stats_computing")
 MAX_KEPT = 64  # finished results kept; the oldest go first
 
 
