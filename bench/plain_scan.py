@@ -23,27 +23,27 @@ from services.platform.sqlite_reader import SqliteReader
 
 def _recorded_full_read(engine: Engine) -> tuple[float, list[str]]:
     seen: list[str] = []
-    cursor, arrow, reader_arrow = frames._via_cursor, frames._via_arrow, SqliteReader.arrow
+    cursor, arrow, reader_arrow = frames.via_cursor, frames.fetch_arrow, SqliteReader.arrow
 
     def via_cursor(raw, sql, schema):  # noqa: ANN001, ANN202
         seen.append(sql)
         return cursor(raw, sql, schema)
 
-    def via_arrow(conn, sql, schema):  # noqa: ANN001, ANN202
+    def via_arrow(conn, sql):  # noqa: ANN001, ANN202
         seen.append(sql)
-        return arrow(conn, sql, schema)
+        return arrow(conn, sql)
 
     def via_reader(reader, sql):  # noqa: ANN001, ANN202
         seen.append(sql)
         return reader_arrow(reader, sql)
 
-    frames._via_cursor, frames._via_arrow, SqliteReader.arrow = via_cursor, via_arrow, via_reader
+    frames.via_cursor, frames.fetch_arrow, SqliteReader.arrow = via_cursor, via_arrow, via_reader
     try:
         t0 = time.perf_counter()
         load_inputs(engine, {n for r in RULES.values() for n in r.inputs})
         return time.perf_counter() - t0, seen
     finally:
-        frames._via_cursor, frames._via_arrow, SqliteReader.arrow = cursor, arrow, reader_arrow
+        frames.via_cursor, frames.fetch_arrow, SqliteReader.arrow = cursor, arrow, reader_arrow
 
 
 def _duckdb_over_sqlite(path: str, statements: list[str]) -> tuple[float, int, list[str]]:

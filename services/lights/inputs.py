@@ -20,18 +20,21 @@ The argument is an Engine OR a Connection (the demo seed runs the sync inside it
 transaction, `services.lights.sync.sync_alerts_in`, and passes that transaction's Connection,
 so the rows it just wrote are visible).
 Write loaders so that both work: `services.platform.frames.read_frame(bind, stmt, schema)` (fast on
-both), or `with Session(bind) as s: ...` for small reads — not `bind.begin()`."""
+both), or `with Session(bind) as s: ...` for small reads — not `bind.begin()`. A full read
+runs loaders two at a time in threads (`_in_threads`): a loader keeps no state of its own."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from datetime import date
 
 import polars as pl
 from sqlalchemy.engine import Connection, Engine
 
 from core.clock import one_today
-from services.platform.frames import read_snapshot
+from services.platform.snapshot import read_snapshot
 
 Bind = Engine | Connection
 Loader = Callable[..., pl.DataFrame]
@@ -107,8 +110,8 @@ def load_input_sets(bind: Bind, sets: list[tuple[set[str], Rows]], *,
     """Several sets of frames (names, departments) in ONE read snapshot and with one "today"
     (the partitioned sync reads its population rules' inputs whole and its department rules'
     inputs for the touched departments; the sweep reads OPEN_ROWS); identical reads are
-    shared by the snapshot. `bulk`: the sets read whole tables (a full sync, the sweep),
-    worth a reader of its own on SQLite (services.platform.frames.read_snapshot)."""
+    shared by the snapshot. `bulk`: the sets read whole tables (a full sync, the sweep):
+    two connections, loaders in threads (services.platform.snapshot.read_snapshot)."""
     missing = set().union(*(names for names, _ in sets)) - LOADERS.keys()
     if missing:
         raise KeyError(f"no loader for rule inputs: {sorted(missing)}")
@@ -117,5 +120,16 @@ def load_input_sets(bind: Bind, sets: list[tuple[set[str], Rows]], *,
     with one_today(today):
         if isinstance(bind, Engine):
             with read_snapshot(bind, bulk=bulk):
-                return [{n: _load(bind, n, d) for n in sorted(names)} for names, d in sets]
+                return _in_threads(bind, sets) if bulk else \
+                    [{n: _load(bind, n, d) for n in sorted(names)} for names, d in sets]
         return [{n: _load(bind, n, d) for n in sorted(names)} for names, d in sets]
+
+
+def _in_threads(bind: Engine, sets: list[tuple[set[str], Rows]]) -> list[dict[str, pl.DataFrame]]:
+    """The loaders two at a time: while one waits for the snapshot's connection (a statement
+    at a time), the other turns its rows into frames (polars and the drivers let go of the
+    GIL). Each runs in a copy of this context: the snapshot and "today" are context variables."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="rule-inputs") as pool:
+        jobs = [{n: pool.submit(copy_context().run, _load, bind, n, d) for n in sorted(names)}
+                for names, d in sets]
+        return [{n: job.result() for n, job in got.items()} for got in jobs]

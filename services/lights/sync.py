@@ -14,9 +14,9 @@ a few statements (services.lights.sync_write).
 
 Two entry points, one per way of holding the transaction:
 - `sync_alerts(engine, ...)`: the sync is a whole unit of work of its own: it takes the engine
-  because it reads its inputs in one read snapshot of committed data (services.platform.frames.
-  read_snapshot: on PostgreSQL a separate ADBC connection with Arrow columns) and writes under
-  its own lock (lock_sync, sync_mutex) in its own transaction (button, CLI, and the queue's
+  because it reads its inputs in one read snapshot of committed data (services.platform.
+  snapshot.read_snapshot: Arrow columns through ADBC, on PostgreSQL and for SQLite's full
+  reads) and writes under its own lock (lock_sync, sync_mutex) in its own transaction (button, CLI, and the queue's
   worker in services.lights.queue, which also runs `sync_partitions`' partitioned form);
 - `sync_alerts_in(session=...)`: inside a caller's open transaction (the demo seed), reading
   that transaction's rows, even those not yet committed; the caller commits."""

@@ -4,24 +4,26 @@ Two ways in, chosen by what the caller holds:
 - a Connection (inside an open transaction, e.g. the demo seed that reads what it has just
   written), or an Engine outside a snapshot: the connection's own driver — COPY … TO STDOUT
   as CSV on PostgreSQL, a plain cursor on SQLite;
-- an Engine inside `read_snapshot(engine)` (the alert sync's loaders): one read transaction
-  for every frame, so a sync sees one state of the data; on PostgreSQL through ADBC, which
-  hands over Arrow columns (psycopg hands COPY over one Python message per row: 46 s for the
-  province's 5.7M case steps).
+- an Engine inside `services.platform.snapshot.read_snapshot(engine)` (the alert sync's
+  loaders): one read snapshot for every frame, so a sync sees one state of the data; through
+  ADBC on PostgreSQL, which hands over Arrow columns (psycopg hands COPY over one Python
+  message per row: 46 s for the province's 5.7M case steps), and on SQLite for a bulk read.
 Timestamp columns are read as UTC_TIMESTAMP and turned into Asia/Shanghai dates in polars
 (`shanghai_date`)."""
 
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import polars as pl
-from sqlalchemy import BigInteger, cast
+from sqlalchemy import BigInteger, Float, case, cast, func
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import Select
 
@@ -104,7 +106,7 @@ CURSOR_CHUNK = 500_000  # rows turned into a frame at a time: a province's 5.8M 
 # Python tuples all at once were a gigabyte of peak memory
 
 
-def _via_cursor(raw, sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001
+def via_cursor(raw, sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001
     cur = raw.cursor()
     chunks = []
     try:
@@ -128,14 +130,13 @@ def _rows_frame(rows: list, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return cast_to_schema(frame, schema)
 
 
-def _via_arrow(adbc, sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001
+def fetch_arrow(adbc, sql: str):  # noqa: ANN001, ANN202
     with adbc.cursor() as cur:
         cur.execute(sql)
-        table = cur.fetch_arrow_table()
-    return _arrow_frame(table, schema)
+        return cur.fetch_arrow_table()
 
 
-def _arrow_frame(table, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001
+def arrow_frame(table, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001
     if table.num_rows == 0:
         return pl.DataFrame(schema=schema)
     frame = pl.from_arrow(_storage(table.rename_columns(list(schema))))
@@ -167,15 +168,28 @@ def _storage(table):  # noqa: ANN001, ANN202
 
 
 @dataclass
-class _Snapshot:
+class Snapshot:
     engine: Engine
     read: Callable[[str, dict[str, pl.DataType]], pl.DataFrame]
     # frames already read, by statement: the snapshot does not change, so loaders that need
     # the same rows (suspensions, the cases' powers) read them once
-    frames: dict = field(default_factory=dict)
+    frames: dict[tuple, Future] = field(default_factory=dict)
+    reader: bool = False  # SQLite through reader processes (read_snapshot's `bulk`)
+    guard: threading.Lock = field(default_factory=threading.Lock)
 
 
-_SNAPSHOT: ContextVar[_Snapshot | None] = ContextVar("read_snapshot", default=None)
+_SNAPSHOT: ContextVar[Snapshot | None] = ContextVar("read_snapshot", default=None)
+
+
+@contextmanager
+def reading_from(snapshot: Snapshot) -> Iterator[None]:
+    """`read_frame(snapshot.engine, …)` reads from `snapshot` within this block (services.
+    platform.snapshot.read_snapshot opens one)."""
+    token = _SNAPSHOT.set(snapshot)
+    try:
+        yield
+    finally:
+        _SNAPSHOT.reset(token)
 
 
 def _decimals_as_integers(stmt: Select, schema: dict[str, pl.DataType]) -> tuple[Select, dict]:
@@ -194,6 +208,19 @@ def _decimals_as_integers(stmt: Select, schema: dict[str, pl.DataType]) -> tuple
             {n: pl.Int64() if whole(t) else t for n, t in schema.items()})
 
 
+def _decimals_as_reals(stmt: Select, schema: dict[str, pl.DataType]) -> Select:
+    """SQLite through the reader process: each decimal column as a REAL. SQLite keeps a whole
+    amount as an INTEGER and others as REALs, and the reader's driver fixes a column's type on
+    its first batch, then stops at a REAL after INTEGERs (a whole read again). A value of any
+    other type is left as it is, so the read stops on it (arrow_frame)."""
+    if not any(isinstance(t, pl.Decimal) for t in schema.values()):
+        return stmt
+    reals = [case((func.typeof(col).in_(("integer", "real")), cast(col, Float)), else_=col)
+             .label(f"_real_{i}") if isinstance(t, pl.Decimal) else col
+             for i, (col, t) in enumerate(zip(stmt.selected_columns, schema.values(), strict=True))]
+    return stmt.with_only_columns(*reals, maintain_column_froms=True)
+
+
 def _integers_as_decimals(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return frame.with_columns(
         (pl.col(n).cast(pl.Decimal(18, 0)) * pl.lit(Decimal(1).scaleb(-t.scale))).cast(t)
@@ -204,14 +231,23 @@ def read_frame(bind: Bind, stmt: Select, schema: dict[str, pl.DataType]) -> pl.D
     """Run a Core select into a frame with `schema` (columns in the order of the select)."""
     snap = _SNAPSHOT.get()
     if snap is not None and bind is snap.engine:
+        read_as = schema
         if bind.dialect.name == "postgresql":
             stmt, read_as = _decimals_as_integers(stmt, schema)
-        else:
-            read_as = schema
+        elif snap.reader:
+            stmt = _decimals_as_reals(stmt, schema)
         key = (_sql(stmt, bind.dialect), tuple(schema.items()))
-        if key not in snap.frames:
-            snap.frames[key] = _integers_as_decimals(snap.read(key[0], read_as), schema)
-        return snap.frames[key]
+        with snap.guard:  # loaders may run in threads (services.lights.inputs): one read a key
+            job, mine = snap.frames.get(key), key not in snap.frames
+            if mine:
+                job = snap.frames[key] = Future()
+        if mine:
+            try:
+                job.set_result(_integers_as_decimals(snap.read(key[0], read_as), schema))
+            except BaseException as exc:
+                job.set_exception(exc)
+                raise
+        return job.result()
     conn_ctx = bind.connect() if isinstance(bind, Engine) else None
     conn = conn_ctx if conn_ctx is not None else bind
     try:
@@ -219,66 +255,7 @@ def read_frame(bind: Bind, stmt: Select, schema: dict[str, pl.DataType]) -> pl.D
         raw = conn.connection.driver_connection
         if conn.dialect.name == "postgresql":
             return _via_copy(raw, sql, schema)
-        return _via_cursor(raw, sql, schema)
+        return via_cursor(raw, sql, schema)
     finally:
         if conn_ctx is not None:
             conn_ctx.close()
-
-
-def _reader_file(engine: Engine) -> str | None:
-    """The SQLite file a reader process can open (not an in-memory database)."""
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:" \
-            or database.startswith("file:"):
-        return None
-    return database
-
-
-@contextmanager
-def read_snapshot(engine: Engine, *, bulk: bool = False) -> Iterator[None]:
-    """Within this block `read_frame(engine, …)` reads through one connection in one
-    read-only transaction, so every frame sees the same committed data however long the
-    reading takes: on PostgreSQL an ADBC connection (Arrow columns) at REPEATABLE READ; on
-    SQLite one of the engine's own connections (WAL keeps its view), or with `bulk` (a read
-    of whole tables) a reader process with ADBC's SQLite driver (services.platform.
-    sqlite_reader), which starts in a few tenths of a second and then reads 2-3× faster."""
-    if bulk and (path := _reader_file(engine)):
-        from services.platform.sqlite_reader import SqliteReader
-
-        reader = SqliteReader(path)
-        token = _SNAPSHOT.set(_Snapshot(engine, lambda sql, schema: _arrow_frame(reader.arrow(sql), schema)))
-        try:
-            yield
-        finally:
-            _SNAPSHOT.reset(token)
-            reader.close()
-        return
-    if engine.dialect.name == "postgresql":
-        import adbc_driver_postgresql.dbapi as adbc_pg
-
-        conn = adbc_pg.connect(engine.url.set(drivername="postgresql")
-                               .render_as_string(hide_password=False), autocommit=True)
-        begin = ("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                 # plain scans and joins: compiling them costs more than it saves (0.5 s each)
-                 "SET LOCAL jit = off")
-        snap = _Snapshot(engine, lambda sql, schema: _via_arrow(conn, sql, schema))
-    else:
-        conn = engine.raw_connection()
-        begin = ("BEGIN",)
-        raw = conn.driver_connection
-        snap = _Snapshot(engine, lambda sql, schema: _via_cursor(raw, sql, schema))
-    try:
-        cur = conn.cursor()
-        for statement in begin:
-            cur.execute(statement)
-        cur.close()
-        token = _SNAPSHOT.set(snap)
-        try:
-            yield
-        finally:
-            _SNAPSHOT.reset(token)
-            cur = conn.cursor()
-            cur.execute("ROLLBACK")  # read only: nothing to keep
-            cur.close()
-    finally:
-        conn.close()
