@@ -48,6 +48,8 @@ from services.platform import ingest  # noqa: E402
 from services.platform.demo import seed_demo  # noqa: E402
 from services.platform.schema import upgrade_to_head  # noqa: E402
 from services.platform.scope import scope_for  # noqa: E402
+from services.platform.snapshot import READERS  # noqa: E402
+from services.platform.sqlite_reader import SqliteReader  # noqa: E402
 from services.power.catalog import in_force_clause  # noqa: E402
 
 HEAD = "办件编号,职权编码,受理渠道,受理日期,受理时间,办理状态,办结日期,办结时间,不予许可理由,实收费用\n"
@@ -128,11 +130,12 @@ def main(argv: list[str] | None = None) -> int:
                 "commit_p50_s": _percentile(commits, 0.5), "commit_p95_s": _percentile(commits, 0.95),
                 "lights_p50_s": _percentile(times, 0.5), "lights_p95_s": _percentile(times, 0.95)}
         # the process's peak, the seed included (Linux: ru_maxrss in KiB); on SQLite the full
-        # reads run in a reader process (services.platform.sqlite_reader): its peak, and the
-        # sum of both as the bound of what the two held at once
+        # reads run in READERS reader processes (services.platform.snapshot): the largest
+        # one's peak (VmHWM), and the bound of what they and this process held at once
         report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-        report["reader_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
-        report["peak_rss_with_reader_mb"] = report["peak_rss_mb"] + report["reader_peak_rss_mb"]
+        if engine.dialect.name == "sqlite":
+            report["reader_peak_rss_mb"] = round(SqliteReader.largest_peak_mb)
+            report["peak_rss_with_readers_mb"] = report["peak_rss_mb"] + READERS * report["reader_peak_rss_mb"]
     finally:
         engine.dispose()
         drop()

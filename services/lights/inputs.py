@@ -129,7 +129,10 @@ def _in_threads(bind: Engine, sets: list[tuple[set[str], Rows]]) -> list[dict[st
     """The loaders two at a time: while one waits for the snapshot's connection (a statement
     at a time), the other turns its rows into frames (polars and the drivers let go of the
     GIL). Each runs in a copy of this context: the snapshot and "today" are context variables."""
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="rule-inputs") as pool:
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rule-inputs")
+    try:
         jobs = [{n: pool.submit(copy_context().run, _load, bind, n, d) for n in sorted(names)}
                 for names, d in sets]
         return [{n: job.result() for n, job in got.items()} for got in jobs]
+    finally:  # a loader failed: the ones not started yet are dropped
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -6,7 +6,7 @@ It runs in a process of its own because ADBC's driver carries its own copy of SQ
 copies in one process break each other's file locks (sqlite.org/howtocorrupt.html §2.2.1).
 It imports nothing of the project, so it starts in a fraction of a second.
 
-Protocol on stdin/stdout, length-prefixed (big-endian):
+Protocol on stdin/stdout, length-prefixed (big-endian), after a first b"D" frame (ready):
 - request: 4-byte length + the statement in UTF-8; a length of 0 ends the process;
 - answer: frames of one kind byte + 8-byte length + payload: b"B" a record batch (an Arrow
   IPC stream of one batch), b"R" restart (drop the batches sent: the statement is read again
@@ -43,15 +43,25 @@ def _batches(conn, sql: str, rows: str, out) -> None:  # noqa: ANN001
             _frame(out, b"B", sink.getvalue())
 
 
-def main(path: str) -> int:
+def _connect(path: str):  # noqa: ANN202
     import adbc_driver_sqlite.dbapi as adbc_sqlite
 
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     # not autocommit: the driver's BEGIN is deferred, so the snapshot is taken by the first read
     conn = adbc_sqlite.connect(path)
+    with conn.cursor() as cur:  # a reader: nothing it is sent may write
+        cur.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def main(path: str) -> int:
+    import adbc_driver_sqlite.dbapi  # noqa: F401 - the slow part of the start, before "ready"
+    import pyarrow  # noqa: F401
+
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    _frame(stdout, b"D")  # ready: the file is opened with the first statement, not before
+    stdout.flush()
+    conn = None
     try:
-        with conn.cursor() as cur:  # a reader: nothing it is sent may write
-            cur.execute("PRAGMA query_only = ON")
         while True:
             head = stdin.read(4)
             if len(head) < 4:
@@ -61,6 +71,7 @@ def main(path: str) -> int:
                 return 0
             sql = stdin.read(size).decode("utf-8")
             try:
+                conn = conn or _connect(path)
                 try:
                     _batches(conn, sql, BATCH_ROWS, stdout)
                 except OSError as exc:
@@ -73,7 +84,8 @@ def main(path: str) -> int:
                 _frame(stdout, b"E", f"{type(exc).__name__}: {exc}".encode())
             stdout.flush()
     finally:
-        conn.close()
+        if conn is not None:
+            conn.close()
 
 
 if __name__ == "__main__":
