@@ -4,15 +4,14 @@ records only of awarded processes; never personal data (names, telephones, accou
 import streamlit as st
 
 from ui.platform.i18n import t
-from ui.platform.tables import data_table, page_of
+from ui.platform.tables import data_table, page_range
 from ui.trading.display import DOMAINS, domain_label, labelled
-from ui.trading.register_cache import cached_public
+from ui.trading.register_cache import cached_public_count, cached_public_page
 
 st.title(t("trading.public.title"))
 st.caption(t("trading.public.caption"))
 domain = st.selectbox(t("trading.public.domain"), [None, *DOMAINS], key="pub_tr_domain",
                       format_func=lambda d: t("trading.register.all") if d is None else domain_label(d))
-tables = cached_public(domain)
 tabs = st.tabs([t("trading.public.notices"), t("trading.public.awards"), t("trading.public.contracts"),
                 t("trading.public.bids")])
 COLUMNS = {
@@ -27,6 +26,7 @@ COLUMNS = {
     "bids": {"ocid": "ocid", "tenderer": "tenderer", "amount": "amount", "status": "status"},
 }
 for tab, (name, columns) in zip(tabs, COLUMNS.items(), strict=True):
-    with tab:  # a page of the province's rows at a time (105,000 processes)
-        data_table(labelled(page_of(tables[name], key=f"pub_tr_{name}_{domain}"), columns),
+    with tab:  # a page of the province's rows at a time, counted and cut in SQL
+        offset, limit = page_range(cached_public_count(name, domain), key=f"pub_tr_{name}_{domain}")
+        data_table(labelled(cached_public_page(name, domain, offset, limit), columns),
                    hide_index=True, width="stretch", height=480)

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import polars as pl
-from sqlalchemy import String, cast, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.sql import Select
 
 from metrics.trading import schemas as S
+from metrics.trading.rules_law import SUBMITTED, china_date
 from models.org import Department
 from models.trading import (
     TradeAmendment,
@@ -27,6 +28,7 @@ from models.trading import (
 from services.lights.inputs import Bind
 from services.platform.frames import read_frame
 from services.platform.scope import Scope
+from services.platform.sql_dates import china_day
 
 
 def _read(bind: Bind, stmt: Select, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -131,3 +133,69 @@ def parties(bind: Bind, usccs: Sequence[str] | None = None) -> pl.DataFrame:
     if usccs is not None:
         stmt = stmt.where(t.uscc.in_(list(usccs)))
     return _read(bind, stmt, S.PARTIES)
+
+
+# The public disclosure (交易信息公开, no login), a page at a time: announcements, awards and
+# contracts of the whole province, newest day first; bid opening records only of a process
+# with an active award (开标记录 after 定标); never a person's name, telephone or account.
+# metrics.trading.views.public_tables is the same in polars over the whole register
+# (tests/unit/test_trading_cockpit_figures.py checks every page against it).
+PUBLIC: dict[str, dict[str, pl.DataType]] = {
+    "notices": {"ocid": pl.String(), "title": pl.String(), "domain": pl.String(),
+                "method_details": pl.String(), "department_name": pl.String(),
+                "agency_name": pl.String(), "budget": S.MONEY, "max_price": S.MONEY,
+                "start_on": S.UTC, "end_on": S.UTC, "status": pl.String()},
+    "awards": {"ocid": pl.String(), "title": pl.String(), "supplier": pl.String(),
+               "supplier_uscc": pl.String(), "amount": S.MONEY, "award_on": S.UTC},
+    "contracts": {"ocid": pl.String(), "title": pl.String(), "contract_no": pl.String(),
+                  "supplier": pl.String(), "amount": S.MONEY, "signed_on": S.UTC},
+    "bids": {"ocid": pl.String(), "tenderer": pl.String(), "amount": S.MONEY, "status": pl.String()},
+}
+PUBLIC_DATES = ("start_on", "end_on", "award_on", "signed_on")  # read as UTC, shown as China days
+
+
+def _newest_first(ts):  # noqa: ANN001, ANN202
+    return china_day(ts).desc().nulls_first()  # the day shown; within a day, by id
+
+
+def _public_stmt(table: str, where: Sequence) -> Select:
+    p, party = TradeProcess, TradeParty
+    if table == "notices":
+        stmt = (select(p.ocid, p.title, p.domain, p.method_details, Department.name, p.agency_name,
+                       _m(p.budget), _m(p.max_price), p.tender_start, p.tender_end, p.status)
+                .join(Department, Department.id == p.department_id)
+                .order_by(_newest_first(p.tender_start), p.id))
+    elif table == "awards":
+        a = TradeAward
+        stmt = (select(p.ocid, p.title, party.name, a.supplier_uscc, _m(a.amount), a.award_date)
+                .join(p, p.id == a.process_id).outerjoin(party, party.uscc == a.supplier_uscc)
+                .where(a.status == "active").order_by(_newest_first(a.award_date), a.id))
+    elif table == "contracts":
+        c = TradeContract
+        stmt = (select(p.ocid, p.title, c.contract_no, party.name, _m(c.amount), c.date_signed)
+                .join(p, p.id == c.process_id).outerjoin(party, party.uscc == c.supplier_uscc)
+                .where(c.status.in_(("active", "terminated")))
+                .order_by(_newest_first(c.date_signed), c.id))
+    else:
+        b = TradeBid
+        awarded = select(TradeAward.process_id).where(TradeAward.status == "active")
+        stmt = (select(p.ocid, party.name, _m(b.amount), b.status)
+                .join(p, p.id == b.process_id).outerjoin(party, party.uscc == b.tenderer_uscc)
+                .where(b.process_id.in_(awarded), b.status.in_(SUBMITTED))
+                .order_by(b.process_id, b.id))
+    return stmt.where(*where)
+
+
+def public_count(bind: Bind, table: str, *, where: Sequence = ()) -> int:
+    """Rows of the public `table` ("notices", "awards", "contracts", "bids") of the processes
+    `where` selects (services.trading.ocds_export.RegisterFilter.conditions)."""
+    inner = _public_stmt(table, where).order_by(None).subquery()
+    frame = read_frame(bind, select(func.count()).select_from(inner), {"n": pl.Int64()})
+    return int(frame["n"][0])
+
+
+def public_page(bind: Bind, table: str, *, offset: int, limit: int, where: Sequence = ()) -> pl.DataFrame:
+    """Rows offset … offset + limit of the public `table`, in its order (newest day first)."""
+    stmt = _public_stmt(table, where).offset(offset).limit(limit)
+    return _read(bind, stmt, PUBLIC[table]).with_columns(
+        china_date(c) for c in PUBLIC_DATES if c in PUBLIC[table])

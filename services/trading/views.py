@@ -141,29 +141,16 @@ def dashboard(*, session: Session, scope: Scope, flt: RegisterFilter) -> dict[st
             "flagged": mv.register_table(frames, flags).filter((pl.col("red") + pl.col("yellow")) > 0)}
 
 
-# the columns the public disclosure shows (metrics.trading.views.public_tables): the
-# province's register read lean, as no login waits for it to be read whole
-PUBLIC_COLUMNS = {
-    "processes": ("process_id", "ocid", "title", "domain", "method_details", "department_name",
-                  "agency_name", "budget", "max_price", "tender_start", "tender_end", "status"),
-    "bids": ("process_id", "tenderer_uscc", "amount", "status"),
-    "awards": ("process_id", "supplier_uscc", "amount", "award_date", "status"),
-}
+def public_count(*, session: Session, table: str, domain: str | None = None) -> int:
+    """Rows of the public disclosure's `table` (services.trading.read.PUBLIC) of a domain."""
+    return read.public_count(session.connection(), table, where=RegisterFilter(domain=domain).conditions())
 
 
-def public_register(*, session: Session, domain: str | None = None) -> dict[str, pl.DataFrame]:
-    """Published facts only: announcements, awards and contracts of the whole province;
-    never a bid before its award, never a person's name, telephone or account."""
-    bind, everyone = session.connection(), Scope(region_codes=None)
-    where = RegisterFilter(domain=domain).conditions()
-    frames = {"tr_processes": read.processes(bind, everyone, keep=PUBLIC_COLUMNS["processes"], where=where),
-              "tr_bids": read.bids(bind, everyone, keep=PUBLIC_COLUMNS["bids"], where=where),
-              "tr_awards": read.awards(bind, everyone, keep=PUBLIC_COLUMNS["awards"], where=where),
-              "tr_contracts": read.contracts(bind, everyone, where=where)}
-    usccs = set(frames["tr_bids"]["tenderer_uscc"]) | set(frames["tr_awards"]["supplier_uscc"]) \
-        | set(frames["tr_contracts"]["supplier_uscc"])
-    frames["tr_parties"] = read.parties(bind, sorted(usccs) if len(usccs) < 5000 else None)
-    return mv.public_tables(frames)
+def public_page(*, session: Session, table: str, domain: str | None, offset: int,
+                limit: int) -> pl.DataFrame:
+    """One page of the public disclosure's `table`, counted and cut in SQL."""
+    return read.public_page(session.connection(), table, offset=offset, limit=limit,
+                            where=RegisterFilter(domain=domain).conditions())
 
 
 def data_stamp(*, session: Session) -> tuple:

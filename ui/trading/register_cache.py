@@ -76,14 +76,25 @@ def dashboard_when_ready(scope: Scope, flt: RegisterFilter) -> dict | None:
                          lambda: _dashboard(engine, scope, flt), waiting=t("trading.dashboard.computing"))
 
 
-@st.cache_data(ttl=300, max_entries=16, show_spinner=False)
-def _public(url: str, domain: str | None, stamp: tuple) -> dict:  # noqa: ARG001
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _public_count(url: str, table: str, domain: str | None, stamp: tuple) -> int:  # noqa: ARG001
     with unit_of_work() as session:
-        return views.public_register(session=session, domain=domain)
+        return views.public_count(session=session, table=table, domain=domain)
 
 
-def cached_public(domain: str | None) -> dict:
-    return _public(_url(), domain, _stamp())
+@st.cache_data(ttl=300, max_entries=256, show_spinner=False)
+def _public_page(url: str, table: str, domain: str | None, offset: int, limit: int,
+                 stamp: tuple) -> pl.DataFrame:  # noqa: ARG001
+    with unit_of_work() as session:
+        return views.public_page(session=session, table=table, domain=domain, offset=offset, limit=limit)
+
+
+def cached_public_count(table: str, domain: str | None) -> int:
+    return _public_count(_url(), table, domain, _stamp())
+
+
+def cached_public_page(table: str, domain: str | None, offset: int, limit: int) -> pl.DataFrame:
+    return _public_page(_url(), table, domain, offset, limit, _stamp())
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
