@@ -4,8 +4,9 @@ tickets never travel to Python (reading them took a minute on SQLite).
 
 The definitions stay in metrics/feedback/kpis.py (the pure reference; the tests compare both on
 random tickets). China dates: the timestamps are UTC (SQLite: text without offset; PostgreSQL:
-timestamptz); `china_month` and `on_or_before` compile per dialect. "China date of ts ≤ d" is
-written as `ts < d 16:00 UTC` (China has no summer time), which needs no date parsing per row."""
+timestamptz); `china_month` (services.platform.sql_dates) and `on_or_before` compile per
+dialect. "China date of ts ≤ d" is written as `ts < d 16:00 UTC` (China has no summer time),
+which needs no date parsing per row."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Boolean, Date, String, and_, func, literal, or_, select
+from sqlalchemy import Boolean, Date, and_, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
@@ -23,26 +24,10 @@ from models.feedback import Ticket
 from services.feedback.read import Bind, tickets_stmt
 from services.platform.frames import read_frame
 from services.platform.scope import Scope
+from services.platform.sql_dates import china_month
 
 KEYS: dict[str, pl.DataType] = {"department_id": pl.Int64(), "region_code": pl.String(),
                                 "category_code": pl.String(), "month": pl.String()}
-
-
-class china_month(FunctionElement):  # noqa: N801
-    """'YYYY-MM' of the Asia/Shanghai date of a UTC timestamp column."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(china_month, "sqlite")
-def _month_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
-    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)}, '+8 hours')"
-
-
-@compiles(china_month, "postgresql")
-def _month_pg(element, compiler, **kw) -> str:  # noqa: ANN001
-    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
 
 
 class on_or_before(FunctionElement):  # noqa: N801

@@ -100,7 +100,7 @@ def register_loaders(table: dict[str, Loader]) -> None:
 def load_inputs(bind: Bind, names: set[str], *, today: date | None = None,
                 departments: Departments = None) -> dict[str, pl.DataFrame]:
     """The frames `names`, read on `bind`: inside its transaction when it is a Connection; on
-    an Engine, in one read snapshot of committed data (services.platform.frames). With
+    an Engine, in one read snapshot of committed data (services.platform.snapshot). With
     `departments`, the loaders declared by_department read only those departments' rows."""
     return load_input_sets(bind, [(names, departments)], today=today, bulk=departments is None)[0]
 

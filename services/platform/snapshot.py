@@ -12,7 +12,6 @@ threads (services.lights.inputs) read two statements at once, one per core."""
 from __future__ import annotations
 
 import queue
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TypeVar
@@ -119,11 +118,7 @@ def read_snapshot(engine: Engine, *, bulk: bool = False) -> Iterator[None]:
             cur.execute("BEGIN")
             cur.close()
             stack.callback(_rollback, conn)
-            lock = threading.Lock()
-
-            def read(sql: str, schema: dict) -> object:
-                with lock:
-                    return frames.via_cursor(conn.driver_connection, sql, schema)
-            snap = Snapshot(engine, read)
+            free = _Free([conn.driver_connection])
+            snap = Snapshot(engine, lambda sql, schema: free.run(frames.via_cursor, sql, schema))
         with reading_from(snap):
             yield
