@@ -50,6 +50,7 @@ def _connect(path: str):  # noqa: ANN202
     conn = adbc_sqlite.connect(path)
     with conn.cursor() as cur:  # a reader: nothing it is sent may write
         cur.execute("PRAGMA query_only = ON")
+        cur.execute("PRAGMA busy_timeout = 30000")  # as the app's connections (models.db)
     return conn
 
 
