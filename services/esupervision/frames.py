@@ -174,8 +174,11 @@ def read_steps(bind: Bind, scope: Scope | None, case_ids: Ids = None) -> pl.Data
         powers = scoped(powers, scope, c.region_code, c.department_id)
     of_case = read_frame(bind, powers, {"case_id": pl.Int64(), "power_id": pl.Int64()})
     flow = FLOW_READ
-    if case_ids is not None:
-        flow = flow.where(PowerStep.power_id.in_(of_case["power_id"].unique().to_list() or [-1]))
+    # a few cases, or a department's (a partitioned sync, a county's pages): the flows of their
+    # powers, not the province's 455,000 flow steps (0.35 s of a department's sync on SQLite)
+    if case_ids is not None or (scope is not None and (scope.department_id is not None
+                                                       or scope.department_ids is not None)):
+        flow = flow.where(PowerStep.power_id.in_(of_case["power_id"].unique().sort().to_list() or [-1]))
     flow_steps = read_frame(bind, flow, FLOW_READ_SCHEMA)
     check_step_keys(of_case["power_id"], steps["seq"])  # refuse, never wrap round
     key = step_key("power_id", "seq")  # a join on one integer is 6× faster than on the pair

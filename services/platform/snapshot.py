@@ -4,13 +4,15 @@ every frame sees the same state of the data however long the reading takes.
 - PostgreSQL: ADBC connections (Arrow columns) at REPEATABLE READ; with `bulk`, READERS of
   them on one exported snapshot (pg_export_snapshot, as `pg_dump -j` does).
 - SQLite: one of the engine's own connections (WAL keeps its view); with `bulk` (a read of
-  whole tables: the full sync, the sweep), READERS reader processes with ADBC's SQLite driver
-  (services.platform.sqlite_reader), their first reads taken while no commit can happen.
+  whole tables: the full sync, the sweep) of a file of READER_MIN_BYTES or more, READERS
+  reader processes with ADBC's SQLite driver (services.platform.sqlite_reader), their first
+  reads taken while no commit can happen.
 A snapshot's connection serves one statement at a time; with READERS of them, the loaders'
 threads (services.lights.inputs) read two statements at once, one per core."""
 
 from __future__ import annotations
 
+import os
 import queue
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -22,6 +24,9 @@ from services.platform import frames
 from services.platform.frames import Snapshot, reading_from
 
 READERS = 2  # connections (processes on SQLite) of a bulk read: one per core
+# a SQLite file (with its WAL) smaller than this is read in this process: two readers take
+# about 0.3 s to start, what Python's sqlite3 reads of about 100 MB in
+READER_MIN_BYTES = 128 * 2**20
 T = TypeVar("T")
 
 
@@ -58,12 +63,14 @@ def _no_commits(engine: Engine) -> Iterator[None]:
 
 
 def _reader_file(engine: Engine) -> str | None:
-    """The SQLite file a reader process can open (not an in-memory database)."""
+    """The SQLite file reader processes are worth for (not an in-memory database, and one with
+    READER_MIN_BYTES to read: the demo's reads take less than starting them)."""
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:" \
             or database.startswith("file:"):
         return None
-    return database
+    size = sum(os.path.getsize(f) for f in (database, f"{database}-wal") if os.path.exists(f))
+    return database if size >= READER_MIN_BYTES else None
 
 
 def _postgres(engine: Engine, n: int, stack: ExitStack) -> list:

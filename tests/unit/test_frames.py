@@ -15,11 +15,19 @@ from services.platform.frames import read_frame
 from services.platform.snapshot import read_snapshot
 
 
+@pytest.fixture
+def readers(monkeypatch):
+    """The demo file is small: read it through the reader processes all the same."""
+    import services.platform.snapshot as snapshot_module
+
+    monkeypatch.setattr(snapshot_module, "READER_MIN_BYTES", 0)
+
+
 def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(pl.all(), nulls_last=True)
 
 
-def test_every_loader_reads_the_same_in_a_snapshot_and_in_a_transaction(seeded):
+def test_every_loader_reads_the_same_in_a_snapshot_and_in_a_transaction(seeded, readers):
     """The full read (a reader process on SQLite, ADBC on PostgreSQL) against the driver's."""
     names = set(LOADERS) - {"clock"}
     snapshot = load_inputs(seeded, names)
@@ -31,7 +39,7 @@ def test_every_loader_reads_the_same_in_a_snapshot_and_in_a_transaction(seeded):
 
 
 @pytest.mark.parametrize("bulk", [False, True], ids=["connection", "bulk"])
-def test_a_snapshot_does_not_see_writes_committed_after_it_began(seeded, bulk):
+def test_a_snapshot_does_not_see_writes_committed_after_it_began(seeded, bulk, readers):
     """Either way of reading. `bulk` reads on two connections (PostgreSQL) or two reader
     processes (SQLite) lent in turn: each read after the write is a statement of its own
     (a statement read before is shared, not read again), so both are asked, and neither
@@ -96,7 +104,7 @@ def test_timed_cases_read_the_same_suspensions_by_id_and_by_scope(seeded, monkey
         assert_frame_equal(by_scope, by_id, check_exact=True)
 
 
-def test_a_text_among_numbers_stops_the_bulk_read_naming_its_column(seeded):
+def test_a_text_among_numbers_stops_the_bulk_read_naming_its_column(seeded, readers):
     """SQLite stores a text in a money column as it is; the reader process's driver then hands
     the column over as text, numbers in its own 7-digit float format: never read as money."""
     from sqlalchemy import text
