@@ -175,7 +175,7 @@ def read_steps(bind: Bind, scope: Scope | None, case_ids: Ids = None) -> pl.Data
     of_case = read_frame(bind, powers, {"case_id": pl.Int64(), "power_id": pl.Int64()})
     flow = FLOW_READ
     # a few cases, or a department's (a partitioned sync, a county's pages): the flows of their
-    # powers, not the province's 455,000 flow steps (0.35 s of a department's sync on SQLite)
+    # powers, not the province's 455,000 flow steps (0.7 s of a department's sync on SQLite)
     if case_ids is not None or (scope is not None and (scope.department_id is not None
                                                        or scope.department_ids is not None)):
         flow = flow.where(PowerStep.power_id.in_(of_case["power_id"].unique().sort().to_list() or [-1]))
