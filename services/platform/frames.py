@@ -209,7 +209,7 @@ def _decimals_as_integers(stmt: Select, schema: dict[str, pl.DataType]) -> tuple
 
 
 def _decimals_as_reals(stmt: Select, schema: dict[str, pl.DataType]) -> Select:
-    """SQLite through the reader process: each decimal column as a REAL. SQLite keeps a whole
+    """SQLite through the reader processes: each decimal column as a REAL. SQLite keeps a whole
     amount as an INTEGER and others as REALs, and the reader's driver fixes a column's type on
     its first batch, then stops at a REAL after INTEGERs (a whole read again). A value of any
     other type is left as it is, so the read stops on it (arrow_frame)."""

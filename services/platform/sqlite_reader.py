@@ -52,6 +52,12 @@ class SqliteReader:
                               f"{self._errors.read().decode(errors='replace')[-500:]}")
         return data
 
+    def _frame(self) -> tuple[bytes, bytes]:
+        """The next frame the process sent: (kind, payload)."""
+        kind = self._read_exactly(1)
+        (size,) = struct.unpack(">Q", self._read_exactly(8))
+        return kind, self._read_exactly(size)
+
     def arrow(self, sql: str) -> pa.Table:
         """The rows of `sql`, each column of the type the driver found in its values."""
         with self._lock:  # one statement at a time on the pipe
@@ -66,9 +72,7 @@ class SqliteReader:
             self._read_exactly(1)  # raises with the process's last words
         batches: list[pa.RecordBatch] = []
         while True:
-            kind = self._read_exactly(1)
-            (size,) = struct.unpack(">Q", self._read_exactly(8))
-            payload = self._read_exactly(size)
+            kind, payload = self._frame()
             if kind == b"B":
                 batches.append(pa.ipc.open_stream(payload).read_next_batch())
             elif kind == b"R":  # read again as one batch (services.platform.sqlite_reader_worker)
@@ -83,9 +87,7 @@ class SqliteReader:
         """Until the process has started (it opens the file only with the first statement)."""
         if self._ready:
             return
-        kind = self._read_exactly(1)
-        (size,) = struct.unpack(">Q", self._read_exactly(8))
-        self._read_exactly(size)
+        kind, _ = self._frame()
         if kind != b"D":
             raise ReaderError("SQLite reader process did not start")
         self._ready = True

@@ -176,13 +176,15 @@ def _public_stmt(table: str, where: Sequence) -> Select:
                 .join(p, p.id == c.process_id).outerjoin(party, party.uscc == c.supplier_uscc)
                 .where(c.status.in_(("active", "terminated")))
                 .order_by(_newest_first(c.date_signed), c.id))
-    else:
+    elif table == "bids":
         b = TradeBid
         awarded = select(TradeAward.process_id).where(TradeAward.status == "active")
         stmt = (select(p.ocid, party.name, _m(b.amount), b.status)
                 .join(p, p.id == b.process_id).outerjoin(party, party.uscc == b.tenderer_uscc)
                 .where(b.process_id.in_(awarded), b.status.in_(SUBMITTED))
                 .order_by(b.process_id, b.id))
+    else:
+        raise KeyError(f"no public table {table!r}")
     return stmt.where(*where)
 
 
