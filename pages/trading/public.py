@@ -6,7 +6,7 @@ import streamlit as st
 from ui.platform.i18n import t
 from ui.platform.tables import data_table, page_range
 from ui.trading.display import DOMAINS, domain_label, labelled
-from ui.trading.register_cache import cached_public_count, cached_public_page
+from ui.trading.register_cache import cached_public_count, cached_public_page, public_stamp
 
 st.title(t("trading.public.title"))
 st.caption(t("trading.public.caption"))
@@ -25,8 +25,9 @@ COLUMNS = {
                   "supplier": "supplier", "amount": "amount", "signed_on": "signed_on"},
     "bids": {"ocid": "ocid", "tenderer": "tenderer", "amount": "amount", "status": "status"},
 }
+stamp = public_stamp()
 for tab, (name, columns) in zip(tabs, COLUMNS.items(), strict=True):
     with tab:  # a page of the province's rows at a time, counted and cut in SQL
-        offset, limit = page_range(cached_public_count(name, domain), key=f"pub_tr_{name}_{domain}")
-        data_table(labelled(cached_public_page(name, domain, offset, limit), columns),
+        offset, limit = page_range(cached_public_count(name, domain, stamp), key=f"pub_tr_{name}_{domain}")
+        data_table(labelled(cached_public_page(name, domain, offset, limit, stamp), columns),
                    hide_index=True, width="stretch", height=480)

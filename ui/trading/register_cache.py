@@ -89,12 +89,18 @@ def _public_page(url: str, table: str, domain: str | None, offset: int, limit: i
         return views.public_page(session=session, table=table, domain=domain, offset=offset, limit=limit)
 
 
-def cached_public_count(table: str, domain: str | None) -> int:
-    return _public_count(_url(), table, domain, _stamp())
+def public_stamp() -> tuple:
+    """The register's data stamp, read once per run of the public page (its four tables)."""
+    return _stamp()
 
 
-def cached_public_page(table: str, domain: str | None, offset: int, limit: int) -> pl.DataFrame:
-    return _public_page(_url(), table, domain, offset, limit, _stamp())
+def cached_public_count(table: str, domain: str | None, stamp: tuple) -> int:
+    return _public_count(_url(), table, domain, stamp)
+
+
+def cached_public_page(table: str, domain: str | None, offset: int, limit: int,
+                       stamp: tuple) -> pl.DataFrame:
+    return _public_page(_url(), table, domain, offset, limit, stamp)
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
