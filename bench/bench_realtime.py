@@ -34,6 +34,7 @@ startup.boot()
 
 from bench_ingest import _database  # noqa: E402
 from plain_scan import full_read_against_plain_scan  # noqa: E402
+from rss_sampler import TreeRss  # noqa: E402
 from seeded_copy import seeded_copy  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
@@ -48,7 +49,6 @@ from services.platform import ingest  # noqa: E402
 from services.platform.demo import seed_demo  # noqa: E402
 from services.platform.schema import upgrade_to_head  # noqa: E402
 from services.platform.scope import scope_for  # noqa: E402
-from services.platform.snapshot import READERS  # noqa: E402
 from services.platform.sqlite_reader import SqliteReader  # noqa: E402
 from services.power.catalog import in_force_clause  # noqa: E402
 
@@ -102,40 +102,55 @@ def main(argv: list[str] | None = None) -> int:
         # on the province as seeded, before the uploads add their (up to 200,000) cases: the
         # sweep of tomorrow (lights move, as just after midnight), then the full sync of today
         # (which moves them back): both write what they find
+        # memory by phase: this process's peak so far (ru_maxrss, KiB on Linux), and the peak of
+        # this process and its reader processes together, sampled (bench/rss_sampler.py)
+        rss = report["peak_rss_by_phase_mb"] = {}
+
+        def mark(phase: str, tree: TreeRss) -> None:
+            rss[phase] = {"process_so_far": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                          "with_readers": tree.peak_mb}
+
         t0 = time.perf_counter()
-        with one_today(china_today() + timedelta(days=1)):
+        with one_today(china_today() + timedelta(days=1)), TreeRss() as tree:
             swept = sweep(engine, actor="bench")
         report["sweep_s"] = round(time.perf_counter() - t0, 3)
         report["sweep_changed"] = swept.changed
+        mark("sweep", tree)
         t0 = time.perf_counter()
-        full = sync_alerts(engine, actor="bench")
+        with TreeRss() as tree:
+            full = sync_alerts(engine, actor="bench")
         report["full_sync_s"] = round(time.perf_counter() - t0, 3)
         report["full_sync_changed"] = full.changed
-        report["full_read"] = full_read_against_plain_scan(engine)
-        for size in (int(x) for x in args.sizes.split(",")):
-            times, commits = [], []
-            for run in range(args.runs):
-                content = _cases_csv(power.current_code, fee, size, f"{size}-{run}")
-                with session_scope(engine) as s:
-                    prepared = ingest.prepare("approval_cases", "cases.csv", content, session=s,
-                                              actor=user.username, scope=scope)
-                assert prepared.status == "ready", prepared.errors
-                start = time.perf_counter()
-                done = ingest.commit(engine, prepared, actor=user.username, scope=scope)
-                commits.append(time.perf_counter() - start)
-                assert done.status == "committed"
-                drain(engine, actor="bench")
-                times.append(time.perf_counter() - start)
-            report[f"upload_{size}"] = {
-                "commit_p50_s": _percentile(commits, 0.5), "commit_p95_s": _percentile(commits, 0.95),
-                "lights_p50_s": _percentile(times, 0.5), "lights_p95_s": _percentile(times, 0.95)}
-        # the process's peak, the seed included (Linux: ru_maxrss in KiB); on SQLite the full
-        # reads run in READERS reader processes (services.platform.snapshot): the largest
-        # one's peak (VmHWM), and the bound of what they and this process held at once
+        mark("full_sync", tree)
+        with TreeRss() as tree:
+            report["full_read"] = full_read_against_plain_scan(engine)
+        mark("full_read_and_plain_scan", tree)
+        with TreeRss() as uploads:
+            for size in (int(x) for x in args.sizes.split(",")):
+                times, commits = [], []
+                for run in range(args.runs):
+                    content = _cases_csv(power.current_code, fee, size, f"{size}-{run}")
+                    with session_scope(engine) as s:
+                        prepared = ingest.prepare("approval_cases", "cases.csv", content, session=s,
+                                                  actor=user.username, scope=scope)
+                    assert prepared.status == "ready", prepared.errors
+                    start = time.perf_counter()
+                    done = ingest.commit(engine, prepared, actor=user.username, scope=scope)
+                    commits.append(time.perf_counter() - start)
+                    assert done.status == "committed"
+                    drain(engine, actor="bench")
+                    times.append(time.perf_counter() - start)
+                report[f"upload_{size}"] = {
+                    "commit_p50_s": _percentile(commits, 0.5), "commit_p95_s": _percentile(commits, 0.95),
+                    "lights_p50_s": _percentile(times, 0.5), "lights_p95_s": _percentile(times, 0.95)}
+        mark("uploads", uploads)
+        # the process's peak (the seed included when seeded here); on SQLite the full reads run
+        # in READERS reader processes (services.platform.snapshot): the largest one's own peak
+        # (VmHWM), and the peak of this process and the readers together, sampled
         report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        report["peak_rss_with_readers_mb"] = max(p["with_readers"] for p in rss.values())
         if engine.dialect.name == "sqlite":
             report["reader_peak_rss_mb"] = round(SqliteReader.largest_peak_mb)
-            report["peak_rss_with_readers_mb"] = report["peak_rss_mb"] + READERS * report["reader_peak_rss_mb"]
     finally:
         engine.dispose()
         drop()

@@ -21,12 +21,14 @@ transaction, `services.lights.sync.sync_alerts_in`, and passes that transaction'
 so the rows it just wrote are visible).
 Write loaders so that both work: `services.platform.frames.read_frame(bind, stmt, schema)` (fast on
 both), or `with Session(bind) as s: ...` for small reads — not `bind.begin()`. A full read
-runs loaders two at a time in threads (`_in_threads`): a loader keeps no state of its own."""
+runs loaders two at a time in threads (`inputs_as_read`): a loader keeps no state of its own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import queue
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from contextvars import copy_context
 from datetime import date
 
@@ -112,27 +114,54 @@ def load_input_sets(bind: Bind, sets: list[tuple[set[str], Rows]], *,
     inputs for the touched departments; the sweep reads OPEN_ROWS); identical reads are
     shared by the snapshot. `bulk`: the sets read whole tables (a full sync, the sweep):
     two connections, loaders in threads (services.platform.snapshot.read_snapshot)."""
+    got: list[dict[str, pl.DataFrame]] = [{} for _ in sets]
+    with inputs_as_read(bind, sets, today=today, bulk=bulk) as arriving:
+        for (i, name), frame in arriving:
+            got[i][name] = frame
+    return [{n: frames[n] for n in sorted(frames)} for frames in got]
+
+
+@contextmanager
+def inputs_as_read(bind: Bind, sets: list[tuple[set[str], Rows]], *, today: date | None = None,
+                   bulk: bool = False) -> Iterator[Iterator[tuple[tuple[int, str], pl.DataFrame]]]:
+    """The frames of `sets` as load_input_sets reads them, handed over one by one as each is
+    read: ((index of its set, name), frame); with `bulk`, in the order the loaders finish.
+    Nothing here keeps a frame once handed over: a consumer that drops a frame it is done
+    with frees it while the rest is still being read (services.lights.as_read)."""
     missing = set().union(*(names for names, _ in sets)) - LOADERS.keys()
     if missing:
         raise KeyError(f"no loader for rule inputs: {sorted(missing)}")
+    in_order = [(i, n, rows) for i, (names, rows) in enumerate(sets) for n in sorted(names)]
     # one China date for every loader (the `clock` frame and the working-day columns alike):
     # `today` when given, else today's date in China when the load starts
-    with one_today(today):
+    with one_today(today), ExitStack() as stack:
         if isinstance(bind, Engine):
-            with read_snapshot(bind, bulk=bulk):
-                return _in_threads(bind, sets) if bulk else \
-                    [{n: _load(bind, n, d) for n in sorted(names)} for names, d in sets]
-        return [{n: _load(bind, n, d) for n in sorted(names)} for names, d in sets]
+            stack.enter_context(read_snapshot(bind, bulk=bulk))
+        if not (bulk and isinstance(bind, Engine)):
+            yield (((i, n), _load(bind, n, rows)) for i, n, rows in in_order)
+            return
+        # two at a time: while one waits for the snapshot's connection (a statement at a
+        # time), the other turns its rows into frames (polars and the drivers let go of the
+        # GIL); each in a copy of this context: the snapshot and "today" are context variables
+        done: queue.SimpleQueue = queue.SimpleQueue()
+
+        def load(key: tuple[int, str], rows: Rows) -> None:
+            try:
+                done.put((key, _load(bind, key[1], rows)))
+            except BaseException as exc:  # noqa: BLE001  (raised in the consumer's thread)
+                done.put(exc)
+
+        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rule-inputs")
+        try:
+            for i, n, rows in in_order:
+                pool.submit(copy_context().run, load, (i, n), rows)
+            # through a queue, not the pool's futures: a future holds its frame for good
+            yield (_loaded(done.get()) for _ in in_order)
+        finally:  # a loader failed, or the consumer stopped: the ones not started are dropped
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _in_threads(bind: Engine, sets: list[tuple[set[str], Rows]]) -> list[dict[str, pl.DataFrame]]:
-    """The loaders two at a time: while one waits for the snapshot's connection (a statement
-    at a time), the other turns its rows into frames (polars and the drivers let go of the
-    GIL). Each runs in a copy of this context: the snapshot and "today" are context variables."""
-    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rule-inputs")
-    try:
-        jobs = [{n: pool.submit(copy_context().run, _load, bind, n, d) for n in sorted(names)}
-                for names, d in sets]
-        return [{n: job.result() for n, job in got.items()} for got in jobs]
-    finally:  # a loader failed: the ones not started yet are dropped
-        pool.shutdown(wait=True, cancel_futures=True)
+def _loaded(item: tuple[tuple[int, str], pl.DataFrame] | BaseException) -> tuple[tuple[int, str], pl.DataFrame]:
+    if isinstance(item, BaseException):
+        raise item
+    return item

@@ -41,6 +41,7 @@ from metrics.lights.rules import LC_R1
 from models.base import utcnow
 from models.db import session_scope
 from models.lights import LightsState
+from services.lights.as_read import read_and_evaluate
 from services.lights.groups import resolve_group
 from services.lights.inputs import OPEN_ROWS, Bind, load_input_sets
 from services.lights.rule_settings import effective_params, stored_settings
@@ -124,12 +125,12 @@ def _plan(session: Session, reader: Bind, rules: list[Rule],
     whole = [r for r in rules if r not in part + grouped + opened]
     scopes = [resolve_group(r.group, reader, departments) for r in grouped]
     names = [{n for r in group for n in r.inputs} - given.keys() for group in (whole, part, opened)]
-    read = load_input_sets(reader, [(names[0], None), (names[1], departments), (names[2], OPEN_ROWS)] + [
-        (set(r.inputs) - given.keys(), scope.departments) for r, scope in zip(grouped, scopes, strict=True)],
-        bulk=departments is None)
+    # the rules read whole are evaluated as their inputs come in (services.lights.as_read)
+    found_whole, read = read_and_evaluate(
+        session, reader, [(names[0], None), (names[1], departments), (names[2], OPEN_ROWS)] + [
+            (set(r.inputs) - given.keys(), scope.departments) for r, scope in zip(grouped, scopes, strict=True)],
+        whole, given, keep=LC_R1.inputs, bulk=departments is None)
     full_frames, part_frames, open_frames = read[0], read[1], read[2] | given
-    found_whole = evaluate_rules(session=session, rules=whole, inputs=full_frames | given) \
-        if whole else None
     found = evaluate_rules(session=session, rules=part, inputs=part_frames | given).filter(
         pl.col("department_id").is_in(sorted(departments or ()))) if part else None
     found_groups = [evaluate_rules(session=session, rules=[r], inputs=frames | given).filter(scope.subjects)

@@ -66,7 +66,7 @@ def _insert(session: Session, table, rows: list[dict]) -> None:  # noqa: ANN001
 
 def write_plan(*, session: Session, plan: pl.DataFrame, actor: str, now: datetime) -> None:
     """Carry out the plan: new alerts, updates and their history events, in bulk."""
-    alert_t, event_t = Alert.__table__, AlertEvent.__table__
+    event_t = AlertEvent.__table__
     events: list[dict] = []
 
     new = plan.filter(pl.col("action") == "new")
@@ -78,7 +78,7 @@ def write_plan(*, session: Session, plan: pl.DataFrame, actor: str, now: datetim
         # executemany / COPY (RETURNING in parameter order runs row by row on SQLite), then
         # the new ids in one select
         last_id = session.execute(select(func.coalesce(func.max(Alert.id), 0))).scalar_one()
-        _insert(session, alert_t, rows)
+        _insert(session, Alert.__table__, rows)
         stored = session.execute(
             select(Alert.id, Alert.rule_id, Alert.subject_type, Alert.subject_id)
             .where(Alert.id > last_id)
@@ -99,34 +99,54 @@ def write_plan(*, session: Session, plan: pl.DataFrame, actor: str, now: datetim
             .when(act == "cleared").then(pl.lit("cleared"))
             .otherwise(pl.col("status_old")).alias("new_status"),
             *[pl.when(act == "cleared").then(pl.col(f"{c}_old")).otherwise(pl.col(c)).alias(f"new_{c}")
-              for c in ("level", "department_id", "region_code", "facts", "facts_hash",
-                        "rule_version")],
+              for c in _CHANGED if c != "status"],
         )
-        session.execute(
-            update(alert_t).where(alert_t.c.id == bindparam("b_id")).values(
-                level=bindparam("b_level"), department_id=bindparam("b_department_id"),
-                region_code=bindparam("b_region_code"), facts=bindparam("b_facts"),
-                facts_hash=bindparam("b_facts_hash"), rule_version=bindparam("b_rule_version"),
-                status=bindparam("b_status"), updated_at=bindparam("b_now"),
-                cleared_at=bindparam("b_cleared_at"), closed_at=bindparam("b_closed_at"),
-                dismiss_reason=bindparam("b_dismiss_reason"),
-            ),
-            [dict(b_id=r["id_old"], b_level=r["new_level"], b_department_id=r["new_department_id"],
-                  b_region_code=r["new_region_code"], b_facts=r["new_facts"],
-                  b_facts_hash=r["new_facts_hash"], b_rule_version=r["new_rule_version"],
-                  b_status=r["new_status"], b_now=now,
-                  # working alerts have neither a close time nor a dismiss reason; a reopened
-                  # one loses them (the history keeps them)
-                  b_cleared_at=now if r["action"] == "cleared" else None,
-                  b_closed_at=None, b_dismiss_reason=None)
-             for r in changed.to_dicts()],
-        )
+        if session.connection().dialect.name == "postgresql":
+            _update_via_copy(session, changed, now)
+        else:
+            _update_many(session, changed, now)
         events += [dict(alert_id=r["id_old"], ts=now, actor=actor, action=r["action"],
                         from_status=r["status_old"], to_status=r["new_status"],
                         facts_before=r["facts_old"], facts_after=r["new_facts"], note=None)
                    for r in changed.filter(pl.col("action") != "refreshed").to_dicts()]
     if events:
         _insert(session, event_t, events)
+
+
+# what a change writes to its alert; working alerts have neither a close time nor a dismiss
+# reason, so a reopened one loses them (the history keeps them)
+_CHANGED = ("level", "department_id", "region_code", "facts", "facts_hash", "rule_version", "status")
+
+
+def _update_via_copy(session: Session, changed: pl.DataFrame, now: datetime) -> None:
+    """PostgreSQL: the changes COPYed into a temporary table, then one UPDATE … FROM it
+    (an executemany of a province's 35,803 changes took 0.9 s, row by row on the server)."""
+    raw = session.connection().connection.driver_connection
+    columns = ", ".join(_CHANGED)
+    with raw.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE alert_change ON COMMIT DROP AS "
+                    f"SELECT id, {columns}, cleared_at FROM alert WITH NO DATA")
+        with cur.copy(f"COPY alert_change (id, {columns}, cleared_at) FROM STDIN") as copy:
+            for row in changed.select("id_old", *(f"new_{c}" for c in _CHANGED), "action").iter_rows():
+                copy.write_row((*row[:-1], now if row[-1] == "cleared" else None))
+        sets = ", ".join(f"{c} = u.{c}" for c in _CHANGED)
+        cur.execute(f"UPDATE alert SET {sets}, updated_at = %s, cleared_at = u.cleared_at, "
+                    f"closed_at = NULL, dismiss_reason = NULL FROM alert_change u WHERE alert.id = u.id",
+                    (now,))
+        cur.execute("DROP TABLE alert_change")
+
+
+def _update_many(session: Session, changed: pl.DataFrame, now: datetime) -> None:
+    """SQLite: one executemany (sqlite3 runs it in C)."""
+    alert_t = Alert.__table__
+    session.execute(
+        update(alert_t).where(alert_t.c.id == bindparam("b_id")).values(
+            **{c: bindparam(f"b_{c}") for c in _CHANGED}, updated_at=bindparam("b_now"),
+            cleared_at=bindparam("b_cleared_at"), closed_at=None, dismiss_reason=None),
+        [{"b_id": r["id_old"], **{f"b_{c}": r[f"new_{c}"] for c in _CHANGED}, "b_now": now,
+          "b_cleared_at": now if r["action"] == "cleared" else None}
+         for r in changed.to_dicts()],
+    )
 
 
 def refresh_escalations(*, session: Session, orders: pl.DataFrame, today: date, params: dict,

@@ -179,6 +179,10 @@ class Snapshot:
 
 
 _SNAPSHOT: ContextVar[Snapshot | None] = ContextVar("read_snapshot", default=None)
+# a frame this large is not kept for another loader: the loaders share small reads (the
+# suspensions, the cases' powers), and a large one kept (the province's 5.8M raw steps,
+# 0.2 GB) stayed in memory until the last input of a full sync was read
+SHARED_BELOW_BYTES = 64 * 2**20
 
 
 @contextmanager
@@ -243,10 +247,15 @@ def read_frame(bind: Bind, stmt: Select, schema: dict[str, pl.DataType]) -> pl.D
                 job = snap.frames[key] = Future()
         if mine:
             try:
-                job.set_result(_integers_as_decimals(snap.read(key[0], read_as), schema))
+                frame = _integers_as_decimals(snap.read(key[0], read_as), schema)
             except BaseException as exc:
                 job.set_exception(exc)
                 raise
+            job.set_result(frame)
+            if frame.estimated_size() >= SHARED_BELOW_BYTES:
+                with snap.guard:  # those waiting have it; no one else will ask (see the constant)
+                    del snap.frames[key]
+            return frame
         return job.result()
     conn_ctx = bind.connect() if isinstance(bind, Engine) else None
     conn = conn_ctx if conn_ctx is not None else bind

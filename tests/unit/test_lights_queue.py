@@ -109,15 +109,15 @@ def test_a_drain_reading_its_inputs_blocks_no_writer(seeded, monkeypatch):
     1 s busy timeout), and what it recorded is left for the next drain."""
     _upload_cases(seeded, "county_data", "LK")
     reading, release = threading.Event(), threading.Event()
-    real = sync_module.load_input_sets
+    real = sync_module.read_and_evaluate
 
     def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        frames = real(*args, **kwargs)
+        read = real(*args, **kwargs)
         reading.set()
         assert release.wait(60)
-        return frames
+        return read
 
-    monkeypatch.setattr(sync_module, "load_input_sets", slow)
+    monkeypatch.setattr(sync_module, "read_and_evaluate", slow)
     results: list = []
     worker = threading.Thread(target=lambda: results.append(drain(seeded)))
     worker.start()
