@@ -66,7 +66,16 @@ def _postgres_copy(url: str, name: str, scale: str) -> tuple[str, Callable[[], N
                 c.execute(text(f'DROP DATABASE IF EXISTS "{name}_partial"'))
                 c.execute(text(f'CREATE DATABASE "{name}_partial"'))
         if name not in have:
-            seed_s = _seed(base.set(database=f"{name}_partial").render_as_string(hide_password=False), scale)
+            partial = base.set(database=f"{name}_partial").render_as_string(hide_password=False)
+            seed_s = _seed(partial, scale)
+            # the state autovacuum leaves a production database in a minute after a bulk load
+            # (the test machines run PostgreSQL with autovacuum off): visibility map, statistics
+            vacuum = create_engine(partial, isolation_level="AUTOCOMMIT")
+            try:
+                with vacuum.connect() as c:
+                    c.execute(text("VACUUM (ANALYZE)"))
+            finally:
+                vacuum.dispose()
             with admin.connect() as c:
                 c.execute(text(f'ALTER DATABASE "{name}_partial" RENAME TO "{name}"'))
         with admin.connect() as c:

@@ -137,10 +137,11 @@ def step_timing(steps: pl.DataFrame, suspensions: pl.DataFrame, cal: pl.DataFram
         .group_by("_sid")
         .agg((pl.col("_ob") - pl.col("_oa") + pl.col("_wa").cast(pl.Int32)).sum().alias("_ov"))
     )
-    return (st.join(raw, on="_sid", how="left").join(overlap, on="_sid", how="left")
+    return (st.join(raw, on="_sid", how="left", maintain_order="left")
+            .join(overlap, on="_sid", how="left", maintain_order="left")
             .with_columns((pl.col("_raw") - pl.col("_ov").fill_null(0)).clip(lower_bound=0)
                           .cast(pl.Int32).alias("step_elapsed_workdays"))
-            .sort("_sid").drop("_sid", "_end", "_raw", "_ov"))
+            .drop("_sid", "_end", "_raw", "_ov"))
 
 
 # ---- monitoring figures ----------------------------------------------------------------

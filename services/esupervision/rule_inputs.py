@@ -49,7 +49,7 @@ def ap_cases(bind: Bind, departments: Departments = None, open_only: bool = Fals
                             "power_step"), by_department=True, dated=True, open_rows=True)
 def ap_steps(bind: Bind, departments: Departments = None, open_only: bool = False) -> pl.DataFrame:
     return es.timed_steps(bind, departments_scope(departments), today=_today(bind),
-                          case_ids=movable_cases() if open_only else None).drop("handler")
+                          case_ids=movable_cases() if open_only else None, handlers=False)
 
 
 # by department: the flows of the power versions the departments' cases were handled under
