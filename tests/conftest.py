@@ -37,6 +37,14 @@ _preload_gx()
 BACKENDS = ["sqlite", "postgresql"]
 
 
+def pytest_collection_modifyitems(config, items):  # noqa: ANN001, ARG001
+    """The browser tests first (their order kept, and the others' after them): the longest of
+    the suite (up to 50 s each) and half waiting on the browser, so the test workers start on
+    them together and the short tests fill the gaps; collected in path order they came last,
+    and one or two of them ran on alone for minutes."""
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/e2e/"))
+
+
 def _force_navigation_mode_in_apptest() -> None:
     """AppTest re-detects the legacy `pages/` folder on every run and then runs a switched-to
     page file directly, without the entry file (no login frame, no st.navigation). A server

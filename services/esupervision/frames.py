@@ -21,8 +21,6 @@ from sqlmodel import Session
 from core.clock import utc_midnight
 from metrics.esupervision.rules import (
     CASES_SCHEMA,
-    EDGES_SCHEMA,
-    FLOW_STEPS_SCHEMA,
     STEPS_SCHEMA,
     SUSPENSIONS_SCHEMA,
 )
@@ -36,7 +34,8 @@ from models.esupervision import (
     CaseSuspension,
 )
 from models.org import Region
-from models.power import Power, PowerEdge, PowerStep
+from models.power import Power, PowerStep
+from services.esupervision.flow_frames import FLOW_READ, FLOW_READ_SCHEMA
 from services.lights.inputs import Bind
 from services.platform.frames import UTC_TIMESTAMP, read_frame, shanghai_date
 from services.platform.scope import Scope
@@ -146,11 +145,6 @@ def read_suspensions(bind: Bind, scope: Scope | None, case_ids: Ids = None) -> p
 
 # every flow chart's steps: read once per sync snapshot, for the steps' names and limits and
 # for AP-R2's start and end steps (the same statement, so the snapshot shares the read)
-FLOW_READ = select(PowerStep.power_id, PowerStep.seq, PowerStep.name, PowerStep.limit_days)
-FLOW_READ_SCHEMA = {"power_id": pl.Int64(), "seq": pl.Int64(), "step_name": pl.String(),
-                    "step_limit_days": pl.Int64()}
-
-
 def read_steps(bind: Bind, scope: Scope | None, case_ids: Ids = None, *,
                handlers: bool = True, in_case_order: bool = False) -> pl.DataFrame:
     """Steps with their flow step's name and limit. Lean SQL (no join, no text when the whole
@@ -284,29 +278,3 @@ def case_window(bind: Bind, scope: Scope | None, case_ids: Ids, *,
     return read_frame(bind, stmt, {"case_id": pl.Int64(), "received_on": UTC_TIMESTAMP,
                                    "finished_on": UTC_TIMESTAMP}).with_columns(
         shanghai_date("received_on"), shanghai_date("finished_on"))
-
-
-def _powers_handled(departments: frozenset[int]) -> Select:
-    """The ids of the power versions the departments' cases were handled under."""
-    return (select(ApprovalCase.power_id).where(ApprovalCase.department_id.in_(sorted(departments)))
-            .distinct())
-
-
-def flow_steps(bind: Bind, departments: frozenset[int] | None = None) -> pl.DataFrame:
-    """(power_id, seq) of every power version's flow chart (AP-R2's start and end steps), or
-    of the versions the `departments`' cases were handled under."""
-    if departments is None:
-        return read_frame(bind, FLOW_READ, FLOW_READ_SCHEMA).select(*FLOW_STEPS_SCHEMA)
-    stmt = select(PowerStep.power_id, PowerStep.seq).where(
-        PowerStep.power_id.in_(_powers_handled(departments)))
-    return read_frame(bind, stmt, FLOW_STEPS_SCHEMA)
-
-
-def flow_edges(bind: Bind, power_ids: list[int] | None = None,
-               departments: frozenset[int] | None = None) -> pl.DataFrame:
-    stmt = select(PowerEdge.power_id, PowerEdge.from_seq, PowerEdge.to_seq)
-    if power_ids is not None:
-        stmt = stmt.where(PowerEdge.power_id.in_(power_ids))
-    if departments is not None:
-        stmt = stmt.where(PowerEdge.power_id.in_(_powers_handled(departments)))
-    return read_frame(bind, stmt, EDGES_SCHEMA)

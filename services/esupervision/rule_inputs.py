@@ -11,8 +11,8 @@ from sqlalchemy.sql import Select
 
 from metrics.esupervision.schemas import OPEN
 from models.esupervision import ApprovalCase, CaseStep
+from services.esupervision import flow_frames, fund_frames
 from services.esupervision import frames as es
-from services.esupervision import fund_frames
 from services.esupervision.rule_groups import GROUPS  # noqa: F401  (startup registers them)
 from services.lights.inputs import Bind, Departments, Loader, loader_table
 from services.lights.rule_inputs import clock
@@ -57,12 +57,12 @@ def ap_steps(bind: Bind, departments: Departments = None, open_only: bool = Fals
 # through ap_cases and ap_steps, so the declared table is the flow's alone
 @loader("ap_flow_steps", tables=("power_step",), by_department=True)
 def ap_flow_steps(bind: Bind, departments: Departments = None) -> pl.DataFrame:
-    return es.flow_steps(bind, departments)
+    return flow_frames.flow_steps(bind, departments)
 
 
 @loader("ap_flow_edges", tables=("power_edge",), by_department=True)
 def ap_flow_edges(bind: Bind, departments: Departments = None) -> pl.DataFrame:
-    return es.flow_edges(bind, departments=departments)
+    return flow_frames.flow_edges(bind, departments=departments)
 
 
 @loader("ap_suspensions", tables=("approval_case", "calendar_year", "case_suspension"),
