@@ -14,10 +14,12 @@ from models.power import PowerEdge, PowerStep
 from services.lights.inputs import Bind
 from services.platform.frames import read_frame
 
+# every flow chart's steps: read once per sync snapshot, for the steps' names and limits
+# (services.esupervision.frames.read_steps) and for AP-R2's start and end steps (the same
+# statement, so the snapshot shares the read)
 FLOW_READ = select(PowerStep.power_id, PowerStep.seq, PowerStep.name, PowerStep.limit_days)
 FLOW_READ_SCHEMA = {"power_id": pl.Int64(), "seq": pl.Int64(), "step_name": pl.String(),
                     "step_limit_days": pl.Int64()}
-
 
 
 def _powers_handled(departments: frozenset[int]) -> Select:

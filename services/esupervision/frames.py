@@ -143,8 +143,6 @@ def read_suspensions(bind: Bind, scope: Scope | None, case_ids: Ids = None) -> p
     return read_frame(bind, stmt, SUSP_READ)
 
 
-# every flow chart's steps: read once per sync snapshot, for the steps' names and limits and
-# for AP-R2's start and end steps (the same statement, so the snapshot shares the read)
 def read_steps(bind: Bind, scope: Scope | None, case_ids: Ids = None, *,
                handlers: bool = True, in_case_order: bool = False) -> pl.DataFrame:
     """Steps with their flow step's name and limit. Lean SQL (no join, no text when the whole
