@@ -99,9 +99,6 @@ def main(argv: list[str] | None = None) -> int:
                                                   Power.department_id == user.department_id)
                               .order_by(Power.id)).scalars().first()
         fee = float(power.fee_standard or 0)
-        # on the province as seeded, before the uploads add their (up to 200,000) cases: the
-        # sweep of tomorrow (lights move, as just after midnight), then the full sync of today
-        # (which moves them back): both write what they find
         # memory by phase: this process's peak so far (ru_maxrss, KiB on Linux), and the peak of
         # this process and its reader processes together, sampled (bench/rss_sampler.py)
         rss = report["peak_rss_by_phase_mb"] = {}
@@ -110,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
             rss[phase] = {"process_so_far": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                           "with_readers": tree.peak_mb}
 
+        # on the province as seeded, before the uploads add their (up to 200,000) cases: the
+        # sweep of tomorrow (lights move, as just after midnight), then the full sync of today
+        # (which moves them back): both write what they find
         t0 = time.perf_counter()
         with one_today(china_today() + timedelta(days=1)), TreeRss() as tree:
             swept = sweep(engine, actor="bench")

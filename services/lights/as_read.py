@@ -20,6 +20,12 @@ from services.lights.rule_settings import effective_params, stored_settings
 from services.lights.sync_plan import with_material_hash
 
 
+def evaluated(rule: Rule, frames: Mapping[str, pl.DataFrame],
+              stored: dict[str, dict]) -> pl.DataFrame:
+    """`rule`'s alerts with its admin-set parameters (`stored`) and their material hash."""
+    return with_material_hash(rule, evaluate(rule, frames, effective_params(rule, stored)))
+
+
 def read_and_evaluate(session: Session, reader: Bind, sets: list[tuple[set[str], Rows]],
                       rules: list[Rule], given: Mapping[str, pl.DataFrame], *,
                       keep: Collection[str], bulk: bool,
@@ -38,8 +44,7 @@ def read_and_evaluate(session: Session, reader: Bind, sets: list[tuple[set[str],
     def run_ready() -> None:
         for rule in [r for r in waiting if all(n in frames for n in r.inputs)]:
             waiting.remove(rule)
-            found[rule.id] = with_material_hash(
-                rule, evaluate(rule, frames, effective_params(rule, stored)))
+            found[rule.id] = evaluated(rule, frames, stored)
             for name in rule.inputs:
                 uses[name] -= 1
                 if uses[name] == 0 and name not in keep and name not in given:

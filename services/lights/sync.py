@@ -36,16 +36,16 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from metrics.lights.registry import RULES, Rule, evaluate
+from metrics.lights.registry import RULES, Rule
 from metrics.lights.rules import LC_R1
 from models.base import utcnow
 from models.db import session_scope
 from models.lights import LightsState
-from services.lights.as_read import read_and_evaluate
+from services.lights.as_read import evaluated, read_and_evaluate
 from services.lights.groups import resolve_group
 from services.lights.inputs import OPEN_ROWS, Bind, load_input_sets
 from services.lights.rule_settings import effective_params, stored_settings
-from services.lights.sync_plan import CURRENT_SCHEMA, KEY, SyncResult, plan_sync, with_material_hash
+from services.lights.sync_plan import CURRENT_SCHEMA, KEY, SyncResult, plan_sync
 from services.lights.sync_write import existing_alerts, refresh_escalations, write_plan
 from services.platform import audit
 
@@ -68,8 +68,7 @@ def evaluate_rules(*, session: Session, rules: list[Rule],
     needed = {name for r in rules for name in r.inputs} - given.keys()
     frames = load_input_sets(session.connection(), [(needed, None)])[0] | given
     stored = stored_settings(session=session)
-    parts = [with_material_hash(r, evaluate(r, frames, effective_params(r, stored)))
-             for r in rules]
+    parts = [evaluated(r, frames, stored) for r in rules]
     return pl.concat(parts, how="vertical") if parts else pl.DataFrame(schema=CURRENT_SCHEMA)
 
 
