@@ -11,7 +11,7 @@ from services.lights.queue import pending
 from ui.platform.db import get_engine
 from ui.platform.i18n import t
 
-POLL = "1s"  # one indexed count a second while a user waits for the lights
+POLL = "2s"
 
 
 def lights_status(batch_id: int | None) -> None:
