@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from metrics.platform.workdays import suspended_workdays, with_deadline, with_elapsed
+from metrics.platform.workdays import on_day, suspended_workdays, with_deadline, with_elapsed
 
 CONCLUDED = ("finished", "rejected")
 OPEN = ("in_progress", "suspended")
@@ -113,14 +113,9 @@ def step_timing(steps: pl.DataFrame, suspensions: pl.DataFrame, cal: pl.DataFram
     days from the day after the step started through its end (or today), less the working
     days of the case's suspensions (clipped to the case and merged: `cases`, or the steps'
     own columns, give case_id, received_on, finished_on) that fall inside the step."""
-    ordinal = cal.select("day", "ordinal")
-    workday = cal.select("day", "is_workday")
     st = (steps.with_row_index("_sid")
-          .with_columns(pl.coalesce(pl.col("finished_on"), pl.lit(today, dtype=pl.Date)).alias("_end")))
-    raw = (st.select("_sid", "started_on", "_end")
-           .join(ordinal.rename({"day": "started_on", "ordinal": "_os"}), on="started_on", how="left")
-           .join(ordinal.rename({"day": "_end", "ordinal": "_oe"}), on="_end", how="left")
-           .select("_sid", (pl.col("_oe") - pl.col("_os")).alias("_raw")))
+          .with_columns(pl.coalesce(pl.col("finished_on"), pl.lit(today, dtype=pl.Date)).alias("_end"))
+          .with_columns((on_day(cal, "_end") - on_day(cal, "started_on")).alias("_raw")))
     susp = merge_suspensions(clip_suspensions(
         suspensions.select("case_id", "start_on", "end_on"),
         _case_window(steps, cases, "case_finished_on"), today))
@@ -131,14 +126,11 @@ def step_timing(steps: pl.DataFrame, suspensions: pl.DataFrame, cal: pl.DataFram
                                         pl.col("start_on")).alias("_a"),
                       pl.min_horizontal(pl.col("_end"), pl.col("end_on")).alias("_b"))
         .filter(pl.col("_b") >= pl.col("_a"))
-        .join(ordinal.rename({"day": "_a", "ordinal": "_oa"}), on="_a", how="left")
-        .join(ordinal.rename({"day": "_b", "ordinal": "_ob"}), on="_b", how="left")
-        .join(workday.rename({"day": "_a", "is_workday": "_wa"}), on="_a", how="left")
-        .group_by("_sid")
-        .agg((pl.col("_ob") - pl.col("_oa") + pl.col("_wa").cast(pl.Int32)).sum().alias("_ov"))
+        .with_columns((on_day(cal, "_b") - on_day(cal, "_a")
+                       + on_day(cal, "_a", "is_workday").cast(pl.Int32)).alias("_ov"))
+        .group_by("_sid").agg(pl.col("_ov").sum())
     )
-    return (st.join(raw, on="_sid", how="left", maintain_order="left")
-            .join(overlap, on="_sid", how="left", maintain_order="left")
+    return (st.join(overlap, on="_sid", how="left", maintain_order="left")
             .with_columns((pl.col("_raw") - pl.col("_ov").fill_null(0)).clip(lower_bound=0)
                           .cast(pl.Int32).alias("step_elapsed_workdays"))
             .drop("_sid", "_end", "_raw", "_ov"))

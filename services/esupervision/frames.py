@@ -181,7 +181,7 @@ def read_steps(bind: Bind, scope: Scope | None, case_ids: Ids = None, *,
     flow_steps = read_frame(bind, flow, FLOW_READ_SCHEMA)
     check_step_keys(of_case["power_id"], steps["seq"])  # refuse, never wrap round
     key = step_key("power_id", "seq")  # a join on one integer is 6× faster than on the pair
-    return (steps.lazy().join(of_case.lazy(), on="case_id", how="left", maintain_order="left")
+    return (_with_case_power(steps, of_case, sorted_by_case=in_case_order)
             .with_columns(key.alias("_key"))
             .join(flow_steps.lazy().select(key.alias("_key"), "step_name", "step_limit_days"),
                   on="_key", how="left", maintain_order="left")
@@ -189,6 +189,21 @@ def read_steps(bind: Bind, scope: Scope | None, case_ids: Ids = None, *,
 
 
 _WITHOUT_HANDLER = {k: v for k, v in STEP_RAW.items() if k != "handler"}
+
+
+def _with_case_power(steps: pl.DataFrame, of_case: pl.DataFrame, *,
+                     sorted_by_case: bool) -> pl.LazyFrame:
+    """`steps` with their case's power_id (null for a case not in `of_case`, as a left join
+    gives). Steps sorted by case: an as-of join on the sorted cases, each match checked to be
+    the step's own case — 4× faster than a hash join of 5.8M steps on a million cases."""
+    if not sorted_by_case:
+        return steps.lazy().join(of_case.lazy(), on="case_id", how="left", maintain_order="left")
+    cases = of_case.sort("case_id").with_columns(pl.col("case_id").alias("_case"))
+    return (steps.lazy().with_columns(pl.col("case_id").set_sorted())
+            .join_asof(cases.lazy(), on="case_id", strategy="backward", check_sortedness=False)
+            .with_columns(pl.when(pl.col("_case") == pl.col("case_id")).then(pl.col("power_id"))
+                          .alias("power_id"))
+            .drop("_case"))
 
 
 # ---- timing ------------------------------------------------------------------------------

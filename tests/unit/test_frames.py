@@ -145,3 +145,18 @@ def test_the_reader_reads_again_whole_a_column_whose_first_batch_misleads(tmp_pa
         assert reader.restarts == 1
     finally:
         reader.close()
+
+
+def test_steps_get_their_own_case_power_sorted_or_not():
+    """The as-of join of steps sorted by case matches each step to its own case only: a step
+    whose case is not among the cases gets no power (as the hash join gives), never the power
+    of the case before it."""
+    from services.esupervision.frames import _with_case_power
+
+    steps = pl.DataFrame({"case_id": [1, 1, 2, 4, 4, 7], "seq": [1, 2, 1, 1, 2, 1]})
+    cases = pl.DataFrame({"case_id": [4, 1, 2, 9], "power_id": [40, 10, 20, 90]})
+    expected = [10, 10, 20, 40, 40, None]
+    for sorted_by_case in (True, False):
+        got = _with_case_power(steps, cases, sorted_by_case=sorted_by_case).collect()
+        assert got.columns == ["case_id", "seq", "power_id"]
+        assert got["power_id"].to_list() == expected

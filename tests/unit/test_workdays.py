@@ -144,3 +144,22 @@ def test_calendar_page_warns_about_an_unscheduled_year(seeded, monkeypatch):
     assert not at.exception
     expected = translate("calendar.warn_unknown", "zh_CN", years=f"{last + 1}、{last + 2}")
     assert [w.value for w in at.warning] == [expected]
+
+
+def test_a_date_outside_the_calendar_has_no_ordinal_and_no_deadline():
+    """The lookups by position give what a left join on the day gave: null outside the frame
+    (the day before its first, the day after its last), never another day's value."""
+    from metrics.platform.workdays import on_day, workday_numbered
+
+    cal = calendar_frame(date(2026, 10, 1), date(2026, 10, 12), holidays=[date(2026, 10, 1) + timedelta(days=i)
+                                                                            for i in range(8)],
+                         makeup_workdays=[date(2026, 10, 10)])
+    days = pl.DataFrame({"d": [date(2026, 9, 30), date(2026, 10, 1), date(2026, 10, 9),
+                               date(2026, 10, 10), date(2026, 10, 12), date(2026, 10, 13), None]})
+    got = days.select(on_day(cal, "d").alias("o"), on_day(cal, "d", "is_workday").alias("w"))
+    assert got["o"].to_list() == [None, 0, 1, 2, 3, None, None]
+    assert got["w"].to_list() == [None, False, True, True, True, None, None]
+    numbered = pl.DataFrame({"k": [0, 1, 3, 4]}).select(workday_numbered(cal, pl.col("k")).alias("day"))
+    assert numbered["day"].to_list() == [None, date(2026, 10, 9), date(2026, 10, 12), None]
+    with pytest.raises(ValueError, match="one row per day"):
+        on_day(cal.filter(pl.col("is_workday")), "d")
