@@ -2,21 +2,19 @@
 numerators and denominators; the monthly trend, the category mix, a region treemap, the top
 unsettled matters, and the KPI table by department or region. Scoped like every read."""
 
-
-import polars as pl
 import streamlit as st
 
 from core.clock import china_today
 from metrics.feedback.kpis import KPIS
 from services.feedback.kpi_sql import kpis_from
 from services.platform.export import to_xlsx
-from ui.feedback import charts
+from ui.feedback import analysis, charts
 from ui.feedback.view import analysis_when_ready, names
 from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.formatting import no_nulls, share_text
 from ui.platform.i18n import t
-from ui.platform.tables import data_table, percent_values
+from ui.platform.tables import data_table
 
 ctx = require_user("admin", "leader", "supervisor", "evaluator", "data_officer")
 st.title(t("feedback.dashboard.title"))
@@ -42,48 +40,24 @@ for row in (KPIS[:4], KPIS[4:]):
 left, right = st.columns(2)
 with left:
     st.subheader(t("feedback.dashboard.trend"))
-    by_month = kpis_from(parts, ["month"])
-    plotly_chart(charts.trend(by_month), width="stretch")
+    plotly_chart(charts.trend(kpis_from(parts, ["month"])), width="stretch")
 with right:
     st.subheader(t("feedback.dashboard.mix"))
-    mix = mix.with_columns(
-        pl.col("category_code").replace_strict(cats, default=pl.col("category_code")).alias("name"))
-    plotly_chart(charts.mix(mix), width="stretch")
+    plotly_chart(charts.mix(analysis.named_mix(mix, cats)), width="stretch")
 
 st.subheader(t("feedback.dashboard.treemap"))
-parent = {c: c[:4] + "00" for c in regions}
-by_region = kpis_from(parts, ["region_code"]).with_columns(
-    pl.col("region_code").replace_strict(parent, default=pl.col("region_code"))
-    .replace_strict(regions, default=None).alias("city"),
-    pl.col("region_code").replace_strict(regions, default=pl.col("region_code")).alias("county"),
-    pl.col("received").alias("tickets"), pl.col("on_time_rate").fill_null(1.0))
-plotly_chart(charts.region_treemap(by_region.filter(pl.col("tickets") > 0)), width="stretch")
+plotly_chart(charts.region_treemap(analysis.region_tree(parts, regions)), width="stretch")
 
 st.subheader(t("feedback.dashboard.top"))
-data_table(no_nulls(top.select(
-    pl.col("ticket_no").alias(t("feedback.col.ticket_no")),
-    pl.col("category_code").replace_strict(cats, default=pl.col("category_code")).alias(t("feedback.col.category")),
-    pl.col("region_code").replace_strict(regions, default=pl.col("region_code")).alias(t("feedback.col.region")),
-    pl.col("tickets").alias(t("feedback.col.tickets")), pl.col("unsettled").alias(t("feedback.col.unsettled")),
-    pl.col("last_on").alias(t("feedback.col.last")),
-    (pl.lit("feedback_ticket?no=") + pl.col("ticket_no")).alias("link"))),
-    hide_index=True, width="stretch",
-    column_config={"link": st.column_config.LinkColumn(t("feedback.nav.ticket"), display_text=t("feedback.nav.ticket"))})
+data_table(no_nulls(analysis.top_table(top, cats, regions)), hide_index=True, width="stretch",
+           column_config={"link": st.column_config.LinkColumn(t("feedback.nav.ticket"),
+                                                              display_text=t("feedback.nav.ticket"))})
 
 st.subheader(t("feedback.dashboard.table"))
 by = st.radio(t("feedback.dashboard.by"), ["department_id", "region_code"], horizontal=True, key="fbd_by",
               format_func=lambda k: t("feedback.dashboard.by_department") if k == "department_id"
               else t("feedback.dashboard.by_region"))
-table = kpis_from(parts.filter(pl.col(by).is_not_null()), [by])
-label = depts if by == "department_id" else regions
-shown = table.select(
-    pl.col(by).replace_strict(label, default=None, return_dtype=pl.String).alias(
-        t("feedback.col.department") if by == "department_id" else t("feedback.col.region")),
-    pl.col("received").alias(t("feedback.col.received_count")),
-    *[rate.alias(t(f"feedback.kpi.{k}") + " %")  # cut down: 99.98 % is not 100.0 %
-      for k, rate in zip(KPIS, percent_values(*(f"{k}_rate" for k in KPIS)), strict=True)],
-    *[pl.concat_str(pl.col(f"{k}_num"), pl.lit("/"), pl.col(f"{k}_den")).alias(t(f"feedback.kpi.{k}") + " =")
-      for k in KPIS]).sort(t("feedback.col.received_count"), descending=True)
+shown = analysis.kpi_table(parts, by, depts if by == "department_id" else regions)
 data_table(no_nulls(shown), hide_index=True, width="stretch", height=380)
 st.download_button(t("feedback.export"), data=lambda: to_xlsx({t("feedback.dashboard.table"): shown}),
                    file_name="feedback_kpis.xlsx", icon=":material/download:")

@@ -11,12 +11,13 @@ from services.platform.users import display_names
 from ui.feedback.actions import action_form, candidates_table
 from ui.feedback.view import (
     action_label,
-    actor_labels,
     actor_of,
     channel_label,
+    fields_table,
     names,
     satisfaction_label,
     status_label,
+    timeline_table,
     urgency_label,
 )
 from ui.platform.context import require_user
@@ -63,9 +64,8 @@ fields = {
     t("feedback.col.returns"): str(ticket.return_count),
     t("feedback.detail.satisfaction"): satisfaction_label(ticket.satisfaction),
 }
-data_table(pl.DataFrame({"k": list(fields), "v": list(fields.values())}), hide_index=True,
-             width="stretch", column_config={"k": st.column_config.TextColumn(""),
-                                             "v": st.column_config.TextColumn("")})
+data_table(fields_table(fields), hide_index=True, width="stretch",
+           column_config={"k": st.column_config.TextColumn(""), "v": st.column_config.TextColumn("")})
 st.caption(t("feedback.detail.deadlines", sign=ticket.sign_due or "—", reply=ticket.reply_due or "—",
              visit=ticket.visit_due or "—"))
 st.text_area(t("feedback.col.content"), ticket.content, disabled=True, key="fbd_content")
@@ -73,15 +73,7 @@ if ticket.reply:
     st.text_area(t("feedback.detail.reply"), ticket.reply, disabled=True, key="fbd_reply")
 
 st.subheader(t("feedback.detail.timeline"))
-data_table(timeline.select(
-    pl.col("at").dt.convert_time_zone("Asia/Shanghai").dt.strftime("%Y-%m-%d %H:%M").alias(t("feedback.col.at")),
-    pl.col("action").replace_strict({x: action_label(x) for x in timeline["action"].unique()},
-                                    default=pl.col("action")).alias(t("feedback.col.action")),
-    pl.col("to_status").replace_strict({x: status_label(x) for x in timeline["to_status"].unique()},
-                                       default=pl.col("to_status")).alias(t("feedback.col.status")),
-    pl.col("department").alias(t("feedback.col.department")),
-    actor_labels(timeline, people).alias(t("feedback.col.actor")),
-    pl.col("note").alias(t("feedback.col.note"))), hide_index=True, width="stretch")
+data_table(timeline_table(timeline, people), hide_index=True, width="stretch")
 
 if actor.is_operator and ticket.status in ("received", "dispatched"):
     st.subheader(t("feedback.detail.candidates"))

@@ -3,7 +3,6 @@ its bids, award and contract, and its lights with the facts in words."""
 
 import json
 
-import polars as pl
 import streamlit as st
 
 from services.trading import ocds_export, views
@@ -14,8 +13,9 @@ from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import t
 from ui.platform.tables import data_table
+from ui.trading import process_tables as tables
 from ui.trading.charts import timeline_figure
-from ui.trading.display import domain_label, labelled, status_label
+from ui.trading.display import domain_label, status_label
 from ui.trading.filters import url_text_input
 from ui.trading.flags import flags_list
 
@@ -45,37 +45,19 @@ flags_list(view.alerts)
 st.subheader(t("trading.process.timeline"))
 plotly_chart(timeline_figure(view), width="stretch", key="tr_timeline")
 
-names = view.frames["tr_parties"].select("uscc", "name")
 st.subheader(t("trading.process.bids"))
-bids = (view.frames["tr_bids"].join(names, left_on="tenderer_uscc", right_on="uscc", how="left")
-        .with_columns((pl.col("received_at") + pl.duration(hours=8)).dt.strftime("%Y-%m-%d %H:%M")
-                      .alias("received")))
-data_table(labelled(bids, {"bid_no": "bid_no", "name": "tenderer", "tenderer_uscc": "uscc",
-                             "amount": "amount", "received": "received", "status": "status",
-                             "bond_account": "bond_account", "agent_name": "agent",
-                             "project_manager": "project_manager"}),
-             hide_index=True, width="stretch")
-for uscc in bids["tenderer_uscc"].unique(maintain_order=True).to_list():
-    name = bids.filter(pl.col("tenderer_uscc") == uscc)["name"][0] or uscc
+bids = tables.bids(view)
+data_table(tables.bids_table(bids), hide_index=True, width="stretch")
+for uscc, name in tables.tenderers(bids):
     st.page_link("pages/trading/party.py", label=f"{t('trading.process.party_link')}：{name}",
                  query_params={"uscc": uscc}, icon=":material/business:")
 
 st.subheader(t("trading.process.awards"))
-awards = view.frames["tr_awards"].join(names, left_on="supplier_uscc", right_on="uscc", how="left")
-data_table(labelled(awards.with_columns((pl.col("award_date") + pl.duration(hours=8)).dt.date()
-                                          .alias("award_on")),
-                      {"name": "supplier", "supplier_uscc": "uscc", "amount": "amount",
-                       "award_on": "award_on", "status": "status"}), hide_index=True, width="stretch")
+data_table(tables.awards_table(view), hide_index=True, width="stretch")
 st.subheader(t("trading.process.contracts"))
-contracts = view.frames["tr_contracts"].with_columns(
-    (pl.col("date_signed") + pl.duration(hours=8)).dt.date().alias("signed_on"))
-data_table(labelled(contracts, {"contract_no": "contract_no", "supplier_uscc": "uscc",
-                                  "amount": "amount", "signed_on": "signed_on", "status": "status"}),
-             hide_index=True, width="stretch")
-for m in view.frames["tr_amendments"].iter_rows(named=True):
-    st.markdown(md_escape(t("trading.process.amendment", no=m["amendment_no"],
-                            date=(m["amended_at"]).strftime("%Y-%m-%d"), amount=f"{m['amount_after']:,}",
-                            rationale=m["rationale"])))
+data_table(tables.contracts_table(view), hide_index=True, width="stretch")
+for line in tables.amendment_lines(view):
+    st.markdown(md_escape(line))
 
 
 def _package() -> bytes:

@@ -45,3 +45,13 @@ def public_timeline(view: dict) -> pl.DataFrame:
                                  for r in rows],
     }, schema={t("feedback.col.at"): pl.String, t("feedback.col.action"): pl.String,
                t("feedback.col.note"): pl.String})
+
+
+def stats_table(frame: pl.DataFrame, key: str, label: str, names: dict[str, str] | None = None) -> pl.DataFrame:
+    """Published statistics by `key` (month, category, city) as a table headed in Chinese,
+    rates in %; `names` names the keys (categories), an unknown key shown as itself."""
+    group = pl.col(key) if names is None else pl.col(key).replace_strict(names, default=pl.col(key))
+    return frame.select(group.alias(label),
+                        pl.col("received").alias(t("feedback.col.received_count")),
+                        (pl.col("on_time_rate") * 100).round(1).alias(t("feedback.col.on_time_rate") + " %"),
+                        (pl.col("satisfaction_rate") * 100).round(1).alias(t("feedback.col.satisfaction_rate") + " %"))

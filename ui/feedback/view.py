@@ -213,3 +213,21 @@ def ticket_table(frame: pl.DataFrame) -> pl.DataFrame:
         (pl.lit("feedback_ticket?no=") + pl.col("ticket_no")).alias("link"),
     )
 
+
+
+def timeline_table(timeline: pl.DataFrame, people: dict[str, str]) -> pl.DataFrame:
+    """A ticket's transitions with Chinese headers: Beijing time, action and status names, who."""
+    return timeline.select(
+        pl.col("at").dt.convert_time_zone("Asia/Shanghai").dt.strftime("%Y-%m-%d %H:%M").alias(t("feedback.col.at")),
+        pl.col("action").replace_strict({x: action_label(x) for x in timeline["action"].unique()},
+                                        default=pl.col("action")).alias(t("feedback.col.action")),
+        pl.col("to_status").replace_strict({x: status_label(x) for x in timeline["to_status"].unique()},
+                                           default=pl.col("to_status")).alias(t("feedback.col.status")),
+        pl.col("department").alias(t("feedback.col.department")),
+        actor_labels(timeline, people).alias(t("feedback.col.actor")),
+        pl.col("note").alias(t("feedback.col.note")))
+
+
+def fields_table(fields: dict[str, str]) -> pl.DataFrame:
+    """A ticket's fields as two columns, label and value (`k`, `v`)."""
+    return pl.DataFrame({"k": list(fields), "v": list(fields.values())}, schema={"k": pl.String, "v": pl.String})
