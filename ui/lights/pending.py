@@ -32,12 +32,25 @@ def _status(done_key: str, which: dict[str, int], done_label: str) -> None:
         st.session_state[done_key] = True
         st.caption(t(done_label))
         return
-    _poll(which, done_key)
+    st.session_state[_INLINE] = True  # the fragment's body runs inline in this page run
+    try:
+        _poll(which, done_key, done_label)
+    finally:
+        st.session_state[_INLINE] = False
+
+
+_INLINE = "_lights_poll_inline"
 
 
 @st.fragment(run_every=POLL)
-def _poll(which: dict[str, int], done_key: str) -> None:
+def _poll(which: dict[str, int], done_key: str, done_label: str) -> None:
     if pending(get_engine(), **which) == 0:
         st.session_state[done_key] = True
-        st.rerun()  # the whole page: the fragment stops polling, the page shows the new lights
+        # Only a timer's run reruns the page (to show the new lights). Inline, in the page's own
+        # run, a rerun would drop the click that started that run: Streamlit resets the
+        # buttons' triggers when the run stops, and the rerun carries no widget states.
+        if not st.session_state.get(_INLINE):
+            st.rerun()
+        st.caption(t(done_label))
+        return
     st.info(t("lights.queue.pending"), icon=":material/sync:")
