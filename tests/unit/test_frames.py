@@ -104,6 +104,20 @@ def test_timed_cases_read_the_same_suspensions_by_id_and_by_scope(seeded, monkey
         assert_frame_equal(by_scope, by_id, check_exact=True)
 
 
+
+def test_cases_read_the_same_powers_by_id_and_whole(seeded, monkeypatch):
+    """Below FEW_POWER_IDS the cases' powers are read by id, above it the whole power table:
+    the same cases either way (the demo has too few powers to go above it unaided)."""
+    import services.esupervision.frames as es_frames
+
+    with seeded.connect() as conn:
+        monkeypatch.setattr(es_frames, "FEW_POWER_IDS", 10**9)
+        by_id = es_frames.read_cases(conn, None)
+        monkeypatch.setattr(es_frames, "FEW_POWER_IDS", 0)
+        whole = es_frames.read_cases(conn, None)
+    assert by_id.height > 0 and by_id["power_code"].null_count() == 0
+    assert_frame_equal(whole, by_id, check_exact=True)
+
 def test_a_text_among_numbers_stops_the_bulk_read_naming_its_column(seeded, readers):
     """SQLite stores a text in a money column as it is; the reader process's driver then hands
     the column over as text, numbers in its own 7-digit float format: never read as money."""
