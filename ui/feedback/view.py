@@ -214,7 +214,6 @@ def ticket_table(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-
 def timeline_table(timeline: pl.DataFrame, people: dict[str, str]) -> pl.DataFrame:
     """A ticket's transitions with Chinese headers: Beijing time, action and status names, who."""
     return timeline.select(

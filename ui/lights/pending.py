@@ -12,6 +12,7 @@ from ui.platform.db import get_engine
 from ui.platform.i18n import t
 
 POLL = "2s"
+_INLINE = "_lights_poll_inline"  # session key: True while the page run calls the poll itself
 
 
 def lights_status(batch_id: int | None) -> None:
@@ -37,9 +38,6 @@ def _status(done_key: str, which: dict[str, int], done_label: str) -> None:
         _poll(which, done_key, done_label)
     finally:
         st.session_state[_INLINE] = False
-
-
-_INLINE = "_lights_poll_inline"
 
 
 @st.fragment(run_every=POLL)
