@@ -2,7 +2,6 @@
 its deadlines, the timeline of every transition, repeat candidates and the steps of the loop
 the user may take now."""
 
-import polars as pl
 import streamlit as st
 
 from services.feedback import read
@@ -40,8 +39,7 @@ with unit_of_work() as s:
     if ticket is not None:
         timeline = read.timeline(session=s, scope=ctx.scope, ticket_id=ticket.id)
         people = display_names(timeline["actor"].to_list(), session=s)
-        cat = next(iter(read.categories(session=s, active_only=False)
-                        .filter(pl.col("code") == ticket.category_code).iter_rows(named=True)), {})
+        kind = read.department_kind(session=s, category_code=ticket.category_code)
 if ticket is None:
     st.warning(t("feedback.detail.not_found"))
     st.stop()
@@ -83,4 +81,4 @@ if actor.is_operator and ticket.status in ("received", "dispatched"):
     else:
         st.caption(t("feedback.detail.no_candidates"))
 
-action_form(actor, ticket, cat.get("department_kind", ""))
+action_form(actor, ticket, kind)

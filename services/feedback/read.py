@@ -178,6 +178,13 @@ def categories(*, session: Session, active_only: bool = True) -> pl.DataFrame:
     return read_frame(session.connection(), stmt, schema)
 
 
+
+def department_kind(*, session: Session, category_code: str) -> str:
+    """The kind of department a category's tickets go to ("" for an unknown category)."""
+    kind = session.execute(select(Category.department_kind)
+                           .where(Category.code == category_code)).scalar_one_or_none()
+    return kind or ""
+
 def departments(*, session: Session, scope: Scope, kind: str | None = None) -> pl.DataFrame:
     d = Department
     stmt = select(d.id, d.name, d.region_code, d.kind).where(d.active.is_(True),
