@@ -5,7 +5,6 @@ period and reopening a closed period (admins, with a reason)."""
 import json
 from functools import partial
 
-import polars as pl
 import streamlit as st
 
 from models.performance import KINDS, METHODS, MISSING_RULES, SOURCES, IndicatorCreate
@@ -13,7 +12,7 @@ from services.performance import periods as period_service
 from services.performance import tree as tree_service
 from services.performance.catalog import PerformanceError, score_metrics
 from services.platform.export import to_xlsx
-from ui.performance.view import bump, code_label, period_list, tree_display
+from ui.performance.view import bump, code_label, period_list, tree_display, tree_frame
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.formatting import no_nulls
@@ -63,9 +62,7 @@ vid = st.selectbox(t("performance.tree.version"), [v[0] for v in versions],
 with unit_of_work() as s:
     nodes = tree_service.version_nodes(session=s, version_id=vid)
 status = next(st_ for v_, _, st_ in versions if v_ == vid)
-frame = pl.DataFrame([{**{k: n[k] for k in ("code", "parent_code", "name_zh", "weight", "kind", "method",
-                                          "source", "metric_key", "missing_rule")},
-                       "params": json.dumps(n["params"], ensure_ascii=False)} for n in nodes])
+frame = tree_frame(nodes)
 data_table(no_nulls(tree_display(frame, {c: t(k) for c, k in TREE_COLUMNS.items()})),
              hide_index=True, width="stretch")
 st.download_button(t("performance.export"), data=lambda: to_xlsx({t("performance.tree.title"): frame}),

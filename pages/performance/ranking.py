@@ -3,12 +3,19 @@ and bottom departments, region comparison and the trend across periods; each row
 department's score card."""
 
 import plotly.graph_objects as go
-import polars as pl
 import streamlit as st
 
 from services.performance.read import grade_distribution, region_comparison
 from services.platform.export import to_xlsx
-from ui.performance.view import _url, board, display_board, grade_label, period_picker, trend
+from ui.performance.view import (
+    _url,
+    board,
+    display_board,
+    display_regions,
+    grade_label,
+    period_picker,
+    trend,
+)
 from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.i18n import t
@@ -60,12 +67,7 @@ with tab_regions:
     fig.update_layout(height=340, margin={"t": 10, "l": 0, "r": 0, "b": 0},
                       yaxis_title=t("performance.ranking.average"))
     plotly_chart(fig, width="stretch", key="perf_regions")
-    data_table(regions.drop("region_code").with_columns(
-        pl.col("region_level").replace_strict({lv: t(f"org.level.{lv}") for lv in ("province", "city", "county")}))
-        .rename({"region": t("performance.col.region"), "region_level": t("performance.ranking.level"),
-                 "level_rank": t("performance.ranking.level_rank"), "average": t("performance.ranking.average"),
-        "departments": t("performance.ranking.departments"), "poor": grade_label("poor")}),
-        hide_index=True, width="stretch")
+    data_table(display_regions(regions), hide_index=True, width="stretch")
 with tab_trend:
     tr = trend(_url(), ctx.scope, st.session_state.get("perf_stamp", 0.0))
     fig = go.Figure(go.Scatter(x=tr["period"].to_list(), y=tr["average"].to_list(), mode="lines+markers"))

@@ -1,7 +1,6 @@
 """工作日历 / Working calendar (admin): official holidays and make-up workdays per year."""
 
 
-import polars as pl
 import streamlit as st
 
 from core.clock import china_today
@@ -12,6 +11,7 @@ from services.platform.workcalendar import (
     year_schedule,
     year_sources,
 )
+from ui.platform.calendar_view import edited_days, sources_table
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import error_text, t
@@ -25,11 +25,7 @@ this_year = china_today().year
 years = range(this_year - 2, this_year + 2)
 with unit_of_work() as session:
     sources = year_sources(years, session=session)
-data_table(
-    pl.DataFrame({t("calendar.year"): list(years),
-                  t("calendar.source"): [t(f"calendar.source_{sources[y]}") for y in years]}),
-    hide_index=True,
-)
+data_table(sources_table(years, sources), hide_index=True)
 unknown = [str(y) for y in years if sources[y] == "weekdays"]
 if unknown:
     st.warning(t("calendar.warn_unknown", years="、".join(unknown)))
@@ -51,7 +47,7 @@ with st.form(f"calendar_{year}"):
     )
     note = st.text_input(t("calendar.note"), max_chars=255)
     if st.form_submit_button(t("calendar.save"), type="primary"):
-        frame = pl.from_pandas(edited).with_columns(pl.col("day").cast(pl.Date))
+        frame = edited_days(edited)
         try:
             with unit_of_work() as session:
                 n = save_year_schedule(session=session, actor=ctx.username, year=year, days=frame,

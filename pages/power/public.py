@@ -1,7 +1,6 @@
 """权力清单公开 / Public power list: published powers only, readable without login. Shows the
 public facts and the flow chart; never drafts, versions in progress, risk points or notes."""
 
-import polars as pl
 import streamlit as st
 
 from models.power import POWER_CATEGORIES
@@ -9,6 +8,7 @@ from services.power import catalog as power_service
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import t
 from ui.platform.tables import data_table
+from ui.power.public_view import facts_table, region_departments
 from ui.power.widgets import flow_chart, pick_power
 
 PAGE_SIZE = 100
@@ -23,8 +23,7 @@ search = c1.text_input(t("power.ui.public_search"), key="pub_search")
 region_names = dict(zip(regions["region_code"], regions["region_name"], strict=True))
 region = c2.selectbox(t("power.ui.region"), [None, *region_names], key="pub_region",
                       format_func=lambda c: t("power.ui.all") if c is None else region_names[c])
-if region:
-    depts = depts.filter(pl.col("region_code") == region)
+depts = region_departments(depts, region)
 dept_names = dict(zip(depts["id"], depts["name"], strict=True))
 dept = c3.selectbox(t("power.ui.department"), [None, *dept_names], key="pub_dept",
                     format_func=lambda d: t("power.ui.all") if d is None else dept_names.get(d, ""))
@@ -60,16 +59,7 @@ with unit_of_work() as session:
 if power is None:
     st.stop()
 st.subheader(power["name"])
-fee = t("power.ui.free") if power["fee_standard"] is None else f"{power['fee_standard']:g}"
-facts = pl.DataFrame({
-    t("power.ui.field"): [t("power.ui.code"), t("power.ui.category"), t("power.ui.department"),
-                          t("power.ui.legal_basis"), t("power.ui.statutory"),
-                          t("power.ui.promised"), t("power.ui.fee"), t("power.ui.online")],
-    t("power.ui.value"): [power["code"], power["category"], power["department"],
-                          power["legal_basis"], str(power["statutory_limit_days"]),
-                          str(power["promised_limit_days"]), fee,
-                          t("power.ui.yes") if power["online_available"] else t("power.ui.no")],
-})
+facts = facts_table(power)
 data_table(facts, hide_index=True, width="stretch")
 with unit_of_work() as session:
     steps, edges = power_service.flow_frames(power["id"], session=session)

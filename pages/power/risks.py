@@ -3,7 +3,6 @@ the level thresholds."""
 
 
 import plotly.express as px
-import polars as pl
 import streamlit as st
 
 from core.clock import china_today
@@ -18,8 +17,8 @@ from ui.platform.db import unit_of_work
 from ui.platform.formatting import md_escape
 from ui.platform.i18n import error_text, t
 from ui.platform.tables import data_table, page_range
-from ui.power.detail_parts import risks_display
 from ui.power.risk_cache import risks as cached_risks
+from ui.power.risks_view import register_table
 from ui.power.widgets import SELECTED_KEY, can_edit, level_label, place_date_filters
 
 ctx = require_user()
@@ -49,9 +48,7 @@ st.caption(t("power.ui.heat_caption", n=heat.height))
 plotly_chart(fig, width="stretch")
 
 st.caption(t("power.ui.count_risks", n=risks.height))
-shown = pl.concat([risks.select(pl.col("power").alias(t("power.ui.name")),
-                                pl.col("department").alias(t("power.ui.department"))),
-                   risks_display(risks)], how="horizontal")
+shown = register_table(risks)
 offset, length = page_range(shown.height, key="pr_page")
 event = data_table(shown.slice(offset, length), hide_index=True, width="stretch", on_select="rerun",
                    selection_mode="single-row", key=f"pr_table_{offset}")

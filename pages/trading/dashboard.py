@@ -1,17 +1,16 @@
 """交易红旗看板 / Red flags of public resource trading: lights per rule and domain, the
 red-process rate per buyer and per agency, Cardinal's fences drawn as box plots."""
 
-import polars as pl
 import streamlit as st
 
 from services.platform.export import to_xlsx
-from ui.lights.format import level_label, rule_title
 from ui.platform.charts import plotly_chart
 from ui.platform.context import require_user
 from ui.platform.i18n import t
-from ui.platform.tables import data_table, percent_column, percent_values
+from ui.platform.tables import data_table, percent_column
 from ui.trading.charts import fences_figure
-from ui.trading.display import domain_label, labelled
+from ui.trading.dashboard_tables import agency_rates, buyer_rates, rule_pivot
+from ui.trading.display import labelled
 from ui.trading.filters import register_filters
 from ui.trading.register_cache import dashboard_when_ready
 
@@ -28,26 +27,17 @@ by_rule = data["by_rule"]
 if by_rule.height == 0:
     st.info(t("trading.dashboard.none"))
 else:
-    pivot = (by_rule.with_columns(
-        pl.col("domain").replace_strict({d: domain_label(d) for d in by_rule["domain"].unique()}),
-        pl.col("rule_id").replace_strict({r: rule_title(r) for r in by_rule["rule_id"].unique()}),
-        pl.col("level").replace_strict({lv: level_label(lv) for lv in by_rule["level"].unique()}))
-        .pivot(on="domain", index=["rule_id", "level"], values="flags").fill_null(0))
-    data_table(pivot.rename({"rule_id": t("trading.col.rule"), "level": t("trading.col.level")}),
-                 hide_index=True, width="stretch")
+    data_table(rule_pivot(by_rule), hide_index=True, width="stretch")
 
 left, right = st.columns(2)
-rate_cols = {"processes": "processes", "red_rate": "red_rate", "flag_rate": "flag_rate"}
 rates = {t(f"trading.col.{c}"): percent_column() for c in ("red_rate", "flag_rate")}
 with left:
     st.subheader(t("trading.dashboard.by_buyer"))
-    buyers = labelled(data["by_buyer"].with_columns(percent_values("red_rate", "flag_rate")),
-                      {"department_name": "buyer", **rate_cols})
+    buyers = buyer_rates(data["by_buyer"])
     data_table(buyers, hide_index=True, width="stretch", height=320, column_config=rates)
 with right:
     st.subheader(t("trading.dashboard.by_agency"))
-    agencies = labelled(data["by_agency"].with_columns(percent_values("red_rate", "flag_rate")),
-                        {"agency_name": "agency", **rate_cols})
+    agencies = agency_rates(data["by_agency"])
     data_table(agencies, hide_index=True, width="stretch", height=320, column_config=rates)
 
 st.subheader(t("trading.dashboard.fences"))

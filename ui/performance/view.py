@@ -1,6 +1,9 @@
-"""S3 page pieces: the period picker (kept in the URL), cached scoped reads, labels."""
+"""S3 page pieces: the period picker (kept in the URL), cached scoped reads, labels, and the
+tables pages show (here, not in the pages, so that they only lay them out: DESIGN §3)."""
 
 from __future__ import annotations
+
+import json
 
 import polars as pl
 import streamlit as st
@@ -95,6 +98,16 @@ def display_board(frame: pl.DataFrame, period_code: str) -> pl.DataFrame:
         .alias(t("performance.col.card")))
 
 
+def display_regions(regions: pl.DataFrame) -> pl.DataFrame:
+    """The region comparison as users read it: Chinese headers and level names."""
+    levels = {lv: t(f"org.level.{lv}") for lv in ("province", "city", "county")}
+    return (regions.drop("region_code").with_columns(pl.col("region_level").replace_strict(levels))
+            .rename({"region": t("performance.col.region"), "region_level": t("performance.ranking.level"),
+                     "level_rank": t("performance.ranking.level_rank"),
+                     "average": t("performance.ranking.average"),
+                     "departments": t("performance.ranking.departments"), "poor": grade_label("poor")}))
+
+
 def code_label(section: str, code: str | None) -> str:
     """A stored code (method, kind, source, missing rule, score status) as its catalog label."""
     return t(f"performance.{section}.{code}") if code else "—"
@@ -113,6 +126,17 @@ def tree_display(frame: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
         _labels("kind", "kind", KINDS), _labels("method", "method", METHODS),
         _labels("source", "source", SOURCES), _labels("missing_rule", "missing_rule", MISSING_RULES),
     ).rename(headers)
+
+
+TREE_FIELDS = ("code", "parent_code", "name_zh", "weight", "kind", "method", "source", "metric_key",
+               "missing_rule")
+
+
+def tree_frame(nodes: list[dict]) -> pl.DataFrame:
+    """A version's indicator nodes as one row each, `params` as JSON text (Chinese kept as is):
+    a dict column would not show in a table nor export to xlsx."""
+    return pl.DataFrame([{**{k: n[k] for k in TREE_FIELDS},
+                          "params": json.dumps(n["params"], ensure_ascii=False)} for n in nodes])
 
 
 def todo_display(todo: pl.DataFrame) -> pl.DataFrame:
