@@ -81,3 +81,28 @@ def test_given_frames_stand_in_and_a_failing_loader_fails_the_read(engine, monke
         with pytest.raises(RuntimeError, match="读取失败"):
             read_and_evaluate(session, engine, [({"t_fine", "t_broken"}, None)],
                               [_rule("T-1", "t_fine", "t_broken")], {}, keep=(), bulk=True)
+
+
+def test_loaders_start_by_lead_then_name(engine, monkeypatch):
+    started = []
+    table: dict = {}
+    loader = inputs.loader_table(table)
+    for name, lead in (("t_b", 0), ("t_a", 0), ("t_long", 2), ("t_family", 1)):
+        def read(bind, name=name):  # noqa: ANN001, ANN202, ARG001
+            started.append(name)
+            return pl.DataFrame({"n": [1]})
+        loader(name, tables=("alert",), lead=lead)(read)
+    for name, fn in table.items():
+        monkeypatch.setitem(inputs.LOADERS, name, fn)
+    with engine.connect() as conn, inputs.inputs_as_read(conn, [({"t_b", "t_a"}, None),
+                                                               ({"t_family", "t_long"}, None)]) as arriving:
+        assert [key for key, _ in arriving] == [(1, "t_long"), (1, "t_family"), (0, "t_a"), (0, "t_b")]
+    assert started == ["t_long", "t_family", "t_a", "t_b"]
+
+
+def test_the_provinces_longest_reads_lead_then_the_costliest_rules_inputs():
+    leads = {name: inputs.lead_of(name) for name in inputs.LOADERS}
+    costly = {n for n in leads if n.startswith(("tr_", "power_in_force"))}  # S2's rules, PW-Y2's
+    assert leads["ap_steps"] > leads["ap_cases"] > max(leads[n] for n in costly)
+    assert min(leads[n] for n in costly) > max(v for n, v in leads.items()
+                                               if n not in costly | {"ap_steps", "ap_cases"})
