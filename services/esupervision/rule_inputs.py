@@ -37,18 +37,17 @@ loader = loader_table(LOADERS)
 
 # `tables`: what the whole read reads; the open rows' choice of cases (movable_cases) reads
 # case_step too, but only the sweep asks for them, and it re-runs the rules whatever changed
-# lead: the two longest reads of a full sync (5.8M steps, 1.1M cases) start first (services.
-# lights.inputs: read order)
 @loader("ap_cases", tables=("approval_case", "calendar_year", "case_suspension", "power"),
-        by_department=True, dated=True, open_rows=True, lead=2)
+        by_department=True, dated=True, open_rows=True)
 def ap_cases(bind: Bind, departments: Departments = None, open_only: bool = False) -> pl.DataFrame:
     filters = {"case_ids": movable_cases()} if open_only else {}
     return es.timed_cases(bind, departments_scope(departments), today=_today(bind),
                           **filters).cases.drop("remaining_workdays")
 
 
+# lead: a full sync's longest read (5.8M steps) starts first (services.lights.inputs: read order)
 @loader("ap_steps", tables=("approval_case", "calendar_year", "case_step", "case_suspension",
-                            "power_step"), by_department=True, dated=True, open_rows=True, lead=3)
+                            "power_step"), by_department=True, dated=True, open_rows=True, lead=1)
 def ap_steps(bind: Bind, departments: Departments = None, open_only: bool = False) -> pl.DataFrame:
     return es.timed_steps(bind, departments_scope(departments), today=_today(bind),
                           case_ids=movable_cases() if open_only else None, handlers=False)

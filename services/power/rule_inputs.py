@@ -50,9 +50,7 @@ def power_risk_points(bind: Bind, departments: Departments = None) -> pl.DataFra
         .select(list(RISK_POINT_SCHEMA))
 
 
-# lead=1: PW-Y2 (every in-force flow chart checked) is a full sync's costliest single rule;
-# its inputs are read right after the longest reads (services.lights.inputs: read order)
-@loader("power_in_force", tables=("power",), by_department=True, lead=1)
+@loader("power_in_force", tables=("power",), by_department=True)
 def power_in_force(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     stmt = select(Power.id, Power.code, Power.name, Power.version, Power.department_id,
                   Power.region_code, Power.promised_limit_days).where(in_force_clause())
@@ -60,7 +58,7 @@ def power_in_force(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     return read_frame(bind, stmt, IN_FORCE_SCHEMA)
 
 
-@loader("power_in_force_steps", tables=("power", "power_step"), by_department=True, lead=1)
+@loader("power_in_force_steps", tables=("power", "power_step"), by_department=True)
 def power_in_force_steps(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     stmt = (select(PowerStep.power_id, PowerStep.seq, PowerStep.name, PowerStep.limit_days)
             .join(Power, Power.id == PowerStep.power_id).where(in_force_clause()))
@@ -68,7 +66,7 @@ def power_in_force_steps(bind: Bind, departments: Departments = None) -> pl.Data
     return read_frame(bind, stmt, STEPS_SCHEMA)
 
 
-@loader("power_in_force_edges", tables=("power", "power_edge"), by_department=True, lead=1)
+@loader("power_in_force_edges", tables=("power", "power_edge"), by_department=True)
 def power_in_force_edges(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     stmt = (select(PowerEdge.power_id, PowerEdge.from_seq, PowerEdge.to_seq)
             .join(Power, Power.id == PowerEdge.power_id).where(in_force_clause()))

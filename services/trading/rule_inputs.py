@@ -20,41 +20,37 @@ PROCESS_COLUMNS = ("process_id", "ocid", "domain", "title", "department_id", "de
 BID_COLUMNS = ("process_id", "bid_no", "tenderer_uscc", "amount", "received_at", "status",
                "bond_account", "agent_name", "project_manager")
 
-# lead=1: S2's rules are a full sync's costliest family (1.9 s of the PostgreSQL province's):
-# their inputs are read right after the longest reads, so they run while those are read
-# (services.lights.inputs: read order)
 
-
-@loader("tr_processes", tables=("department", "trade_process"), by_department=True, lead=1)
+@loader("tr_processes", tables=("department", "trade_process"), by_department=True)
 def tr_processes(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     return read.processes(bind, departments_scope(departments), keep=PROCESS_COLUMNS)
 
 
-@loader("tr_bids", tables=("trade_bid", "trade_process"), by_department=True, lead=1)
+@loader("tr_bids", tables=("trade_bid", "trade_process"), by_department=True)
 def tr_bids(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     return read.bids(bind, departments_scope(departments), keep=BID_COLUMNS)
 
 
-@loader("tr_awards", tables=("trade_award", "trade_process"), by_department=True, lead=1)
+@loader("tr_awards", tables=("trade_award", "trade_process"), by_department=True)
 def tr_awards(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     return read.awards(bind, departments_scope(departments))
 
 
-@loader("tr_contracts", tables=("trade_contract", "trade_process"), by_department=True, lead=1)
+@loader("tr_contracts", tables=("trade_contract", "trade_process"), by_department=True)
 def tr_contracts(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     return read.contracts(bind, departments_scope(departments))
 
 
-@loader("tr_amendments", tables=("trade_amendment", "trade_contract", "trade_process"), by_department=True, lead=1)
+@loader("tr_amendments", tables=("trade_amendment", "trade_contract", "trade_process"), by_department=True)
 def tr_amendments(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     return read.amendments(bind, departments_scope(departments))
 
 
-@loader("tr_items", tables=("trade_item", "trade_process"), by_department=True, lead=1)
+@loader("tr_items", tables=("trade_item", "trade_process"), by_department=True)
 def tr_items(bind: Bind, departments: Departments = None) -> pl.DataFrame:
     return read.items(bind, departments_scope(departments))
 
 
-@loader("tr_parties", tables=("trade_party",), lead=1)
+@loader("tr_parties", tables=("trade_party",))
 def tr_parties(bind: Bind) -> pl.DataFrame:
     return read.parties(bind)
