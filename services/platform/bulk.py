@@ -1,4 +1,5 @@
-"""Fast bulk writes for the demo seed: COPY on PostgreSQL, the driver's executemany on SQLite.
+"""Fast bulk writes for the demo seed and the alert sync: COPY on PostgreSQL, the driver's
+executemany on SQLite.
 
 SQLAlchemy's executemany spends ~30 µs per row on parameter processing; for the hundreds of
 thousands of flow steps the seed writes that dominates. Values go through the column type's
@@ -6,6 +7,7 @@ bind processor only for types that need one (dates and timestamps)."""
 
 from __future__ import annotations
 
+import polars as pl
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
@@ -43,3 +45,24 @@ def bulk_insert(conn: Connection, table: Table, rows: list, columns: list[str] |
     else:
         marks = ", ".join("?" for _ in columns)
         conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', tuples)
+
+
+def copy_frame(conn: Connection, table: str, frame: pl.DataFrame) -> None:
+    """PostgreSQL: the rows of `frame` (its columns named as `table`'s) in one COPY of the CSV
+    polars writes — psycopg's write_row is Python per row (0.3 s of the 32,570 history events a
+    province's full sync writes). Aware timestamps go as ISO text with their offset; a null is
+    an unquoted empty field and an empty text a quoted one, as PostgreSQL's CSV reads them."""
+    if frame.height == 0:
+        return
+    if conn.dialect.name != "postgresql":
+        raise ValueError("copy_frame is PostgreSQL's COPY")
+    stamps = [n for n, t in frame.schema.items() if isinstance(t, pl.Datetime)]
+    if any(frame.schema[n].time_zone is None for n in stamps):  # type: ignore[union-attr]
+        raise ValueError(f"naive timestamps in {stamps}: which zone they are in is unknown")
+    text = frame.with_columns(
+        pl.col(n).dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S%.6f+00:00") for n in stamps
+    ).write_csv(include_header=False, quote_style="necessary")
+    quoted = ", ".join(f'"{c}"' for c in frame.columns)
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(f'COPY "{table}" ({quoted}) FROM STDIN (FORMAT csv)') as copy:
+        copy.write(text.encode("utf-8"))
