@@ -49,8 +49,9 @@ def bulk_insert(conn: Connection, table: Table, rows: list, columns: list[str] |
 
 def copy_frame(conn: Connection, table: str, frame: pl.DataFrame) -> None:
     """PostgreSQL: the rows of `frame` (its columns named as `table`'s) in one COPY of the CSV
-    polars writes — psycopg's write_row is Python per row (0.3 s of the 32,570 history events a
-    province's full sync writes). Aware timestamps go as ISO text with their offset; a null is
+    polars writes — psycopg's write_row and the dicts it takes are Python per row (a province's
+    full sync wrote its 33,052 changes and 32,570 history events in 1.03-1.14 s that way, in
+    0.83-0.85 s this way). Aware timestamps go as ISO text with their offset; a null is
     an unquoted empty field and an empty text a quoted one, as PostgreSQL's CSV reads them."""
     if frame.height == 0:
         return
