@@ -20,6 +20,7 @@ from models.lights import (
 from services.lights.sync_plan import KEY
 from services.platform import audit
 from services.platform.bulk import copy_frame
+from services.platform.frames import read_frame
 
 
 def existing_alerts(*, session: Session, rule_ids: list[str],
@@ -39,19 +40,19 @@ def existing_alerts(*, session: Session, rule_ids: list[str],
                   ).where(Alert.rule_id.in_(rule_ids))
     if departments is not None:
         stmt = stmt.where(Alert.department_id.in_(sorted(departments)))
-    if subject_ids is not None:
-        rows = [r for i in range(0, len(subject_ids), 5000)
-                for r in session.execute(stmt.where(
-                    Alert.subject_id.in_(subject_ids[i:i + 5000]))).all()]
-    else:
-        rows = session.execute(stmt).all()
-    return pl.DataFrame(
-        [tuple(r) for r in rows], orient="row",
-        schema={"id": pl.Int64, "rule_id": pl.String, "subject_type": pl.String,
-                "subject_id": pl.String, "level": pl.String, "department_id": pl.Int64,
-                "region_code": pl.String, "facts": pl.String, "facts_hash": pl.String,
-                "status": pl.String, "rule_version": pl.Int64, "covered": pl.Boolean},
-    )
+    # through the driver (COPY on PostgreSQL), not ORM rows: the full sync reads every stored
+    # alert (42,000 at province scale) between its evaluation and its write
+    conn = session.connection()
+    if subject_ids is None:
+        return read_frame(conn, stmt, _EXISTING)
+    return pl.concat([read_frame(conn, stmt.where(Alert.subject_id.in_(subject_ids[i:i + 5000])), _EXISTING)
+                      for i in range(0, len(subject_ids), 5000)] or [pl.DataFrame(schema=_EXISTING)])
+
+
+_EXISTING = {"id": pl.Int64(), "rule_id": pl.String(), "subject_type": pl.String(),
+             "subject_id": pl.String(), "level": pl.String(), "department_id": pl.Int64(),
+             "region_code": pl.String(), "facts": pl.String(), "facts_hash": pl.String(),
+             "status": pl.String(), "rule_version": pl.Int64(), "covered": pl.Boolean()}
 
 
 def _insert(session: Session, table, rows: pl.DataFrame, now: datetime) -> None:  # noqa: ANN001
