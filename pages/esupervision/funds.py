@@ -3,7 +3,6 @@ Filters: region, department, budget year, payment period. Money in yuan througho
 
 from decimal import Decimal
 
-import polars as pl
 import streamlit as st
 
 from ui.esupervision.charts import lowest_funds
@@ -58,8 +57,7 @@ if wanted in codes and "sf_fund" not in st.session_state:
 picked = st.selectbox(t("esupervision.funds.pick"), [None, *codes], key="sf_fund",
                       placeholder=t("esupervision.f.all"),
                       format_func=lambda c: c or t("esupervision.f.all"))
-payments = data.payments if picked is None else data.payments.filter(pl.col("fund_code") == picked)
-shown = payments_table(payments)
+shown = payments_table(data.payments, picked)
 data_table(page_of(shown, key=f"sf_pay_page_{picked}"), hide_index=True, width="stretch", height=360,
            column_config=money_columns())
 labels = {**dict(flt.labels), t("esupervision.f.fund_year"): str(year or t("esupervision.f.all")),

@@ -2,13 +2,12 @@
 per node (sunburst and table), one leaf's formula filled in with its numbers and the records
 behind it. Evaluated departments see only their own card (scope); printable."""
 
-import polars as pl
 import streamlit as st
 
 from services.performance import read
 from services.performance.catalog import PerformanceError
 from services.platform.export import to_xlsx
-from ui.performance.card import leaf_panel, summary, sunburst, tree_table
+from ui.performance.card import leaf_panel, scored_points, summary, sunburst, tree_table
 from ui.performance.view import board, period_picker
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
@@ -48,7 +47,7 @@ with left:
     data_table(table, hide_index=True, width="stretch", height=520)
 with right:
     sunburst(data)
-    score_leaves = data["leaves"].filter(pl.col("kind") == "score")["points"].sum()
+    score_leaves = scored_points(data)
     st.caption(t("performance.card.sum_check", leaves=f"{score_leaves:.2f}",
                  bonus=f"{data['summary']['bonus_points']:.2f}", total=f"{data['summary']['total']:.2f}"))
 leaf_panel(data, ctx.scope, "pc_leaf")

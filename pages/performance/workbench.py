@@ -11,7 +11,7 @@ from services.performance.run import compute_period
 from services.platform.export import to_xlsx
 from services.platform.users import display_names
 from ui.performance.upload import manual_upload
-from ui.performance.view import bump, completeness_display, period_picker, todo_display
+from ui.performance.view import bump, completeness_display, entry_choices, period_picker, todo_display
 from ui.platform.context import require_user
 from ui.platform.db import unit_of_work
 from ui.platform.i18n import error_text, t
@@ -63,7 +63,7 @@ if status != "closed":
 with unit_of_work() as s:
     grid = manual.workbench(session=s, scope=ctx.scope, period_code=code)
 done = manual.completeness(grid, four_eyes=period["four_eyes"])
-todo = grid.filter(grid["status"] != "reviewed" if period["four_eyes"] else grid["status"] == "missing")
+todo = manual.to_do(grid, four_eyes=period["four_eyes"])
 c1, c2, c3 = st.columns(3)
 c1.metric(t("performance.workbench.leaves"), grid.height)
 c2.metric(t("performance.workbench.todo"), todo.height)
@@ -73,10 +73,7 @@ tab_entry, tab_review, tab_done = st.tabs([t("performance.workbench.tab_entry"),
                                           t("performance.workbench.tab_review"),
                                           t("performance.workbench.tab_complete")])
 with tab_entry:
-    depts = grid.select("department_code", "department").unique().sort("department_code")
-    leaves = grid.select("code", "name", "method").unique().sort("code")
-    dept_names = dict(depts.iter_rows())
-    leaf_rows = {r[0]: r for r in leaves.iter_rows()}
+    dept_names, leaf_rows = entry_choices(grid)
     if status == "closed" or not dept_names:
         st.info(t("performance.workbench.no_entry"))
     else:
@@ -97,7 +94,7 @@ with tab_entry:
     with st.expander(t("performance.workbench.upload")):
         manual_upload(ctx, on_done=lambda msg: (bump(), st.session_state.update(pw_flash=msg), st.rerun()))
 with tab_review:
-    waiting = grid.filter((grid["status"] == "entered") & (grid["evaluator"] != ctx.username))
+    waiting = manual.awaiting_review(grid, ctx.username)
     st.caption(t("performance.workbench.review_caption", n=waiting.height))
     if waiting.height and status != "closed":
         ids = waiting["score_id"].to_list()[:500]

@@ -119,6 +119,16 @@ def workbench(*, session: Session, scope: Scope, period_code: str) -> pl.DataFra
             .sort("department_code", "code"))
 
 
+def to_do(grid: pl.DataFrame, *, four_eyes: bool) -> pl.DataFrame:
+    """The manual leaves still to be done: not yet reviewed under four eyes, else not entered."""
+    return grid.filter(pl.col("status") != "reviewed" if four_eyes else pl.col("status") == "missing")
+
+
+def awaiting_review(grid: pl.DataFrame, reviewer: str) -> pl.DataFrame:
+    """Entered scores `reviewer` may review: another evaluator's (four eyes)."""
+    return grid.filter((pl.col("status") == "entered") & (pl.col("evaluator") != reviewer))
+
+
 def completeness(grid: pl.DataFrame, *, four_eyes: bool) -> pl.DataFrame:
     """Per department: manual leaves, entered, reviewed, share done (counting as the run does)."""
     done = pl.col("status") == "reviewed" if four_eyes else pl.col("status").is_in(["entered", "reviewed"])

@@ -290,11 +290,11 @@ def funds_table(funds: pl.DataFrame) -> pl.DataFrame:
         pl.col("progress").alias(t("esupervision.col.progress"))))
 
 
-def payments_table(payments: pl.DataFrame) -> pl.DataFrame:
-    return dashes(payments.sort("paid_on", descending=True).select(
+def payments_table(payments: pl.DataFrame, fund_code: str | None = None) -> pl.DataFrame:
+    of_fund = payments if fund_code is None else payments.filter(pl.col("fund_code") == fund_code)
+    return dashes(of_fund.sort("paid_on", descending=True).select(
         pl.col("fund_code").alias(t("esupervision.col.fund_code")),
         pl.col("paid_on").cast(pl.Date).alias(t("esupervision.col.paid_on")),
         pl.col("recipient_name").alias(t("esupervision.col.recipient")),
         pl.col("recipient_uscc").alias(t("esupervision.col.uscc")),
-        pl.col("amount").alias(t("esupervision.col.amount")),
-        pl.col("voucher").alias(t("esupervision.col.voucher"))))
+        pl.col("amount").alias(t("esupervision.col.amount")), pl.col("voucher").alias(t("esupervision.col.voucher"))))

@@ -46,6 +46,11 @@ def tree_table(card: dict) -> pl.DataFrame:
         pl.col("lost").alias(t("performance.col.lost")))
 
 
+def scored_points(card: dict) -> float:
+    """The points of the scored leaves (the sum check beside the sunburst: with the bonus, the total)."""
+    return card["leaves"].filter(pl.col("kind") == "score")["points"].sum()
+
+
 def sunburst(card: dict) -> None:
     tree = card["tree"].filter(pl.col("max_points").fill_null(0) > 0)
     nodes = card["nodes"]

@@ -108,6 +108,14 @@ def display_regions(regions: pl.DataFrame) -> pl.DataFrame:
                      "departments": t("performance.ranking.departments"), "poor": grade_label("poor")}))
 
 
+def entry_choices(grid: pl.DataFrame) -> tuple[dict[str, str], dict[str, tuple]]:
+    """The entry form's choices from the workbench grid: department code → name, and leaf
+    code → (code, name, method), each sorted by code."""
+    depts = grid.select("department_code", "department").unique().sort("department_code")
+    leaves = grid.select("code", "name", "method").unique().sort("code")
+    return dict(depts.iter_rows()), {r[0]: r for r in leaves.iter_rows()}
+
+
 def code_label(section: str, code: str | None) -> str:
     """A stored code (method, kind, source, missing rule, score status) as its catalog label."""
     return t(f"performance.{section}.{code}") if code else "—"
