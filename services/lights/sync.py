@@ -48,6 +48,7 @@ from services.lights.rule_settings import effective_params, stored_settings
 from services.lights.sync_plan import CURRENT_SCHEMA, KEY, SyncResult, plan_sync
 from services.lights.sync_write import existing_alerts, refresh_escalations, write_plan
 from services.platform import audit
+from services.platform.memory import release_free_memory
 
 LAST_RUN = "last_run"  # lights_state: when the rules last ran (any sync)
 SYNC_LOCK_KEY = 40404  # pg advisory lock id of the alert sync
@@ -214,6 +215,9 @@ def _sync(session: Session, *, reader: Bind, actor: str, rule_ids: list[str] | N
                      entity_id=now.isoformat(timespec="seconds"),
                      after={k: v for k, v in result.as_dict().items() if k != "seconds"})
     session.flush()
+    if departments is None:  # a read of whole tables (full sync, sweep): its frames are done
+        del plan, frames
+        release_free_memory()
     return SyncResult(**(result.as_dict() | {"seconds": round(time.perf_counter() - started, 3)}))
 
 
