@@ -70,7 +70,8 @@ class ApprovalCase(ApprovalCaseBase, table=True):
 
 class CaseStep(SQLModel, table=True):
     """One pass of a case through a step of its power's flow chart (seq = power_step.seq;
-    pass_no 1, 2, … when the case comes back to the step, e.g. after 补正)."""
+    pass_no 1, 2, … when the case comes back to the step, e.g. after 补正). On PostgreSQL,
+    triggers keep a per-case digest of these rows for full reads (migration 0019)."""
 
     __tablename__ = "case_step"
     __table_args__ = (

@@ -1,9 +1,8 @@
 """S4 frames read on a `Bind` (an Engine or a Connection: the rule-input loader contract of
 services.lights.inputs): approval cases, steps and suspensions into polars (funds and their
-payments: fund_frames.py),
-fast enough for a province (services.platform.frames: no ORM objects), with working-day timing
-from the official calendar. The loaders (rule_inputs.py) call these with their bind; pages go
-through services.esupervision.read, which passes its session's connection.
+payments: fund_frames.py), fast enough for a province (services.platform.frames: no ORM
+objects), with working-day timing from the official calendar. The loaders (rule_inputs.py)
+call these with their bind; pages through services.esupervision.read, with a connection.
 
 Every reader takes a Scope (None only for the province-wide rule loaders) and applies it in
 SQL. Timestamps are read as UTC and turned into Asia/Shanghai calendar dates in polars."""
@@ -36,6 +35,7 @@ from models.esupervision import (
 from models.org import Region
 from models.power import Power, PowerStep
 from services.esupervision.flow_frames import FLOW_READ, FLOW_READ_SCHEMA
+from services.esupervision.step_digest import digest_steps, uses_digest
 from services.lights.inputs import Bind
 from services.platform.frames import UTC_TIMESTAMP, read_frame, shanghai_date
 from services.platform.scope import Scope
@@ -148,27 +148,31 @@ def read_suspensions(bind: Bind, scope: Scope | None, case_ids: Ids = None) -> p
 
 def read_steps(bind: Bind, scope: Scope | None, case_ids: Ids = None, *,
                handlers: bool = True, in_case_order: bool = False) -> pl.DataFrame:
-    """Steps with their flow step's name and limit. Lean SQL (no join, no text when the whole
-    province is read); the cases' powers and the steps' names and limits are joined in polars.
-    `handlers`: with the handler column (read for a few cases only, a timeline's); without it
-    the frame has none. `in_case_order`: sorted by case, start, pass and step."""
+    """Steps with their flow step's name and limit: lean SQL (no join, no text for the
+    province), powers, names and limits joined in polars. `handlers`: the handler column (a
+    few cases' only: a timeline's). `in_case_order`: by case, start, pass and step. The
+    province on PostgreSQL: from the per-case digest (step_digest.py), in that order."""
     st, c = CaseStep, ApprovalCase
-    stmt = select(st.case_id, (st.seq * PASS_BASE + st.pass_no).label("seq_pass"),
-                  st.started_at, st.finished_at,
-                  # the handlers only for a few cases (a timeline), not the province
-                  st.handler if case_ids is not None else literal(None))
-    if scope is not None:
-        stmt = scoped(stmt.join(c, c.id == st.case_id), scope, c.region_code, c.department_id)
-    if case_ids is not None:
-        stmt = stmt.where(of_cases(st.case_id, case_ids))
-    if not handlers:
-        stmt = stmt.with_only_columns(*stmt.selected_columns[:4], maintain_column_froms=True)
-    steps = read_frame(bind, stmt, STEP_RAW if handlers else _WITHOUT_HANDLER).with_columns(
-        (pl.col("seq_pass") // PASS_BASE).alias("seq"), (pl.col("seq_pass") % PASS_BASE).alias("pass_no"),
-        shanghai_date("started_at", "started_on"), shanghai_date("finished_at", "finished_on")
-    ).drop("seq_pass")
-    if in_case_order:  # before the joins, which keep it: fewer columns to move (5.8M steps)
-        steps = steps.sort("case_id", "started_at", "pass_no", "seq")
+    if case_ids is None and scope is None and not handlers and uses_digest(bind):
+        steps, in_case_order = digest_steps(bind), True
+    else:
+        stmt = select(st.case_id, (st.seq * PASS_BASE + st.pass_no).label("seq_pass"),
+                      st.started_at, st.finished_at,
+                      # the handlers only for a few cases (a timeline), not the province
+                      st.handler if case_ids is not None else literal(None))
+        if scope is not None:
+            stmt = scoped(stmt.join(c, c.id == st.case_id), scope, c.region_code, c.department_id)
+        if case_ids is not None:
+            stmt = stmt.where(of_cases(st.case_id, case_ids))
+        if not handlers:
+            stmt = stmt.with_only_columns(*stmt.selected_columns[:4], maintain_column_froms=True)
+        steps = read_frame(bind, stmt, STEP_RAW if handlers else _WITHOUT_HANDLER).with_columns(
+            (pl.col("seq_pass") // PASS_BASE).alias("seq"), (pl.col("seq_pass") % PASS_BASE).alias("pass_no"),
+        ).drop("seq_pass")
+        if in_case_order:  # before the joins, which keep it: fewer columns to move (5.8M steps)
+            steps = steps.sort("case_id", "started_at", "pass_no", "seq")
+    steps = steps.with_columns(shanghai_date("started_at", "started_on"),
+                               shanghai_date("finished_at", "finished_on"))
     powers = select(c.id, c.power_id)
     if case_ids is not None:
         powers = powers.where(of_cases(c.id, case_ids))

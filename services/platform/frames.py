@@ -91,8 +91,11 @@ def _via_copy(raw, sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:  #
     buf.seek(0)
     frame = pl.read_csv(buf, has_header=False, new_columns=names,
                         schema_overrides={n: pl.String for n in names}, infer_schema=False)
-    return cast_to_schema(frame.with_columns(pl.col(n).replace("", None) for n in names
-                                             if schema[n] != pl.String()), schema)
+    frame = frame.with_columns(pl.col(n).replace("", None) for n in names
+                               if schema[n] not in (pl.String(), pl.Binary()))
+    # bytea comes over as PostgreSQL's hex text (\x0a1b…)
+    return cast_to_schema(frame.with_columns(pl.col(n).str.strip_prefix("\\x").str.decode("hex")
+                                             for n in names if schema[n] == pl.Binary()), schema)
 
 
 # how SQLite stores what the schema asks for (dates and timestamps as text, booleans as 0/1);
