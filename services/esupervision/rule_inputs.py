@@ -45,7 +45,8 @@ def ap_cases(bind: Bind, departments: Departments = None, open_only: bool = Fals
                           **filters).cases.drop("remaining_workdays")
 
 
-# lead: a full sync's longest read (5.8M steps) starts first (services.lights.inputs: read order)
+# lead: a full sync's longest read (5.8M steps) starts first (services.lights.inputs: read order);
+# on PostgreSQL a whole read takes them from case_step's digest, kept from case_step by triggers
 @loader("ap_steps", tables=("approval_case", "calendar_year", "case_step", "case_suspension",
                             "power_step"), by_department=True, dated=True, open_rows=True, lead=1)
 def ap_steps(bind: Bind, departments: Departments = None, open_only: bool = False) -> pl.DataFrame:

@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel
 
 import services.platform.frames as frames_module
 from metrics.lights.registry import RULES
-from models.db import session_scope
+from models.db import UNMODELLED_TABLES, session_scope
 from models.esupervision import ApprovalCase
 from models.lights import Alert, SyncRequest
 from models.org import Department
@@ -41,8 +41,9 @@ def _read_tables(engine, name: str, monkeypatch) -> set[str]:  # noqa: ANN001
             LOADERS[name](conn)
     finally:
         event.remove(engine, "before_cursor_execute", cursor)
-    return {t for t in SQLModel.metadata.tables for sql in seen
-            if re.search(rf'(FROM|JOIN)\s+"?{re.escape(t)}"?\b', sql, re.IGNORECASE)}
+    # a table kept by triggers from another (the steps' digest on PostgreSQL) reads as that one
+    return {UNMODELLED_TABLES.get(t, t) for t in [*SQLModel.metadata.tables, *UNMODELLED_TABLES]
+            for sql in seen if re.search(rf'(FROM|JOIN)\s+"?{re.escape(t)}"?\b', sql, re.IGNORECASE)}
 
 
 def test_every_loader_declares_exactly_the_tables_it_reads(seeded, monkeypatch):
