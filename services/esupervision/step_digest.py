@@ -30,26 +30,27 @@ def digest_steps(bind: Bind) -> pl.DataFrame:
     of every step, in order of case, start, pass and step."""
     cases = read_frame(bind, select(DIGEST.c.case_id, DIGEST.c.steps),
                        {"case_id": pl.Int64(), "steps": pl.Binary()}).sort("case_id")
-    packed = cases["steps"].to_arrow(compat_level=pl.CompatLevel.oldest())
+    if cases.height == 0:
+        return pl.DataFrame(schema={"case_id": pl.Int64(), "seq": pl.Int64(), "pass_no": pl.Int64(),
+                                    "started_at": UTC_TIMESTAMP, "finished_at": UTC_TIMESTAMP})
+    packed = cases["steps"].to_arrow(compat_level=pl.CompatLevel.oldest())  # one byte buffer
     if isinstance(packed, pa.ChunkedArray):
         packed = packed.combine_chunks()
     offsets = np.frombuffer(packed.buffers()[1], dtype=np.int64)[packed.offset:packed.offset + len(packed) + 1]
-    data = np.frombuffer(packed.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]] \
-        if len(packed) else np.zeros(0, dtype=np.uint8)
+    data = np.frombuffer(packed.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
     lengths = np.diff(offsets)
-    if data.size % STEP_BYTES or (lengths % STEP_BYTES).any():
+    if (lengths % STEP_BYTES).any():
         raise ValueError("case_step_digest: a digest is not whole steps (migration 0019's layout)")
     # the same bytes seen as 6 int4 and as 3 int8 per step: no copy until the columns
     quads, octs = data.view(">i4").reshape(-1, 6), data.view(">i8").reshape(-1, 3)
-    finished = octs[:, 2].astype(np.int64)
     return pl.DataFrame({
         "case_id": np.repeat(cases["case_id"].to_numpy(), lengths // STEP_BYTES),
         "seq": quads[:, 0].astype(np.int64),
         "pass_no": quads[:, 1].astype(np.int64),
         "started_at": octs[:, 1].astype(np.int64),
-        "finished_at": finished,
+        "finished_at": octs[:, 2].astype(np.int64),
     }).with_columns(
         pl.col("started_at").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"),
         pl.when(pl.col("finished_at") != RUNNING).then(pl.col("finished_at"))
         .cast(pl.Datetime("us")).dt.replace_time_zone("UTC").alias("finished_at"),
-    ).cast({"started_at": UTC_TIMESTAMP, "finished_at": UTC_TIMESTAMP})
+    )
