@@ -9,7 +9,7 @@ trading, feedback and power rules are done, and their inputs freed, while the st
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import polars as pl
 from sqlmodel import Session
@@ -29,11 +29,13 @@ def evaluated(rule: Rule, frames: Mapping[str, pl.DataFrame],
 def read_and_evaluate(session: Session, reader: Bind, sets: list[tuple[set[str], Rows]],
                       rules: list[Rule], given: Mapping[str, pl.DataFrame], *,
                       keep: Collection[str], bulk: bool,
+                      emit: Callable[[Rule, pl.DataFrame], None] | None = None,
                       ) -> tuple[pl.DataFrame | None, list[dict[str, pl.DataFrame]]]:
     """Read `sets` in one snapshot (services.lights.inputs.inputs_as_read); `sets[0]` holds the
     inputs of `rules` (`given` frames stand in for read ones), which are evaluated as read.
-    Returns those rules' alerts, in the order of `rules` (None without rules), and every set's frames:
-    the first set's only for the names in `keep`, the others' whole."""
+    Returns those rules' alerts, in the order of `rules` (None without rules, or with `emit`,
+    which is handed each rule's alerts as it runs: services.lights.sync_stream), and every
+    set's frames: the first set's only for the names in `keep`, the others' whole."""
     stored = stored_settings(session=session)
     waiting = list(rules)
     uses = Counter(name for r in waiting for name in r.inputs)
@@ -44,7 +46,10 @@ def read_and_evaluate(session: Session, reader: Bind, sets: list[tuple[set[str],
     def run_ready() -> None:
         for rule in [r for r in waiting if all(n in frames for n in r.inputs)]:
             waiting.remove(rule)
-            found[rule.id] = evaluated(rule, frames, stored)
+            if emit is None:
+                found[rule.id] = evaluated(rule, frames, stored)
+            else:
+                emit(rule, evaluated(rule, frames, stored))
             for name in rule.inputs:
                 uses[name] -= 1
                 if uses[name] == 0 and name not in keep and name not in given:
@@ -62,4 +67,4 @@ def read_and_evaluate(session: Session, reader: Bind, sets: list[tuple[set[str],
     if waiting:  # every input was read: a rule left has an input no set named
         raise KeyError(f"rules without their inputs: {[r.id for r in waiting]}")
     got[0] = {name: frames[name] for name in keep if name in frames}
-    return (pl.concat([found[r.id] for r in rules]) if rules else None), got
+    return (pl.concat([found[r.id] for r in rules]) if rules and emit is None else None), got

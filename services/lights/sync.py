@@ -10,7 +10,9 @@ Lifecycle kept by the sync (supervisors' actions live in services.lights.orders)
 - `closed` / `dismissed` alerts stay so unless the facts changed materially (then `reopened`).
 Two syncs in a row change nothing. Reads and writes are in bulk (one select, executemany
 inserts/updates), compared in polars (services.lights.sync_plan), so a province-scale run stays
-a few statements (services.lights.sync_write).
+a few statements (services.lights.sync_write); on PostgreSQL a read of whole tables (full sync,
+sweep) compares and writes each rule's alerts while the later rules still run
+(services.lights.sync_stream).
 
 Two entry points, one per way of holding the transaction:
 - `sync_alerts(engine, ...)`: the sync is a whole unit of work of its own: it takes the engine
@@ -25,8 +27,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 
@@ -46,6 +49,7 @@ from services.lights.groups import resolve_group
 from services.lights.inputs import OPEN_ROWS, Bind, load_input_sets
 from services.lights.rule_settings import effective_params, stored_settings
 from services.lights.sync_plan import CURRENT_SCHEMA, KEY, SyncResult, plan_sync
+from services.lights.sync_stream import Emit, streamed_write
 from services.lights.sync_write import existing_alerts, refresh_escalations, write_plan
 from services.platform import audit
 from services.platform.memory import release_free_memory
@@ -110,14 +114,15 @@ def _write_lock(session: Session) -> None:
 
 def _plan(session: Session, reader: Bind, rules: list[Rule],
           inputs: Mapping[str, pl.DataFrame] | None, departments: frozenset[int] | None,
-          before_compare: Callable[[], None],
+          before_compare: Callable[[], None], stream: Callable[[], AbstractContextManager[Emit | None]],
           sweep: bool = False) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     """This run's plan: with `departments`, the department rules (metrics.lights.registry.
     Partition) are read, evaluated and compared only inside those departments, the group rules
     for the departments and subjects of the touched groups, the rest whole; with `sweep`, the
     rules declared sweep="open" only on the open rows and their subjects (metrics.lights.
     registry.Sweep). `before_compare` runs between the evaluation and the read of the
-    existing alerts."""
+    existing alerts. `stream` gives the rules read whole an `emit` that compares and writes
+    them as they run (services.lights.sync_stream), or None: they join this plan."""
     given = dict(inputs or {})
     part = [r for r in rules if departments is not None and r.partition == "department"]
     grouped = [r for r in rules if departments is not None and r.partition == "group"]
@@ -126,10 +131,11 @@ def _plan(session: Session, reader: Bind, rules: list[Rule],
     scopes = [resolve_group(r.group, reader, departments) for r in grouped]
     names = [{n for r in group for n in r.inputs} - given.keys() for group in (whole, part, opened)]
     # the rules read whole are evaluated as their inputs come in (services.lights.as_read)
-    found_whole, read = read_and_evaluate(
-        session, reader, [(names[0], None), (names[1], departments), (names[2], OPEN_ROWS)] + [
-            (set(r.inputs) - given.keys(), scope.departments) for r, scope in zip(grouped, scopes, strict=True)],
-        whole, given, keep=LC_R1.inputs, bulk=departments is None)
+    with stream() as emit:
+        found_whole, read = read_and_evaluate(
+            session, reader, [(names[0], None), (names[1], departments), (names[2], OPEN_ROWS)] + [
+                (set(r.inputs) - given.keys(), scope.departments) for r, scope in zip(grouped, scopes, strict=True)],
+            whole, given, keep=LC_R1.inputs, bulk=departments is None, emit=emit)
     full_frames, part_frames, open_frames = read[0], read[1], read[2] | given
     found = evaluate_rules(session=session, rules=part, inputs=part_frames | given).filter(
         pl.col("department_id").is_in(sorted(departments or ()))) if part else None
@@ -192,10 +198,15 @@ def _sync(session: Session, *, reader: Bind, actor: str, rule_ids: list[str] | N
         lock_sync(session)
     rules = [RULES[i] for i in rule_ids] if rule_ids is not None else \
         sorted(RULES.values(), key=lambda r: r.id)
+    counts: Counter[str] = Counter()
+    # a read of whole tables on PostgreSQL writes as its rules run (services.lights.sync_stream)
+    streamed = departments is None and isinstance(reader, Engine) and reader.dialect.name == "postgresql"
     plan, frames = _plan(session, reader, rules, inputs, departments,
                          before_compare=(lambda: _write_lock(session))
-                         if isinstance(reader, Engine) else (lambda: None), sweep=sweep)
-    counts = dict(plan.group_by("action").len().iter_rows())
+                         if isinstance(reader, Engine) else (lambda: None),
+                         stream=(lambda: streamed_write(session, actor=actor, now=now, counts=counts))
+                         if streamed else (lambda: nullcontext(None)), sweep=sweep)
+    counts.update(dict(plan.group_by("action").len().iter_rows()))
     write_plan(session=session, plan=plan, actor=actor, now=now)
     escalated = 0
     if LC_R1 in rules and frames["clock"].height:
