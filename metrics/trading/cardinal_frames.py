@@ -7,6 +7,7 @@ tenderer per bid, codes from the codelists, CNY), so only the logic remains."""
 
 from __future__ import annotations
 
+import threading
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,18 +65,21 @@ class Prep:
 
 
 _PREPS: dict[tuple, Prep] = {}
+_MEMO_LOCK = threading.RLock()  # a memo computed inside another's is the same thread's
 _PREP_INPUTS = ("tr_processes", "tr_bids", "tr_awards")
 
 
 def memo_by_frames(cache: dict[tuple, Any], frames: tuple[pl.DataFrame, ...], tag: Any, fn: Any) -> Any:
     """fn(), kept while every frame in `frames` lives: keyed by their identity, dropped by a
-    weakref finalizer when one is collected (so an id is never reused for a stale entry)."""
+    weakref finalizer when one is collected (so an id is never reused for a stale entry).
+    Computed once when rules run in threads (services.lights.as_read): the others wait for it."""
     key = (*(id(f) for f in frames), tag)
-    value = cache.get(key)
-    if value is None:
-        value = cache[key] = fn()
-        for f in frames:
-            weakref.finalize(f, cache.pop, key, None)
+    with _MEMO_LOCK:
+        value = cache.get(key)
+        if value is None:
+            value = cache[key] = fn()
+            for f in frames:
+                weakref.finalize(f, cache.pop, key, None)
     return value
 
 
@@ -141,8 +145,9 @@ def fold(frames: dict[str, pl.DataFrame], s: Settings, codes: set[str]) -> State
         _flag(state, "OCID", x.join(n.filter(pl.col("n") == 1), on="ocid")["ocid"].to_list(), "R018", 1.0)
     if codes & {"R024", "R058"}:
         key = ("ratios", s.price_comparison, s.no_price_comparison)
-        if key not in prep.memo:
-            prep.memo[key] = _ratios(prep, s)
+        with _MEMO_LOCK:
+            if key not in prep.memo:
+                prep.memo[key] = _ratios(prep, s)
         ratios, pair = prep.memo[key]
         state.ratios, state.pair = dict(ratios), dict(pair)
     if "R025" in codes:

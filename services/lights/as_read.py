@@ -9,7 +9,9 @@ trading, feedback and power rules are done, and their inputs freed, while the st
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 
 import polars as pl
 from sqlmodel import Session
@@ -19,11 +21,30 @@ from services.lights.inputs import Bind, Rows, inputs_as_read
 from services.lights.rule_settings import effective_params, stored_settings
 from services.lights.sync_plan import with_material_hash
 
+RULE_THREADS = 2  # one per core
+
 
 def evaluated(rule: Rule, frames: Mapping[str, pl.DataFrame],
               stored: dict[str, dict]) -> pl.DataFrame:
     """`rule`'s alerts with its admin-set parameters (`stored`) and their material hash."""
     return with_material_hash(rule, evaluate(rule, frames, effective_params(rule, stored)))
+
+
+def _evaluate_all(rules: list[Rule], frames: Mapping[str, pl.DataFrame],
+                  stored: dict[str, dict]) -> Iterator[pl.DataFrame]:
+    """The alerts of `rules`, in their order; rules ready together run RULE_THREADS at a time
+    (polars lets go of the GIL). Cardinal's and the law's twenty trading rules are all ready
+    when the last trading input is in, the sync's last 3 s at province scale: one at a time
+    they kept 1.3-1.6 of the 2 cores busy."""
+    if len(rules) < 2:
+        yield from (evaluated(r, frames, stored) for r in rules)
+        return
+    # the caller drops inputs as their rules are handed back: the threads read a copy of the
+    # mapping, each in a copy of the caller's context (as the loaders' threads)
+    view = dict(frames)
+    with ThreadPoolExecutor(max_workers=RULE_THREADS, thread_name_prefix="rules") as pool:
+        running = [pool.submit(copy_context().run, evaluated, r, view, stored) for r in rules]
+        yield from (job.result() for job in running)
 
 
 def read_and_evaluate(session: Session, reader: Bind, sets: list[tuple[set[str], Rows]],
@@ -44,12 +65,13 @@ def read_and_evaluate(session: Session, reader: Bind, sets: list[tuple[set[str],
     got: list[dict[str, pl.DataFrame]] = [{} for _ in sets]
 
     def run_ready() -> None:
-        for rule in [r for r in waiting if all(n in frames for n in r.inputs)]:
+        ready = [r for r in waiting if all(n in frames for n in r.inputs)]
+        for rule, alerts in zip(ready, _evaluate_all(ready, frames, stored), strict=True):
             waiting.remove(rule)
             if emit is None:
-                found[rule.id] = evaluated(rule, frames, stored)
+                found[rule.id] = alerts
             else:
-                emit(rule, evaluated(rule, frames, stored))
+                emit(rule, alerts)
             for name in rule.inputs:
                 uses[name] -= 1
                 if uses[name] == 0 and name not in keep and name not in given:

@@ -104,3 +104,23 @@ def test_the_provinces_steps_lead_and_nothing_else():
     leads = {name: inputs.lead_of(name) for name in inputs.LOADERS}
     assert leads.pop("ap_steps") == 1
     assert set(leads.values()) == {0}
+
+
+def test_rules_ready_together_run_two_at_a_time_and_keep_their_order(engine, monkeypatch):
+    """The trading rules are all ready when the last trading input is in: they run two at a
+    time (each rule here waits for another to be running beside it), handed back in order."""
+    beside = threading.Barrier(2, timeout=30)
+    threads = set()
+
+    def paired(frames, params):  # noqa: ANN001, ANN202
+        threads.add(threading.current_thread().name)
+        beside.wait()  # a rule run alone would wait 30 s, then break the barrier
+        return _names_it_read(frames, params)
+
+    monkeypatch.setitem(inputs.LOADERS, "t_shared", lambda bind: pl.DataFrame({"n": [1]}))
+    rules = [_rule(f"T-{i}", "t_shared", fn=paired) for i in (4, 1, 3, 2)]
+    with Session(engine) as session:
+        found, _ = read_and_evaluate(session, engine, [({"t_shared"}, None)], rules, {},
+                                     keep=(), bulk=True)
+    assert found["rule_id"].to_list() == ["T-4", "T-1", "T-3", "T-2"]
+    assert len(threads) == 2 and all(name.startswith("rules") for name in threads)
