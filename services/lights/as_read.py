@@ -22,6 +22,7 @@ from services.lights.rule_settings import effective_params, stored_settings
 from services.lights.sync_plan import with_material_hash
 
 RULE_THREADS = 2  # one per core
+Emit = Callable[[Rule, pl.DataFrame], None]  # a rule's alerts handed on as it runs
 
 
 def evaluated(rule: Rule, frames: Mapping[str, pl.DataFrame],
@@ -50,7 +51,7 @@ def _evaluate_all(rules: list[Rule], frames: Mapping[str, pl.DataFrame],
 def read_and_evaluate(session: Session, reader: Bind, sets: list[tuple[set[str], Rows]],
                       rules: list[Rule], given: Mapping[str, pl.DataFrame], *,
                       keep: Collection[str], bulk: bool,
-                      emit: Callable[[Rule, pl.DataFrame], None] | None = None,
+                      emit: Emit | None = None,
                       ) -> tuple[pl.DataFrame | None, list[dict[str, pl.DataFrame]]]:
     """Read `sets` in one snapshot (services.lights.inputs.inputs_as_read); `sets[0]` holds the
     inputs of `rules` (`given` frames stand in for read ones), which are evaluated as read.

@@ -42,14 +42,14 @@ from sqlmodel import Session
 from metrics.lights.registry import RULES, Rule
 from metrics.lights.rules import LC_R1
 from models.base import utcnow
-from models.db import session_scope
+from models.db import is_postgres, session_scope
 from models.lights import LightsState
-from services.lights.as_read import evaluated, read_and_evaluate
+from services.lights.as_read import Emit, evaluated, read_and_evaluate
 from services.lights.groups import resolve_group
 from services.lights.inputs import OPEN_ROWS, Bind, load_input_sets
 from services.lights.rule_settings import effective_params, stored_settings
-from services.lights.sync_plan import CURRENT_SCHEMA, KEY, SyncResult, plan_sync
-from services.lights.sync_stream import Emit, streamed_write
+from services.lights.sync_plan import CURRENT_SCHEMA, KEY, SyncResult, action_counts, plan_sync
+from services.lights.sync_stream import streamed_write
 from services.lights.sync_write import existing_alerts, refresh_escalations, write_plan
 from services.platform import audit
 from services.platform.memory import release_free_memory
@@ -200,13 +200,13 @@ def _sync(session: Session, *, reader: Bind, actor: str, rule_ids: list[str] | N
         sorted(RULES.values(), key=lambda r: r.id)
     counts: Counter[str] = Counter()
     # a read of whole tables on PostgreSQL writes as its rules run (services.lights.sync_stream)
-    streamed = departments is None and isinstance(reader, Engine) and reader.dialect.name == "postgresql"
+    streamed = departments is None and isinstance(reader, Engine) and is_postgres(reader)
     plan, frames = _plan(session, reader, rules, inputs, departments,
                          before_compare=(lambda: _write_lock(session))
                          if isinstance(reader, Engine) else (lambda: None),
                          stream=(lambda: streamed_write(session, actor=actor, now=now, counts=counts))
                          if streamed else (lambda: nullcontext(None)), sweep=sweep)
-    counts.update(dict(plan.group_by("action").len().iter_rows()))
+    counts.update(action_counts(plan))
     write_plan(session=session, plan=plan, actor=actor, now=now)
     escalated = 0
     if LC_R1 in rules and frames["clock"].height:

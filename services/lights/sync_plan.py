@@ -61,6 +61,11 @@ def with_material_hash(rule: Rule, alerts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def action_counts(plan: pl.DataFrame) -> dict[str, int]:
+    """How many keys of `plan` take each action."""
+    return dict(plan.group_by("action").len().iter_rows())
+
+
 def plan_sync(current: pl.DataFrame, existing: pl.DataFrame) -> pl.DataFrame:
     """Compare this run's alerts with the stored ones; one row per key with an `action`
     (new / updated / reopened / cleared / refreshed / unchanged) and the new values."""

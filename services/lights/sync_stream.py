@@ -18,7 +18,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -26,10 +26,10 @@ import polars as pl
 from sqlmodel import Session
 
 from metrics.lights.registry import Rule
-from services.lights.sync_plan import plan_sync
+from services.lights.as_read import Emit
+from services.lights.sync_plan import action_counts, plan_sync
 from services.lights.sync_write import existing_alerts, write_plan
 
-Emit = Callable[[Rule, pl.DataFrame], None]
 _END = None
 
 
@@ -59,7 +59,7 @@ class _Writer(threading.Thread):
         current = pl.concat([frame for _, frame in found])
         existing = existing_alerts(session=self.session, rule_ids=[rule.id for rule, _ in found])
         plan = plan_sync(current, existing)
-        self.counts.update(dict(plan.group_by("action").len().iter_rows()))
+        self.counts.update(action_counts(plan))
         write_plan(session=self.session, plan=plan, actor=self.actor, now=self.now)
 
 
