@@ -32,6 +32,7 @@ from models.lights import (
 )
 from models.org import Department
 from services.lights.queue import request_sync
+from services.lights.sync_write import lock_alert_writes
 from services.platform import audit
 from services.platform.scope import Scope
 
@@ -55,6 +56,7 @@ def _alerts(s: Session, scope: Scope, ids: Iterable[int]) -> list[Alert]:
     wanted = sorted(set(int(i) for i in ids))
     if not wanted:
         raise LightsError("lights.err_no_alert")
+    lock_alert_writes(s, shared=True)  # before any row: never interleaved with a sync's write
     rows = s.execute(
         select(Alert).where(Alert.id.in_(wanted), scope.where(Alert.region_code, Alert.department_id))
         .order_by(Alert.id).with_for_update()
@@ -123,6 +125,7 @@ def _order_snapshot(o: SupervisionOrder) -> dict:
 
 
 def _order(s: Session, scope: Scope, order_id: int) -> SupervisionOrder:
+    lock_alert_writes(s, shared=True)  # as _alerts
     order = s.execute(
         select(SupervisionOrder).where(
             SupervisionOrder.id == order_id,

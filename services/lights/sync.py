@@ -107,7 +107,8 @@ def sync_mutex(engine: Engine) -> Iterator[None]:
 
 def _write_lock(session: Session) -> None:
     """SQLite's write lock, taken before the existing alerts are read so the compare sees
-    every status a supervisor set meanwhile, and held until the sync commits."""
+    every status a supervisor set meanwhile, and held until the sync commits (PostgreSQL: the
+    alert-writes lock the read of the stored alerts takes, services.lights.sync_write)."""
     if session.connection().dialect.name == "sqlite":
         session.execute(text("BEGIN IMMEDIATE"))
 

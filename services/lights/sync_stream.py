@@ -7,11 +7,12 @@ Here the rules' alerts go to one writer thread as each rule runs; it compares an
 whatever has come in, batch by batch, on the sync's own session, so the write overlaps the
 rules still running and only the last batch is left at the end.
 
-Same transaction, same lock, same plan: a plan is per (rule, subject) key (services.lights.
+Same transaction, same locks, same plan: a plan is per (rule, subject) key (services.lights.
 sync_plan), so the plans of groups of rules are the plan of them all, and a crash anywhere rolls
 back every batch. PostgreSQL only: the sync's lock there blocks no other writer, while SQLite's
 write lock (BEGIN IMMEDIATE) would be held for the whole read (services.lights.sync.
-sync_mutex). The session is used by the writer alone until `streamed_write` ends."""
+sync_mutex). The first batch's read of the stored alerts takes the alert-writes lock
+(services.lights.sync_write): a supervisor's action waits from then until the sync commits. The session is used by the writer alone until `streamed_write` ends."""
 
 from __future__ import annotations
 

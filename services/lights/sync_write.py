@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import polars as pl
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import bindparam, exists, func, insert, select, text, update
 from sqlmodel import Session
 
 from metrics.lights.rules import order_escalation
@@ -22,12 +22,31 @@ from services.platform import audit
 from services.platform.bulk import copy_frame
 from services.platform.frames import read_frame
 
+# PostgreSQL: a sync compares the stored alerts it read with what its rules found, then writes;
+# a supervisor's action that committed between the two would be written over (SQLite's sync
+# holds its write lock from the read: services.lights.sync._write_lock). And the two lock alert
+# and order rows in no common order (the sync's UPDATE … FROM in its join's order, batch after
+# batch while later rules run: services.lights.sync_stream; an action in id order), so they
+# could deadlock. So each takes this lock first: the sync exclusive from its first read of the
+# stored alerts until it commits, an action shared (actions wait only for a sync's compare
+# and write, never for one another).
+ALERT_WRITES_LOCK_KEY = 40405
+
+
+def lock_alert_writes(session: Session, *, shared: bool = False) -> None:
+    """Take the alert-writes lock for this transaction (PostgreSQL; SQLite has one writer)."""
+    if session.connection().dialect.name == "postgresql":
+        fn = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        session.execute(text(f"SELECT {fn}(:k)"), {"k": ALERT_WRITES_LOCK_KEY})
+
 
 def existing_alerts(*, session: Session, rule_ids: list[str],
                     departments: frozenset[int] | None = None,
                     subject_ids: list[str] | None = None) -> pl.DataFrame:
     """The stored alerts of `rule_ids` (of `departments` only, or of `subject_ids` only, when
-    given), with `covered` (an active 督办 order holds them)."""
+    given), with `covered` (an active 督办 order holds them). Read for the compare, under the
+    alert-writes lock: no action changes them between this read and the sync's write."""
+    lock_alert_writes(session)
     covered = exists(
         select(SupervisionOrderAlert.alert_id)
         .join(SupervisionOrder, SupervisionOrder.id == SupervisionOrderAlert.order_id)
@@ -165,6 +184,7 @@ def refresh_escalations(*, session: Session, orders: pl.DataFrame, today: date, 
     if late.height == 0:
         return 0
     ids = late["id"].to_list()
+    lock_alert_writes(session)  # held already after the compare; here for a caller without one
     stored = dict(session.execute(
         select(SupervisionOrder.id, SupervisionOrder.escalation_level)
         .where(SupervisionOrder.id.in_(ids))).all())
