@@ -12,7 +12,8 @@ sync_plan), so the plans of groups of rules are the plan of them all, and a cras
 back every batch. PostgreSQL only: the sync's lock there blocks no other writer, while SQLite's
 write lock (BEGIN IMMEDIATE) would be held for the whole read (services.lights.sync.
 sync_mutex). The first batch's read of the stored alerts takes the alert-writes lock
-(services.lights.sync_write): a supervisor's action waits from then until the sync commits. The session is used by the writer alone until `streamed_write` ends."""
+(services.lights.sync_write): a supervisor's action waits from then until the sync commits.
+The session is used by the writer alone until `streamed_write` ends."""
 
 from __future__ import annotations
 
